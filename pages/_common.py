@@ -1,0 +1,51 @@
+"""What every page shares: URL state, the page header and model loading.
+
+Pages import this as ``from pages._common import ...``. Keep it small: model code lives in
+``rnnkit/``, and each page stays a short straight-line script.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import streamlit as st
+
+from rnnkit import urlstate
+from rnnkit.urlstate import Field
+
+__all__ = ["Field", "url_state", "save_url_state", "load_model", "show_problems"]
+
+
+def url_state(fields: Sequence[Field]) -> dict[str, Any]:
+    """The page's state from the link; a malformed parameter becomes its default plus a warning.
+
+    Call once at the top of a page, use the values as widget defaults, and call
+    ``save_url_state`` with the widgets' values at the end so a copied link reproduces the page.
+    """
+    key = f"_url_state_{st.session_state.get('_page_key', '')}{'|'.join(f.name for f in fields)}"
+    if key not in st.session_state:           # read the link once per page visit, not on every rerun
+        values, problems = urlstate.decode(fields, st.query_params.to_dict())
+        st.session_state[key] = (values, problems)
+    values, problems = st.session_state[key]
+    for problem in problems:
+        st.warning(f"The shared link was not quite right: {problem}")
+    return dict(values)
+
+
+def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
+    """Write this page's own parameters (and only those) into the URL."""
+    wanted = urlstate.encode(fields, values)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+@st.cache_resource(show_spinner="Loading the trained model…")
+def load_model(name: str):
+    """A pretrained rnnkit model, loaded once per server process and shared read-only."""
+    from rnnkit.tasks import load_pretrained
+    return load_pretrained(name)
+
+
+def show_problems(problems: Sequence[str]) -> None:
+    for problem in problems:
+        st.warning(problem)

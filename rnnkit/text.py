@@ -1,0 +1,86 @@
+"""The one tokenizer and vocabulary that every text model in rnnkit uses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
+SPECIALS = (PAD, UNK, BOS, EOS)
+
+# Words (letters, digits, apostrophes inside words and hyphenated parts) or single punctuation marks.
+_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """NFC-normalise, lowercase and collapse whitespace."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Split ``text`` into lowercase word and punctuation tokens.
+
+    >>> tokenize("There is nothing to like in this movie.")
+    ['there', 'is', 'nothing', 'to', 'like', 'in', 'this', 'movie', '.']
+    """
+    return _TOKEN.findall(normalize(text).replace("’", "'"))
+
+
+@dataclass
+class Vocabulary:
+    """Maps tokens to ids and back. Ids 0-3 are always ``<pad> <unk> <bos> <eos>``."""
+
+    itos: list[str] = field(default_factory=lambda: list(SPECIALS))
+
+    def __post_init__(self):
+        if tuple(self.itos[: len(SPECIALS)]) != SPECIALS:
+            raise ValueError(f"a vocabulary must start with {SPECIALS}")
+        self.stoi = {token: index for index, token in enumerate(self.itos)}
+
+    @classmethod
+    def build(cls, sentences: Iterable[list[str]], min_freq: int = 1, max_size: int | None = None) -> "Vocabulary":
+        counts = Counter(token for sentence in sentences for token in sentence)
+        ranked = sorted((t for t, c in counts.items() if c >= min_freq and t not in SPECIALS),
+                        key=lambda t: (-counts[t], t))
+        if max_size is not None:
+            ranked = ranked[: max(0, max_size - len(SPECIALS))]
+        return cls(list(SPECIALS) + ranked)
+
+    def __len__(self) -> int:
+        return len(self.itos)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.stoi
+
+    @property
+    def pad_id(self) -> int:
+        return 0
+
+    @property
+    def unk_id(self) -> int:
+        return 1
+
+    @property
+    def bos_id(self) -> int:
+        return 2
+
+    @property
+    def eos_id(self) -> int:
+        return 3
+
+    def encode(self, tokens: Iterable[str], add_bos: bool = False, add_eos: bool = False) -> list[int]:
+        ids = [self.stoi.get(token, self.unk_id) for token in tokens]
+        return ([self.bos_id] if add_bos else []) + ids + ([self.eos_id] if add_eos else [])
+
+    def decode(self, ids: Iterable[int], strip_specials: bool = True) -> list[str]:
+        tokens = [self.itos[i] for i in ids]
+        if strip_specials:
+            tokens = [t for t in tokens if t not in SPECIALS]
+        return tokens
+
+    def unknown(self, tokens: Iterable[str]) -> list[str]:
+        """The tokens this vocabulary does not know (for highlighting in the UI)."""
+        return [t for t in tokens if t not in self.stoi]

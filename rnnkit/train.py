@@ -1,0 +1,100 @@
+"""The training CLI: ``python -m rnnkit.train <task> [--key=value ...] [--dry-run]``.
+
+Runs unchanged under ``torchrun --nproc_per_node=N`` (DistributedDataParallel over gloo).
+Writes ``pretrained/<task>/`` (weights + model card); ``--dry-run`` trains a few steps on a
+few examples and writes ``build/dry-run/<task>/`` instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import platform
+import shlex
+import sys
+import typing
+
+import torch
+
+from rnnkit import checkpoint, tasks
+from rnnkit.training import default_out, fit, is_main, seed_everything, setup_distributed
+import torch.distributed as dist
+
+
+def parse_overrides(config_cls, pairs: list[str]) -> dict:
+    """``["--epochs=3", "--dry-run"]`` -> ``{"epochs": 3, "dry_run": True}`` typed by the dataclass."""
+    hints = typing.get_type_hints(config_cls)
+    values = {}
+    for pair in pairs:
+        if not pair.startswith("--"):
+            raise SystemExit(f"expected --key=value, got {pair!r}")
+        key, _, raw = pair[2:].partition("=")
+        key = key.replace("-", "_")
+        if key not in hints:
+            raise SystemExit(f"unknown option --{key}; options: " + ", ".join(sorted(hints)))
+        kind = hints[key]
+        if kind is bool:
+            values[key] = raw.lower() not in ("0", "false", "no") if raw else True
+        else:
+            base = typing.get_args(kind)[0] if typing.get_origin(kind) is typing.Union else kind
+            values[key] = base(raw)
+    return values
+
+
+def count_parameters(model: torch.nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def run(task_name: str, overrides: dict) -> dict:
+    """Train one task end to end and write its checkpoint; returns the model card."""
+    task = tasks.get(task_name)
+    cfg = task.Config(**overrides)
+    if cfg.dry_run:
+        cfg = task.dry_run(cfg)
+    cfg.out = cfg.out or default_out(task_name, cfg.dry_run)
+    setup_distributed()
+    seed_everything(cfg.seed)
+    prepared = task.prepare(cfg)
+    model = task.build_model(cfg, prepared.extras)
+    history = fit(model, task.loss, prepared.train, cfg, collate=prepared.collate,
+                  evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"))
+    card = {}
+    if is_main():
+        with torch.no_grad():
+            metrics = task.evaluate(model, prepared, cfg, "test" if prepared.test is not None else "dev")
+        card = {
+            "name": task_name, "task": task_name, "description": task.DESCRIPTION,
+            "config": dataclasses.asdict(cfg), "extras": prepared.extras, "data": prepared.data,
+            "metrics": metrics, "dev_history": history.dev, "limits": getattr(task, "LIMITS", ""),
+            "parameters": count_parameters(model), "train_seconds": round(history.seconds, 1),
+            "steps": len(history.steps), "final_loss": history.losses[-1] if history.losses else None,
+            "world_size": dist.get_world_size() if dist.is_initialized() else 1,
+            "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
+            "torch": torch.__version__,
+            "reproduce": "python -m rnnkit.train " + " ".join([task_name] + [shlex.quote(a) for a in sys.argv[2:]
+                                                              if not a.startswith("--out")]),
+        }
+        checkpoint.save(cfg.out, model.state_dict(), card)
+        print(f"wrote {cfg.out}: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                                               for k, v in metrics.items() if not isinstance(v, (list, dict))))
+    if dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+    return card
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m rnnkit.train", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("task", choices=tasks.names())
+    known, rest = parser.parse_known_args(argv)
+    task = tasks.get(known.task)
+    if "--help" in rest or "-h" in rest:
+        print("\n".join(f"--{f.name}={f.default!r}" for f in dataclasses.fields(task.Config)))
+        return
+    run(known.task, parse_overrides(task.Config, rest))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""The one training loop for every model in rnnkit, single-process or under ``torchrun``.
+
+Under ``torchrun --nproc_per_node=N`` (the environment sets ``WORLD_SIZE``/``RANK``) the same
+code wraps the model in DistributedDataParallel over gloo, shards each epoch with a
+DistributedSampler and averages gradients, so every rank ends with the same weights.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import time
+from dataclasses import dataclass, fields
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, DistributedSampler, RandomSampler
+
+from rnnkit import PRETRAINED
+
+
+@dataclass
+class TrainConfig:
+    """Settings every task shares; a task's own ``Config`` subclasses this."""
+
+    seed: int = 0
+    epochs: int = 10
+    batch_size: int = 64
+    lr: float = 2e-3
+    weight_decay: float = 0.0
+    clip: float = 1.0
+    max_steps: int = 0          # 0 = no limit; --dry-run sets a handful
+    threads: int = 0            # 0 = torch's default; under torchrun each rank takes 1
+    dry_run: bool = False
+    out: str = ""               # default: pretrained/<task> (build/dry-run/<task> for --dry-run)
+    log_every: int = 50
+
+    @classmethod
+    def field_types(cls) -> dict[str, type]:
+        return {f.name: f.type for f in fields(cls)}
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def distributed() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def rank() -> int:
+    return dist.get_rank() if dist.is_initialized() else 0
+
+
+def is_main() -> bool:
+    return rank() == 0
+
+
+def setup_distributed() -> None:
+    if distributed() and not dist.is_initialized():
+        dist.init_process_group("gloo")
+
+
+def default_out(task: str, dry_run: bool) -> str:
+    return str(PRETRAINED.parent / "build" / "dry-run" / task) if dry_run else str(PRETRAINED / task)
+
+
+@dataclass
+class History:
+    steps: list[int]
+    losses: list[float]
+    seconds: float
+    dev: list[dict]
+
+
+def fit(model: nn.Module,
+        loss_fn: Callable[[nn.Module, object], torch.Tensor],
+        train_data: Dataset,
+        cfg: TrainConfig,
+        collate: Callable | None = None,
+        evaluate: Callable[[nn.Module], dict] | None = None,
+        on_step: Callable[[int, int, float], None] | None = None,
+        progress: bool = True) -> History:
+    """Train ``model`` to minimise ``loss_fn(model, batch)`` over ``train_data``.
+
+    Args:
+        loss_fn: returns the mean loss of one collated batch (teacher forcing etc. live there).
+        evaluate: called on the main rank after each epoch with the unwrapped model; its dict
+            (e.g. ``{"dev_accuracy": 0.8}``) is logged and returned in the history.
+        on_step: ``on_step(step, total_steps, loss)`` after every optimiser step (the UI's
+            progress bar and live loss curve hang here).
+    """
+    setup_distributed()
+    seed_everything(cfg.seed)
+    if cfg.threads or distributed():
+        torch.set_num_threads(cfg.threads or 1)
+    trained = nn.parallel.DistributedDataParallel(model) if distributed() else model
+    sampler = (DistributedSampler(train_data, shuffle=True, seed=cfg.seed) if distributed()
+               else RandomSampler(train_data, generator=torch.Generator().manual_seed(cfg.seed)))
+    loader = DataLoader(train_data, batch_size=cfg.batch_size, sampler=sampler, collate_fn=collate)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    total = cfg.epochs * len(loader)
+    if cfg.max_steps:
+        total = min(total, cfg.max_steps)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1))))
+    bar = _progress_bar(total) if progress and is_main() else None
+    history, step, start = History([], [], 0.0, []), 0, time.perf_counter()
+    for epoch in range(cfg.epochs):
+        if isinstance(sampler, DistributedSampler):
+            sampler.set_epoch(epoch)
+        trained.train()
+        for batch in loader:
+            loss = loss_fn(trained, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.clip:
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            value = loss.item()
+            history.steps.append(step)
+            history.losses.append(value)
+            if on_step:
+                on_step(step, total, value)
+            if bar:
+                bar.update(1)
+                bar.set_postfix(loss=f"{value:.4f}", refresh=False)
+            if step >= total:
+                break
+        if evaluate and is_main():
+            model.eval()
+            with torch.no_grad():
+                metrics = evaluate(model)
+            history.dev.append({"epoch": epoch + 1, **metrics})
+            if bar:
+                bar.write(f"epoch {epoch + 1}: " + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
+        if step >= total:
+            break
+    if bar:
+        bar.close()
+    model.eval()
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def _progress_bar(total: int):
+    from tqdm import tqdm
+    return tqdm(total=total, unit="step", dynamic_ncols=True)
