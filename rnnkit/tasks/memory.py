@@ -1,0 +1,88 @@
+"""Remember the first element: the long-range memory task of the Equation Playground.
+
+A sequence of ``seq_len`` symbols from an alphabet of ``symbols``; the label is the *first*
+symbol, which the network must carry through every later step. A vanilla RNN forgets it as the
+sequence grows; an LSTM's cell state keeps it. Small enough to train live in a browser session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.utils.data import TensorDataset
+
+from rnnkit.tasks import Prepared
+from rnnkit.training import TrainConfig
+
+DESCRIPTION = "A recurrent classifier that must remember the first symbol of a long sequence."
+LIMITS = "Synthetic task for teaching; chance accuracy is 1 / symbols."
+
+
+@dataclass
+class Config(TrainConfig):
+    cell: str = "lstm"          # "lstm" or "rnn"
+    seq_len: int = 30
+    symbols: int = 4
+    hidden_size: int = 32
+    train_size: int = 8192
+    test_size: int = 1024
+    epochs: int = 5
+    batch_size: int = 64
+    lr: float = 5e-3
+
+
+def dry_run(cfg: Config) -> Config:
+    cfg.train_size, cfg.test_size, cfg.epochs, cfg.max_steps = 256, 64, 1, 3
+    return cfg
+
+
+def make_sequences(n: int, seq_len: int, symbols: int, seed: int) -> TensorDataset:
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randint(symbols, (n, seq_len), generator=generator)   # (N, T)
+    return TensorDataset(x, x[:, 0].clone())
+
+
+def prepare(cfg: Config) -> Prepared:
+    return Prepared(train=make_sequences(cfg.train_size, cfg.seq_len, cfg.symbols, cfg.seed),
+                    dev=make_sequences(cfg.test_size, cfg.seq_len, cfg.symbols, cfg.seed + 1),
+                    test=make_sequences(cfg.test_size, cfg.seq_len, cfg.symbols, cfg.seed + 2),
+                    data={"source": f"generated: {cfg.symbols} symbols, length {cfg.seq_len}, seed {cfg.seed}"})
+
+
+class MemoryNet(nn.Module):
+    """One-hot symbols -> fused ``nn.RNN`` or ``nn.LSTM`` -> the class of the first symbol."""
+
+    def __init__(self, cell: str, symbols: int, hidden_size: int):
+        super().__init__()
+        if cell not in ("rnn", "lstm"):
+            raise ValueError("cell must be 'rnn' or 'lstm'")
+        self.symbols = symbols
+        recurrent = nn.LSTM if cell == "lstm" else nn.RNN
+        self.recurrent = recurrent(symbols, hidden_size, batch_first=True)
+        self.classify = nn.Linear(hidden_size, symbols)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        onehot = F.one_hot(x, self.symbols).float()     # (B, T, K)
+        states, _ = self.recurrent(onehot)              # (B, T, H)
+        return self.classify(states[:, -1])             # (B, K) many-to-one: read the last state
+
+
+def build_model(cfg: Config, extras: dict) -> MemoryNet:
+    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size)
+
+
+def loss(model: nn.Module, batch) -> torch.Tensor:
+    x, y = batch
+    return F.cross_entropy(model(x), y)
+
+
+def accuracy(model: nn.Module, data: TensorDataset) -> float:
+    x, y = data.tensors
+    return (model(x).argmax(-1) == y).float().mean().item()
+
+
+def evaluate(model: nn.Module, prepared: Prepared, cfg: Config, split: str) -> dict:
+    return {f"{split}_accuracy": accuracy(model, getattr(prepared, split))}
