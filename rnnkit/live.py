@@ -1,0 +1,71 @@
+"""A limit on how many visitors may train a model live at the same time.
+
+Every Streamlit session runs in a thread of one server process on a couple of CPU cores, so
+live training must not starve the other visitors. Pages wrap their training in
+``training_slot``; when all slots are taken the visitor gets a sentence to show instead of a
+queue that blocks the page::
+
+    from rnnkit.live import Busy, training_slot
+    try:
+        with training_slot(timeout=2.0):
+            history = fit(...)
+    except Busy as busy:
+        st.warning(str(busy))
+
+``torch.set_num_threads`` is process-global, so it is never changed per session: the limit is
+on concurrent trainings, not on threads. Creating the module-level limiter is the only thing
+importing this module does (no threads, no I/O).
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+MAX_CONCURRENT_TRAININGS = 2
+
+
+class Busy(RuntimeError):
+    """All training slots are taken; the message is a sentence for the visitor."""
+
+
+class SlotLimiter:
+    """At most ``capacity`` holders at once (a bounded semaphore that counts its holders)."""
+
+    def __init__(self, capacity: int):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self._semaphore = threading.BoundedSemaphore(capacity)
+        self._lock = threading.Lock()
+        self._in_use = 0
+
+    @property
+    def in_use(self) -> int:
+        """How many slots are held right now (for display; may change the moment after)."""
+        with self._lock:
+            return self._in_use
+
+    @contextmanager
+    def slot(self, timeout: float = 0.0) -> Iterator[None]:
+        """Hold one slot for the ``with`` block; raise ``Busy`` if none frees up within ``timeout`` s."""
+        if not self._semaphore.acquire(timeout=max(timeout, 0.0)):
+            raise Busy(f"The server is busy: it is already training {self.capacity} models for other visitors, "
+                       "its limit. Please try again in a moment.")
+        with self._lock:
+            self._in_use += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_use -= 1
+            self._semaphore.release()
+
+
+LIVE_TRAINING = SlotLimiter(MAX_CONCURRENT_TRAININGS)
+
+
+def training_slot(timeout: float = 0.0):
+    """One of the server-wide live-training slots (``with training_slot(timeout=2): ...``)."""
+    return LIVE_TRAINING.slot(timeout)
