@@ -74,3 +74,177 @@ def load_glove(directory: Path = DATA) -> dict[str, np.ndarray] | None:
     words = words_path.read_text(encoding="utf-8").split("\n")[:-1]
     vectors = np.load(vectors_path).astype(np.float32)      # (V, 50)
     return dict(zip(words, vectors))
+
+
+# ----------------------------------------------------------------------------- metrics
+
+def classification_scores(binary_true, binary_pred, fine_true, fine_pred) -> dict:
+    """Accuracy, macro-F1 and confusion matrices; binary rows labelled -1 (mean exactly 0) are skipped."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+    binary_true, binary_pred = np.asarray(binary_true), np.asarray(binary_pred)
+    keep = binary_true >= 0
+    bt, bp = binary_true[keep], binary_pred[keep]
+    return {
+        "binary_accuracy": float(accuracy_score(bt, bp)),
+        "binary_macro_f1": float(f1_score(bt, bp, average="macro", labels=[0, 1], zero_division=0)),
+        "fine_accuracy": float(accuracy_score(fine_true, fine_pred)),
+        "fine_macro_f1": float(f1_score(fine_true, fine_pred, average="macro", labels=list(range(5)), zero_division=0)),
+        "binary_confusion": confusion_matrix(bt, bp, labels=[0, 1]).tolist(),
+        "fine_confusion": confusion_matrix(fine_true, fine_pred, labels=list(range(5))).tolist(),
+    }
+
+
+# ----------------------------------------------------------------------------- checking input
+
+@dataclass(frozen=True)
+class CheckedText:
+    text: str                 # what the model reads (possibly truncated)
+    tokens: list[str]         # at most MAX_TOKENS tokens
+    notes: list[str]          # sentences for the visitor (truncation, unknown words...)
+    problem: str = ""         # non-empty: nothing to score, say this instead
+
+
+def check_text(text: object, vocab: Vocabulary | None = None, max_chars: int = MAX_CHARS) -> CheckedText:
+    """Validate one input sentence and say, in plain words, what was done to it."""
+    if not isinstance(text, str):
+        return CheckedText("", [], [], "The input is not text.")
+    notes = []
+    if len(text) > max_chars:
+        notes.append(f"The text had {len(text):,} characters; only the first {max_chars:,} were read.")
+        text = text[:max_chars]
+    if not text.strip():
+        return CheckedText(text, [], notes, "There is no text to score: type a sentence.")
+    tokens = tokenize(text)
+    if not any(any(ch.isalnum() for ch in t) for t in tokens):
+        return CheckedText(text, tokens, notes, "The text has no words, only punctuation or symbols: type a sentence.")
+    if len(tokens) > MAX_TOKENS:
+        notes.append(f"The sentence has {len(tokens):,} tokens; the model reads only the first {MAX_TOKENS}.")
+        tokens = tokens[:MAX_TOKENS]
+    if vocab is not None:
+        words = [t for t in tokens if any(ch.isalnum() for ch in t)]
+        unknown = sorted(set(t for t in words if t not in vocab))
+        if unknown and len(unknown) * 2 >= len(set(words)):
+            notes.append("Most words are unknown to the model (it learnt English from movie reviews), "
+                         "so the scores mean little: " + ", ".join(unknown[:12]) + ("…" if len(unknown) > 12 else ""))
+        elif unknown:
+            notes.append("Words the model never saw in training (read as <unk>): " + ", ".join(unknown[:12])
+                         + ("…" if len(unknown) > 12 else ""))
+    return CheckedText(text, tokens, notes)
+
+
+# ----------------------------------------------------------------------------- the LSTM at inference
+
+class SentimentClassifier:
+    """A trained ``SentimentLSTM`` plus its vocabulary; read-only, safe to share between sessions.
+
+    Build one per request from the shared ``(model, card)`` of ``load_pretrained("sentiment")``:
+    it holds no per-user state and never changes the model.
+    """
+
+    def __init__(self, model, card: dict):
+        self.model, self.card = model, card
+        self.vocab = Vocabulary(card["extras"]["itos"])
+
+    def _forward(self, token_lists: Sequence[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        import torch
+        ids = [self.vocab.encode(tokens[:MAX_TOKENS]) or [self.vocab.unk_id] for tokens in token_lists]
+        lengths = torch.tensor([len(s) for s in ids])                          # (B,)
+        padded = torch.zeros(len(ids), int(lengths.max()), dtype=torch.long)   # (B, T)
+        for row, sentence in enumerate(ids):
+            padded[row, :len(sentence)] = torch.tensor(sentence)
+        with torch.inference_mode():
+            binary, fine = self.model(padded, lengths)                          # (B, 2), (B, 5)
+        return binary.softmax(-1).numpy(), fine.softmax(-1).numpy()
+
+    def predict_tokens(self, token_lists: Sequence[list[str]], batch_size: int = 256,
+                       progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (N, 2) and (N, 5) for tokenised sentences, batched by similar length."""
+        n = len(token_lists)
+        binary, fine = np.zeros((n, 2), np.float32), np.zeros((n, 5), np.float32)
+        order = sorted(range(n), key=lambda i: len(token_lists[i]))
+        for start in range(0, n, batch_size):
+            chunk = order[start:start + batch_size]
+            binary[chunk], fine[chunk] = self._forward([token_lists[i] for i in chunk])
+            if progress:
+                progress(min(start + batch_size, n), n)
+        return binary, fine
+
+    def predict(self, texts: Sequence[str], **kwargs) -> tuple[np.ndarray, np.ndarray]:
+        return self.predict_tokens([tokenize(t)[:MAX_TOKENS] for t in texts], **kwargs)
+
+    def prefix_scores(self, tokens: list[str]) -> pd.DataFrame:
+        """The prediction the model makes if the sentence stopped after each token."""
+        binary, fine = self._forward([tokens[:i] for i in range(1, len(tokens) + 1)])
+        return pd.DataFrame({"position": range(1, len(tokens) + 1), "token": tokens,
+                             "p_positive": binary[:, 1], "expected_rating": fine @ np.arange(5) - 2.0,
+                             "fine": [FINE_NAMES[k] for k in fine.argmax(-1)]})
+
+    def importance(self, tokens: list[str]) -> pd.DataFrame:
+        """Leave-one-out importance: how much P(positive) drops when each token is removed.
+
+        ``importance > 0``: the token pushed towards positive; ``< 0``: towards negative.
+        """
+        variants = [tokens] + [tokens[:i] + tokens[i + 1:] for i in range(len(tokens))]
+        binary, _ = self._forward([v if v else ["<unk>"] for v in variants])
+        return pd.DataFrame({"token": tokens, "importance": binary[0, 1] - binary[1:, 1],
+                             "known": [t in self.vocab for t in tokens]})
+
+
+# ----------------------------------------------------------------------------- baselines
+
+class TfidfBaseline:
+    """TF-IDF (word 1-2 grams) + logistic regression, fitted on the same training split.
+
+    ``C`` was chosen on the dev split from {0.3, 1, 3, 10} (see ``scripts/eval_sentiment.py --tune``).
+    """
+
+    def __init__(self, c_binary: float = 3.0, c_fine: float = 3.0):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        self.vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
+                                          ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+        self.binary = LogisticRegression(C=c_binary, max_iter=2000)
+        self.fine = LogisticRegression(C=c_fine, max_iter=2000)
+
+    def fit(self, frame: pd.DataFrame) -> "TfidfBaseline":
+        x = self.vectorizer.fit_transform(frame["text"])
+        keep = (frame["binary"] >= 0).to_numpy()
+        self.binary.fit(x[keep], frame["binary"].to_numpy()[keep])
+        self.fine.fit(x, frame["fine"].to_numpy())
+        return self
+
+    def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        x = self.vectorizer.transform(list(texts))
+        return self.binary.predict_proba(x), self.fine.predict_proba(x)
+
+
+@lru_cache(maxsize=1)
+def tfidf_baseline() -> TfidfBaseline:
+    """The baseline fitted on ``data/sentiment/train.tsv`` (about a second; cached, read-only)."""
+    return TfidfBaseline().fit(read_split("train"))
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    return SentimentIntensityAnalyzer()
+
+
+def vader_compound(texts: Sequence[str]) -> np.ndarray:
+    """VADER's compound score in [-1, 1] for each text (a rule-based lexicon, no training)."""
+    analyzer = _vader()
+    return np.array([analyzer.polarity_scores(t)["compound"] for t in texts])
+
+
+def vader_labels(compound: np.ndarray, majority_binary: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Binary: compound >= 0.05 positive, <= -0.05 negative (VADER's own thresholds), else the
+    training majority; 5 classes: the compound stretched to the -4..+4 rating scale, then binned."""
+    binary = np.where(compound >= 0.05, 1, np.where(compound <= -0.05, 0, majority_binary))
+    fine = np.array([fine_label(4.0 * c) for c in compound])
+    return binary, fine
+
+
+def majority_labels(train: pd.DataFrame) -> tuple[int, int]:
+    """The most frequent binary label (ignoring zeros) and 5-class label of the training split."""
+    binary = train.loc[train["binary"] >= 0, "binary"].value_counts().idxmax()
+    return int(binary), int(train["fine"].value_counts().idxmax())

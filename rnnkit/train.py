@@ -45,6 +45,23 @@ def count_parameters(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def reproduce_command(task_name: str, overrides: dict) -> str:
+    options = [("--dry-run" if key == "dry_run" else f"--{key}={shlex.quote(str(value))}")
+               for key, value in overrides.items() if key != "out" and value is not False]
+    return " ".join(["python -m rnnkit.train", task_name] + options)
+
+
+def rank_checksums(model: torch.nn.Module) -> list[float]:
+    """A checksum of the weights on every rank (one entry per rank): DDP keeps them equal."""
+    checksum = torch.tensor([sum(p.detach().double().sum().item() for p in model.parameters())],
+                            dtype=torch.float64)
+    if not dist.is_initialized():
+        return [checksum.item()]
+    gathered = [torch.zeros_like(checksum) for _ in range(dist.get_world_size())]
+    dist.all_gather(gathered, checksum)
+    return [g.item() for g in gathered]
+
+
 def run(task_name: str, overrides: dict) -> dict:
     """Train one task end to end and write its checkpoint; returns the model card."""
     task = tasks.get(task_name)
@@ -58,6 +75,7 @@ def run(task_name: str, overrides: dict) -> dict:
     model = task.build_model(cfg, prepared.extras)
     history = fit(model, task.loss, prepared.train, cfg, collate=prepared.collate,
                   evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"))
+    checksums = rank_checksums(model)
     card = {}
     if is_main():
         with torch.no_grad():
@@ -68,11 +86,10 @@ def run(task_name: str, overrides: dict) -> dict:
             "metrics": metrics, "dev_history": history.dev, "limits": getattr(task, "LIMITS", ""),
             "parameters": count_parameters(model), "train_seconds": round(history.seconds, 1),
             "steps": len(history.steps), "final_loss": history.losses[-1] if history.losses else None,
-            "world_size": dist.get_world_size() if dist.is_initialized() else 1,
+            "world_size": len(checksums), "rank_checksums": checksums,
             "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
             "torch": torch.__version__,
-            "reproduce": "python -m rnnkit.train " + " ".join([task_name] + [shlex.quote(a) for a in sys.argv[2:]
-                                                              if not a.startswith("--out")]),
+            "reproduce": reproduce_command(task_name, overrides),
         }
         checkpoint.save(cfg.out, model.state_dict(), card)
         print(f"wrote {cfg.out}: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"

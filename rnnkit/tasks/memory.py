@@ -24,14 +24,15 @@ LIMITS = "Synthetic task for teaching; chance accuracy is 1 / symbols."
 @dataclass
 class Config(TrainConfig):
     cell: str = "lstm"          # "lstm" or "rnn"
-    seq_len: int = 30
+    seq_len: int = 60
     symbols: int = 4
     hidden_size: int = 32
-    train_size: int = 8192
+    forget_bias: float = 4.0    # LSTM only: f_t starts near 1, so the cell state keeps the first symbol
+    train_size: int = 4096
     test_size: int = 1024
-    epochs: int = 5
+    epochs: int = 20
     batch_size: int = 64
-    lr: float = 5e-3
+    lr: float = 1e-2
 
 
 def dry_run(cfg: Config) -> Config:
@@ -55,7 +56,7 @@ def prepare(cfg: Config) -> Prepared:
 class MemoryNet(nn.Module):
     """One-hot symbols -> fused ``nn.RNN`` or ``nn.LSTM`` -> the class of the first symbol."""
 
-    def __init__(self, cell: str, symbols: int, hidden_size: int):
+    def __init__(self, cell: str, symbols: int, hidden_size: int, forget_bias: float = 0.0):
         super().__init__()
         if cell not in ("rnn", "lstm"):
             raise ValueError("cell must be 'rnn' or 'lstm'")
@@ -63,6 +64,10 @@ class MemoryNet(nn.Module):
         recurrent = nn.LSTM if cell == "lstm" else nn.RNN
         self.recurrent = recurrent(symbols, hidden_size, batch_first=True)
         self.classify = nn.Linear(hidden_size, symbols)
+        if cell == "lstm":   # torch orders the gates i, f, g, o: rows H..2H are the forget gate
+            with torch.no_grad():
+                self.recurrent.bias_ih_l0[hidden_size:2 * hidden_size].fill_(forget_bias)
+                self.recurrent.bias_hh_l0[hidden_size:2 * hidden_size].zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         onehot = F.one_hot(x, self.symbols).float()     # (B, T, K)
@@ -71,7 +76,7 @@ class MemoryNet(nn.Module):
 
 
 def build_model(cfg: Config, extras: dict) -> MemoryNet:
-    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size)
+    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size, cfg.forget_bias)
 
 
 def loss(model: nn.Module, batch) -> torch.Tensor:

@@ -1,0 +1,214 @@
+"""Show, Attend and Tell: an LSTM decoder with soft attention over the encoder's 7 x 7 grid.
+
+Symbols follow Xu et al. (2015): the image is L = 49 annotation vectors a_i (D = 1280), the
+caption is y_1 .. y_T, the LSTM state is (h_t, c_t), E embeds words. At every step t:
+
+.. math::
+
+    e_{ti} = w^\\top \\tanh(W_a a_i + W_h h_{t-1})                       \\quad\\text{(attention score)}
+    \\alpha_{ti} = \\exp(e_{ti}) / \\sum_k \\exp(e_{tk})                  \\quad\\text{(where to look)}
+    z_t = \\beta_t \\sum_i \\alpha_{ti} a_i,\\; \\beta_t = \\sigma(f_\\beta(h_{t-1}))  \\quad\\text{(gated context)}
+    h_t, c_t = \\mathrm{LSTM}([E y_{t-1}; z_t], (h_{t-1}, c_{t-1}))
+    p(y_t) \\propto \\exp(L_o(E y_{t-1} + L_h h_t + L_z z_t))          \\quad\\text{(deep output)}
+
+Optional **copy head** (the shipped default, which never saw a caption of a real photo): the
+attended context z_t lives in the encoder's own feature space, so the encoder's frozen ImageNet
+classifier reads it, ``q_t = softmax(W_{cls} z_t + b_{cls})`` (1000 classes), and the word
+distribution mixes generating and copying a class name, as in pointer-generator networks:
+
+.. math::
+
+    g_t = \\sigma(w_g^\\top o_t),\\quad p(y_t = w) = g_t\\, p_{gen}(w) + (1 - g_t) \\sum_{c:\\,name(c) = w} q_{tc}
+
+Class names can only be produced by copying, so the decoder names whatever the encoder sees in
+the region it attends to, for all 1000 classes, not only those in its training images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+NEG_INF = -1e9
+
+
+def soft_attention(keys: torch.Tensor, query: torch.Tensor, w: nn.Linear) -> torch.Tensor:
+    """alpha = softmax_i(w^T tanh(keys_i + query)); keys (B, L, A), query (B, A) -> (B, L)."""
+    scores = w(torch.tanh(keys + query.unsqueeze(1))).squeeze(-1)     # (B, L) e_ti
+    return scores.softmax(-1)                                           # (B, L) alpha_ti
+
+
+class SoftAttention(nn.Module):
+    """Bahdanau-style additive attention of Show, Attend and Tell.
+
+    Args:
+        feature_size: D, the size of each annotation vector a_i.
+        hidden_size: H, the size of h_{t-1}.
+        attention_size: A, the size of the hidden layer of the scoring MLP.
+    """
+
+    def __init__(self, feature_size: int, hidden_size: int, attention_size: int):
+        super().__init__()
+        self.W_a = nn.Linear(feature_size, attention_size)
+        self.W_h = nn.Linear(hidden_size, attention_size, bias=False)
+        self.w = nn.Linear(attention_size, 1)
+
+    def keys(self, a: torch.Tensor) -> torch.Tensor:
+        return self.W_a(a)                                              # (B, L, A), once per image
+
+    def forward(self, a: torch.Tensor, keys: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        alpha = soft_attention(keys, self.W_h(h), self.w)               # (B, L)
+        context = torch.bmm(alpha.unsqueeze(1), a).squeeze(1)           # (B, D) sum_i alpha_ti a_i
+        return context, alpha
+
+
+@dataclass
+class Step:
+    log_probs: torch.Tensor      # (B, V)
+    state: tuple[torch.Tensor, torch.Tensor]
+    alpha: torch.Tensor          # (B, L)
+    copy_share: torch.Tensor     # (B,) 1 - g_t: how much of p(y_t) came from copying (0 without copy)
+
+
+@dataclass
+class Candidate:
+    tokens: list[int]
+    log_prob: float
+    alphas: list[list[float]] = field(default_factory=list)   # one (L,) map per generated token
+    copy_shares: list[float] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        """Length-normalised log-probability (GNMT, alpha = 0.7) used to rank finished beams."""
+        return self.log_prob / (((5 + len(self.tokens)) / 6) ** 0.7)
+
+
+class ShowAttendTell(nn.Module):
+    """The decoder. ``forward`` teacher-forces a batch; ``greedy`` and ``beam_search`` generate."""
+
+    def __init__(self, vocab_size: int, feature_size: int = 1280, embed_size: int = 128, hidden_size: int = 384,
+                 attention_size: int = 256, dropout: float = 0.3, copy_classes: torch.Tensor | None = None,
+                 class_weight: torch.Tensor | None = None, class_bias: torch.Tensor | None = None):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.E = nn.Embedding(vocab_size, embed_size, padding_idx=0)
+        self.init_h = nn.Linear(feature_size, hidden_size)
+        self.init_c = nn.Linear(feature_size, hidden_size)
+        self.attention = SoftAttention(feature_size, hidden_size, attention_size)
+        self.f_beta = nn.Linear(hidden_size, 1)
+        self.lstm = nn.LSTMCell(embed_size + feature_size, hidden_size)
+        self.L_h = nn.Linear(hidden_size, embed_size)
+        self.L_z = nn.Linear(feature_size, embed_size)
+        self.L_o = nn.Linear(embed_size, vocab_size)
+        self.dropout = nn.Dropout(dropout)
+        self.copy = copy_classes is not None
+        if self.copy:
+            # the frozen ImageNet head and, for each class, the token id of its name (not saved:
+            # build_model restores them from the encoder's weights and the vocabulary)
+            self.register_buffer("class_weight", class_weight.float(), persistent=False)   # (1000, D)
+            self.register_buffer("class_bias", class_bias.float(), persistent=False)       # (1000,)
+            self.register_buffer("class_token", copy_classes.long(), persistent=False)     # (1000,)
+            only_copied = torch.zeros(vocab_size, dtype=torch.bool)
+            only_copied[copy_classes.long()] = True
+            self.register_buffer("only_copied", only_copied, persistent=False)              # (V,)
+            self.w_g = nn.Linear(embed_size, 1)
+
+    def init_state(self, a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean = a.mean(1)                                                # (B, D)
+        return torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean))   # (B, H) each
+
+    def forward_step(self, y_prev: torch.Tensor, state, a: torch.Tensor, keys: torch.Tensor) -> Step:
+        h, c = state
+        context, alpha = self.attention(a, keys, h)                     # 1-2. (B, D), (B, L)
+        beta = torch.sigmoid(self.f_beta(h))                            # 3. (B, 1) gate on the context
+        z = beta * context                                              # (B, D) z_t
+        e = self.E(y_prev)                                              # (B, m) E y_{t-1}
+        h, c = self.lstm(torch.cat([e, self.dropout(z)], -1), (h, c))   # 4. (B, H)
+        o = e + self.L_h(self.dropout(h)) + self.L_z(z)                 # 5. (B, m) deep output
+        logits = self.L_o(self.dropout(o))                              # (B, V)
+        if not self.copy:
+            return Step(logits.log_softmax(-1), (h, c), alpha, torch.zeros(len(h)))
+        p_gen = logits.masked_fill(self.only_copied, NEG_INF).softmax(-1)              # (B, V)
+        q = (context @ self.class_weight.T + self.class_bias).softmax(-1)              # (B, 1000) q_t
+        p_copy = torch.zeros_like(p_gen).index_add_(1, self.class_token, q)            # (B, V)
+        g = torch.sigmoid(self.w_g(o))                                                 # (B, 1) g_t
+        p = g * p_gen + (1 - g) * p_copy                                               # (B, V)
+        return Step(torch.log(p.clamp_min(1e-12)), (h, c), alpha, (1 - g).squeeze(-1))
+
+    def forward(self, a: torch.Tensor, y_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Teacher forcing: a (B, L, D), y_in (B, T) starting with <bos> -> log p (B, T, V), alpha (B, T, L)."""
+        state, keys = self.init_state(a), self.attention.keys(a)        # (B, H) x2, (B, L, A)
+        log_probs, alphas = [], []
+        for t in range(y_in.shape[1]):
+            step = self.forward_step(y_in[:, t], state, a, keys)
+            state = step.state
+            log_probs.append(step.log_probs)
+            alphas.append(step.alpha)
+        return torch.stack(log_probs, 1), torch.stack(alphas, 1)
+
+    @torch.no_grad()
+    def greedy(self, a: torch.Tensor, bos: int, eos: int, max_len: int = 20) -> list[list[int]]:
+        """The most probable word at every step, for a batch a (B, L, D)."""
+        state, keys = self.init_state(a), self.attention.keys(a)
+        y = torch.full((len(a),), bos, dtype=torch.long)
+        out, done = [], torch.zeros(len(a), dtype=torch.bool)
+        for _ in range(max_len):
+            step = self.forward_step(y, state, a, keys)
+            state, y = step.state, step.log_probs.argmax(-1)            # (B,)
+            out.append(y)
+            done |= y == eos
+            if done.all():
+                break
+        rows = torch.stack(out, 1).tolist()                             # (B, T)
+        return [row[: row.index(eos)] if eos in row else row for row in rows]
+
+    @torch.no_grad()
+    def beam_search(self, a: torch.Tensor, bos: int, eos: int, beam: int = 3, max_len: int = 20) -> list[Candidate]:
+        """Beam search for one image a (1, L, D); finished candidates best first, each with
+        its log-probability and the attention map of every generated word."""
+        keys = self.attention.keys(a)                                   # (1, L, A)
+        h, c = self.init_state(a)
+        live = [Candidate([], 0.0)]
+        finished: list[Candidate] = []
+        for _ in range(max_len):
+            if not live or len(finished) >= beam:
+                break
+            k = len(live)
+            y = torch.tensor([cand.tokens[-1] if cand.tokens else bos for cand in live])
+            step = self.forward_step(y, (h, c), a.expand(k, -1, -1), keys.expand(k, -1, -1))
+            totals = torch.tensor([cand.log_prob for cand in live]).unsqueeze(1) + step.log_probs   # (k, V)
+            values, flat = totals.flatten().topk(min(beam, totals.numel()))
+            rows, words = flat // self.vocab_size, flat % self.vocab_size
+            survivors = []
+            for value, row, word in zip(values.tolist(), rows.tolist(), words.tolist()):
+                parent = live[row]
+                grown = Candidate(parent.tokens + [word], value, parent.alphas + [step.alpha[row].tolist()],
+                                  parent.copy_shares + [float(step.copy_share[row])])
+                (finished if word == eos else survivors).append((grown, row))
+            live = [cand for cand, _ in survivors]
+            if survivors:
+                index = torch.tensor([row for _, row in survivors])
+                h, c = step.state[0][index], step.state[1][index]
+        finished += live                                                # unfinished at max_len
+        for cand in finished:                                           # drop <eos> and its map
+            if cand.tokens and cand.tokens[-1] == eos:
+                cand.tokens, cand.alphas, cand.copy_shares = cand.tokens[:-1], cand.alphas[:-1], cand.copy_shares[:-1]
+        return sorted(finished, key=lambda cand: cand.score, reverse=True)[:beam]
+
+
+def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+    """Mean negative log-likelihood of the targets (B, T), padding ignored."""
+    return F.nll_loss(log_probs.reshape(-1, log_probs.shape[-1]), targets.reshape(-1), ignore_index=pad_id)
+
+
+def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+    """Xu et al.'s penalty sum_i (1 - sum_t alpha_ti)^2, scaled to captions shorter than L: every
+    region should get about T / L of the attention over the caption. alphas (B, T, L)."""
+    mask = (targets != pad_id).float().unsqueeze(-1)                    # (B, T, 1)
+    coverage = (alphas * mask).sum(1)                                   # (B, L)
+    expected = mask.sum(1) / alphas.shape[-1]                           # (B, 1)
+    return ((expected - coverage) ** 2).sum(-1).mean()
+

@@ -1,0 +1,98 @@
+"""The real photos bundled with installed packages (no captions): the page's gallery and the
+held-out check of the shipped captioner's object naming.
+
+``EVALUATION`` photos are never seen in training: each has the words a caption must contain to
+count as naming its main subject. ``TRAINING`` photos give the crops the shipped model learns the
+"photo -> name what the encoder sees" behaviour from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from rnnkit import DATA
+
+
+@dataclass(frozen=True)
+class Sample:
+    key: str
+    title: str
+    source: str            # "skimage:chelsea.png", "sklearn:flower.jpg", "data:grace_hopper.jpg"
+    subject: tuple[str, ...] = ()    # any of these words in a caption = the main subject was named
+
+
+EVALUATION = (
+    Sample("cat", "Chelsea the cat", "skimage:chelsea.png", ("cat", "tabby", "kitten")),
+    Sample("coffee", "A cup of coffee", "skimage:coffee.png", ("coffee", "espresso", "cup", "mug")),
+    Sample("astronaut", "Astronaut Eileen Collins", "skimage:astronaut.png",
+           ("astronaut", "woman", "person", "suit", "uniform", "face")),
+    Sample("rocket", "A rocket on the launch pad", "skimage:rocket.jpg",
+           ("rocket", "missile", "shuttle", "projectile")),
+    Sample("motorcycle", "A motorcycle", "skimage:motorcycle_left.png",
+           ("motorcycle", "moped", "scooter", "motorbike", "bike")),
+    Sample("portrait", "Grace Hopper (portrait)", "data:grace_hopper.jpg",
+           ("uniform", "woman", "person", "suit", "portrait", "face")),
+    Sample("flower", "A flower", "sklearn:flower.jpg", ("flower", "daisy", "petal", "bloom")),
+    Sample("temple", "A Chinese temple", "sklearn:china.jpg", ("temple", "palace", "pagoda", "monastery", "shrine")),
+)
+
+TRAINING = (
+    Sample("camera", "The cameraman", "skimage:camera.png"),
+    Sample("coins", "Coins", "skimage:coins.png"),
+    Sample("horse", "A horse silhouette", "skimage:horse.png"),
+    Sample("moon", "The moon's surface", "skimage:moon.png"),
+    Sample("hubble", "Hubble deep field", "skimage:hubble_deep_field.jpg"),
+    Sample("brick", "A brick wall", "skimage:brick.png"),
+    Sample("grass", "Grass", "skimage:grass.png"),
+    Sample("gravel", "Gravel", "skimage:gravel.png"),
+    Sample("retina", "A retina", "skimage:retina.jpg"),
+    Sample("page", "A printed page", "skimage:page.png"),
+    Sample("text", "Text on a photo", "skimage:text.png"),
+    Sample("ihc", "Stained tissue", "skimage:ihc.png"),
+    Sample("clock", "A clock with motion blur", "skimage:clock_motion.png"),
+    Sample("motorcycle_right", "A motorcycle (right view)", "skimage:motorcycle_right.png"),
+    Sample("cell", "A cell", "skimage:cell.png"),
+    Sample("logo", "The scikit-image logo", "skimage:logo.png"),
+)
+
+GALLERY = EVALUATION + TRAINING[:4]
+
+
+def by_key(key: str) -> Sample:
+    for sample in EVALUATION + TRAINING:
+        if sample.key == key:
+            return sample
+    raise KeyError(key)
+
+
+def source_path(sample: Sample) -> Path:
+    package, _, name = sample.source.partition(":")
+    if package == "skimage":
+        import skimage
+        return Path(skimage.__file__).parent / "data" / name
+    if package == "sklearn":
+        import sklearn.datasets
+        return Path(sklearn.datasets.__file__).parent / "images" / name
+    return DATA / "captioning" / name
+
+
+def load_sample(sample: Sample | str) -> Image.Image:
+    """The bundled photo as 8-bit RGB (grey photos are replicated to three channels)."""
+    sample = by_key(sample) if isinstance(sample, str) else sample
+    with Image.open(source_path(sample)) as image:
+        array = np.asarray(image)
+    if array.ndim == 2:
+        array = np.stack([array] * 3, axis=-1)
+    if array.dtype != np.uint8:
+        array = (255 * (array - array.min()) / max(float(np.ptp(array)), 1e-9)).astype(np.uint8)
+    return Image.fromarray(array[..., :3]).convert("RGB")
+
+
+def names_subject(caption: str, sample: Sample) -> bool:
+    """Does the caption contain one of the words that name the photo's main subject?"""
+    words = set(caption.lower().replace(".", " ").replace(",", " ").split())
+    return any(subject in words for subject in sample.subject)

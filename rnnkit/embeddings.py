@@ -1,0 +1,377 @@
+"""Word embeddings: real GloVe vectors as gensim ``KeyedVectors``, and what the lecture says of them.
+
+The lecture's claims, each a pure function the Word Embeddings page draws:
+
+- analogies ``a − b + c`` (king − man + woman ≈ queen) with gensim's 3CosAdd
+  (``most_similar``) or 3CosMul (``most_similar_cosmul``), and the rank of the expected answer;
+- nearest neighbours and the similarity of two words (cosine);
+- a PCA of the words in 2-D or 3-D;
+- one-hot vectors (all pairs orthogonal, dimension = vocabulary size) against dense ones;
+- interpretable dimensions: the projection of a word on a direction built from word sets,
+  e.g. Gender = mean(woman, she, …) − mean(man, he, …);
+- the questions-words analogy benchmark, by section.
+
+Training a word2vec of your own lives in ``rnnkit/embeddings_word2vec.py``.
+Nothing here imports streamlit, and importing this module loads nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rnnkit import PRETRAINED
+
+GLOVE_DIR = PRETRAINED / "glove50k"
+VECTORS_FILE, VOCAB_FILE, BENCHMARK_FILE = "model.safetensors", "vocab.txt", "analogy_benchmark.json"
+MAX_WORD_CHARS = 40
+MAX_WORDS = 30                 # the visitor's own word list
+RESTRICT_VOCAB = 30_000        # questions-words convention (reference: 49.7 % for GloVe 6B 50d)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+def load_glove(directory: str | Path = GLOVE_DIR):
+    """The committed GloVe subset as gensim ``KeyedVectors`` (float32, norms precomputed).
+
+    The vectors are stored as float16 safetensors (``vectors``: (V, 50)) and one word per line
+    in ``vocab.txt``, in GloVe's frequency order, so ``restrict_vocab`` means "most frequent".
+    """
+    from gensim.models import KeyedVectors
+    from safetensors.numpy import load_file
+
+    directory = Path(directory)
+    vectors = load_file(directory / VECTORS_FILE)["vectors"].astype(np.float32)     # (V, D)
+    words = (directory / VOCAB_FILE).read_text(encoding="utf-8").split("\n")[: len(vectors)]
+    return keyed_vectors(words, vectors)
+
+
+def keyed_vectors(words: list[str], vectors: np.ndarray):
+    """gensim ``KeyedVectors`` for ``words`` (in order) and their rows of ``vectors`` (V, D)."""
+    from gensim.models import KeyedVectors
+
+    if len(words) != len(vectors):
+        raise ValueError(f"{len(words)} words but {len(vectors)} vectors")
+    kv = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
+    kv.add_vectors(words, np.ascontiguousarray(vectors, dtype=np.float32))
+    kv.fill_norms()                          # once, so concurrent readers never write
+    return kv
+
+
+def read_only_view(kv):
+    """A second ``KeyedVectors`` sharing ``kv``'s arrays.
+
+    gensim's ``evaluate_word_analogies`` swaps ``key_to_index`` while it runs; running it on a
+    view keeps the shared, cached object untouched for the other visitors.
+    """
+    from gensim.models import KeyedVectors
+
+    view = KeyedVectors(vector_size=kv.vector_size, count=0, dtype=np.float32)
+    view.index_to_key, view.key_to_index = kv.index_to_key, kv.key_to_index
+    view.vectors, view.norms = kv.vectors, kv.norms
+    return view
+
+
+def load_benchmark(directory: str | Path = GLOVE_DIR) -> dict | None:
+    """The questions-words result precomputed by ``scripts/prepare_embeddings.py`` (or None)."""
+    path = Path(directory) / BENCHMARK_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def memory_bytes(kv) -> int:
+    """Bytes held by the vectors, their norms and the word index (the dict estimated)."""
+    import sys
+    words = sum(sys.getsizeof(w) for w in kv.index_to_key)
+    index = sys.getsizeof(kv.key_to_index) + sys.getsizeof(kv.index_to_key) + 28 * len(kv.index_to_key)
+    return int(kv.vectors.nbytes + (kv.norms.nbytes if kv.norms is not None else 0) + words + index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Words typed by a visitor
+# ---------------------------------------------------------------------------------------------
+
+class WordError(ValueError):
+    """A word the visitor typed cannot be used; the message says what to do."""
+
+
+def clean_word(raw: str) -> str:
+    """``"  King "`` -> ``"king"``: NFC, strip, lowercase (GloVe 6B is lowercased)."""
+    return unicodedata.normalize("NFC", str(raw)).strip().lower()
+
+
+def suggestions(kv, word: str, n: int = 5) -> list[str]:
+    """Known words spelled like ``word`` (frequent words first among equals)."""
+    if not word:
+        return []
+    candidates = [w for w in kv.index_to_key if abs(len(w) - len(word)) <= 2 and w[:1] == word[:1]]
+    if len(candidates) < n:
+        candidates = kv.index_to_key[:RESTRICT_VOCAB]
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=0.6)
+
+
+def check_word(kv, raw: str, what: str = "word") -> str:
+    """The cleaned word, or ``WordError`` with a sentence (empty, too long, unknown + suggestions)."""
+    word = clean_word(raw)
+    if not word:
+        raise WordError(f"The {what} is empty: type a word, e.g. “king”.")
+    if len(word) > MAX_WORD_CHARS:
+        raise WordError(f"The {what} is {len(word)} characters long; type one word of at most {MAX_WORD_CHARS}.")
+    if any(ch.isspace() for ch in word):
+        raise WordError(f"The {what} “{word}” has a space in it: type a single word (GloVe has no phrases).")
+    if word not in kv.key_to_index:
+        close = suggestions(kv, word)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        latin = "" if _is_latin(word) else " These GloVe vectors were trained on English text, so most non-Latin words are missing."
+        raise WordError(f"“{word}” is not among the {len(kv):,} most frequent words.{hint}{latin}")
+    return word
+
+
+def split_words(text: str, limit: int = MAX_WORDS) -> list[str]:
+    """A visitor's word list: split on commas, semicolons or whitespace, cleaned, unique, in order."""
+    out: list[str] = []
+    for part in str(text).replace(";", ",").replace(",", " ").split():
+        word = clean_word(part)
+        if word and word not in out:
+            out.append(word)
+    return out[:limit]
+
+
+def _is_latin(word: str) -> bool:
+    return all(not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in word)
+
+
+# ---------------------------------------------------------------------------------------------
+# Analogies, neighbours, similarity
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    a: str          # a − b + c: "king − man + woman"
+    b: str
+    c: str
+    expected: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.a.title()} − {self.b.title()} + {self.c.title()} ≈ {self.expected.title()}"
+
+
+# The lecture's four analogies, written a − b + c (king − man + woman ≈ queen).
+PRESETS = (
+    Preset("king", "king", "man", "woman", "queen"),
+    Preset("his", "his", "he", "she", "her"),
+    Preset("paris", "paris", "france", "italy", "rome"),
+    Preset("windows", "windows", "microsoft", "google", "android"),
+)
+PRESET_BY_KEY = {p.key: p for p in PRESETS}
+METHODS = {"add": "3CosAdd (most_similar)", "mul": "3CosMul (most_similar_cosmul)"}
+
+
+def analogy(kv, a: str, b: str, c: str, topn: int = 10, method: str = "add") -> list[tuple[str, float]]:
+    """The ``topn`` words closest to ``a − b + c`` with their scores; a, b, c themselves excluded.
+
+    ``add`` is gensim's ``most_similar(positive=[a, c], negative=[b])`` (cosine to the offset
+    vector); ``mul`` is ``most_similar_cosmul`` (Levy & Goldberg's 3CosMul, scores in (0, ∞)).
+    """
+    if method == "mul":
+        return kv.most_similar_cosmul(positive=[a, c], negative=[b], topn=topn)
+    return kv.most_similar(positive=[a, c], negative=[b], topn=topn)
+
+
+def analogy_rank(kv, a: str, b: str, c: str, expected: str, method: str = "add") -> int | None:
+    """1-based rank of ``expected`` among all words for ``a − b + c`` (inputs excluded), or None."""
+    if expected not in kv.key_to_index or expected in (a, b, c):
+        return None
+    if method == "mul":
+        scores = kv.most_similar_cosmul(positive=[a, c], negative=[b], topn=None)      # (V,)
+    else:
+        scores = kv.most_similar(positive=[a, c], negative=[b], topn=None)             # (V,)
+    target = scores[kv.key_to_index[expected]]
+    inputs = [kv.key_to_index[w] for w in {a, b, c}]
+    better = int(np.sum(scores > target)) - sum(int(scores[i] > target) for i in inputs)
+    return better + 1
+
+
+def check_analogy(kv, a: str, b: str, c: str) -> tuple[str, str, str]:
+    """Cleaned a, b, c, or ``WordError`` (empty, unknown, or the same word for all three)."""
+    words = tuple(check_word(kv, w, name) for w, name in ((a, "first word"), (b, "second word"), (c, "third word")))
+    if len(set(words)) == 1:
+        raise WordError(f"All three words are “{words[0]}”: a − a + a is just a, and gensim excludes "
+                        "the inputs from the answers. Type three different words.")
+    return words
+
+
+def neighbours(kv, word: str, topn: int = 10) -> list[tuple[str, float]]:
+    """The ``topn`` nearest words to ``word`` by cosine similarity (gensim ``most_similar``)."""
+    return kv.most_similar(positive=[word], topn=topn)
+
+
+def similarity(kv, first: str, second: str) -> float:
+    """Cosine similarity of two known words (gensim ``similarity``)."""
+    return float(kv.similarity(first, second))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures: PCA, one-hot vs dense
+# ---------------------------------------------------------------------------------------------
+
+def pca(kv, words: list[str], n_components: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates (N, n_components) of ``words`` in their own principal components, and the
+    share of variance each component explains."""
+    from sklearn.decomposition import PCA
+
+    X = np.stack([kv[w] for w in words])                                          # (N, D)
+    n = min(n_components, len(words), X.shape[1])
+    model = PCA(n_components=n, random_state=0).fit(X)
+    coords = model.transform(X)                                                   # (N, n)
+    if n < n_components:                                                          # too few words: pad
+        coords = np.pad(coords, ((0, 0), (0, n_components - n)))
+    ratio = np.pad(model.explained_variance_ratio_, (0, n_components - n))
+    return coords, ratio
+
+
+def analogy_picture_words(kv, a: str, b: str, c: str, answer: str, per_word: int = 3) -> list[str]:
+    """The four analogy words first (b, a, c, answer), then a few neighbours of each."""
+    words = [b, a, c, answer]
+    for word in (b, a, c, answer):
+        added = 0
+        for other, _ in kv.most_similar(positive=[word], topn=per_word + 6):
+            if added < per_word and other not in words and other.isalpha():
+                words.append(other)
+                added += 1
+    return words
+
+
+def cosine_matrix(kv, words: list[str]) -> np.ndarray:
+    """(N, N) cosine similarities of the dense vectors."""
+    X = np.stack([kv.get_vector(w, norm=True) for w in words])                    # (N, D)
+    return np.clip(X @ X.T, -1.0, 1.0)
+
+
+def one_hot_matrix(kv, words: list[str]) -> np.ndarray:
+    """(N, N) cosine similarities of one-hot vectors: 1 on the diagonal, 0 elsewhere (orthogonal)."""
+    ids = np.array([kv.key_to_index[w] for w in words])
+    one_hot = np.zeros((len(words), len(kv)), dtype=np.float32)                    # (N, V)
+    one_hot[np.arange(len(words)), ids] = 1.0
+    return one_hot @ one_hot.T                                                     # (N, N)
+
+
+def bytes_per_word(kv) -> dict[str, int]:
+    """Memory of one word's vector, stored densely as float32."""
+    return {"one_hot": len(kv) * 4, "dense": kv.vector_size * 4, "one_hot_dims": len(kv), "dense_dims": kv.vector_size}
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpretable dimensions
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Direction:
+    """A named axis ``mean(positive) − mean(negative)``; with no negative words, the positive
+    words' mean minus the mean of the whole vocabulary."""
+    name: str
+    positive: tuple[str, ...]
+    negative: tuple[str, ...] = ()
+
+
+LECTURE_WORDS = ("man", "woman", "king", "queen", "apple", "orange")
+LECTURE_DIRECTIONS = (
+    Direction("Gender", ("woman", "she", "her", "girl", "mother", "daughter"),
+              ("man", "he", "his", "boy", "father", "son")),
+    Direction("Royal", ("royal", "throne", "crown", "monarch", "reign", "palace"),
+              ("ordinary", "common", "citizen", "worker", "peasant", "commoner")),
+    Direction("Age", ("old", "elderly", "aged", "older", "ancient", "veteran"),
+              ("young", "youth", "younger", "child", "kid", "new")),
+    Direction("Food", ("food", "eat", "fruit", "juice", "delicious", "cooked"),
+              ("car", "computer", "government", "building", "machine", "law")),
+)
+
+
+def parse_direction(text: str) -> Direction:
+    """``"Size: big large huge | small tiny little"`` -> a ``Direction`` (the ``|`` part optional).
+
+    Raises ``WordError`` with a sentence when the line is not in that form.
+    """
+    name, sep, rest = str(text).partition(":")
+    if not sep or not name.strip() or not rest.strip():
+        raise WordError(f"“{text.strip()[:60]}” is not a direction: write it as "
+                        "“Name: positive words | negative words”, e.g. “Size: big huge | small tiny”.")
+    positive, _, negative = rest.partition("|")
+    return Direction(name.strip()[:30], tuple(split_words(positive)), tuple(split_words(negative)))
+
+
+def direction_vector(kv, direction: Direction) -> tuple[np.ndarray, list[str]]:
+    """The unit vector of ``direction`` (D,) and the words of it that are unknown (ignored)."""
+    known = lambda ws: [w for w in ws if w in kv.key_to_index]
+    pos, neg = known(direction.positive), known(direction.negative)
+    missing = [w for w in direction.positive + direction.negative if w not in kv.key_to_index]
+    if not pos:
+        raise WordError(f"The direction “{direction.name}” has no known positive word.")
+    unit = lambda ws: np.mean([kv.get_vector(w, norm=True) for w in ws], axis=0)
+    base = unit(neg) if neg else kv.vectors.mean(axis=0) / np.linalg.norm(kv.vectors.mean(axis=0))
+    vector = unit(pos) - base                                                      # (D,)
+    return vector / np.linalg.norm(vector), missing
+
+
+def projection_table(kv, words: list[str], directions: list[Direction]) -> tuple[np.ndarray, list[str]]:
+    """(len(directions), len(words)) cosines of each word with each direction, and the problems.
+
+    Words used to build a direction are left in: the lecture's table asks how much "woman"
+    points along woman − man.
+    """
+    problems, rows = [], []
+    for direction in directions:
+        vector, missing = direction_vector(kv, direction)
+        if missing:
+            problems.append(f"{direction.name}: ignored unknown word(s) {', '.join(missing)}.")
+        rows.append([float(kv.get_vector(w, norm=True) @ vector) for w in words])
+    return np.array(rows), problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The questions-words benchmark
+# ---------------------------------------------------------------------------------------------
+
+def questions_words_path() -> str:
+    from gensim.test.utils import datapath
+    return datapath("questions-words.txt")
+
+
+def count_questions(path: str | None = None) -> int:
+    with open(path or questions_words_path(), encoding="utf-8") as lines:
+        return sum(1 for line in lines if line.strip() and not line.startswith(":"))
+
+
+def analogy_benchmark(kv, restrict_vocab: int = RESTRICT_VOCAB, path: str | None = None) -> dict:
+    """gensim ``evaluate_word_analogies`` (3CosAdd) summarised by section, with coverage.
+
+    Runs on a read-only view so a shared ``kv`` is never modified.
+    """
+    path = path or questions_words_path()
+    total_questions = count_questions(path)
+    score, sections = read_only_view(kv).evaluate_word_analogies(path, restrict_vocab=restrict_vocab)
+    rows = [{"section": s["section"], "correct": len(s["correct"]), "total": len(s["correct"]) + len(s["incorrect"])}
+            for s in sections]
+    for row in rows:
+        row["accuracy"] = row["correct"] / row["total"] if row["total"] else None
+    covered = rows[-1]["total"]
+    return {"restrict_vocab": min(restrict_vocab, len(kv)), "accuracy": float(score), "covered": covered,
+            "questions": total_questions, "coverage": covered / total_questions, "sections": rows[:-1]}
+
+
+def preset_ranks(kv, method: str = "add") -> list[dict]:
+    """Top answer and rank of the expected answer for each of the lecture's four analogies."""
+    rows = []
+    for p in PRESETS:
+        top = analogy(kv, p.a, p.b, p.c, topn=1, method=method)[0]
+        rows.append({"analogy": p.label, "top": top[0], "score": round(top[1], 4),
+                     "rank": analogy_rank(kv, p.a, p.b, p.c, p.expected, method=method)})
+    return rows

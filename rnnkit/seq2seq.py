@@ -1,0 +1,202 @@
+"""The encoder-decoder LSTM for translation, with or without Luong attention, and its decoders.
+
+The encoder reads the source into states ``h̄_s``; the decoder starts from the encoder's final
+state and writes the target one word at a time. ``attention="none"`` is the plain
+encoder-decoder of the lecture (everything the decoder knows of the source is the final state);
+``"dot" | "general" | "concat"`` adds Luong global attention (``rnnkit.attention``).
+
+``forward(src, src_lengths, target)`` trains with teacher forcing; ``target=None`` decodes
+greedily. ``forward_step`` is one decoder call and returns its attention, so the page can draw
+every step. ``beam_search`` adds length normalisation; ``replace_unknowns`` copies the source
+word each ``<unk>`` attended to most (Luong et al. 2015).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from rnnkit.attention import GlobalAttention, sequence_mask
+
+PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
+
+
+class Encoder(nn.Module):
+    """Source word ids -> states ``h̄_s`` (B, S, H) and the final LSTM state ``(h_n, c_n)``."""
+
+    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, layers: int, dropout: float):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_size, padding_idx=PAD_ID)
+        self.lstm = nn.LSTM(embed_size, hidden_size, layers, batch_first=True,
+                            dropout=dropout if layers > 1 else 0.0)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor):
+        x = self.dropout(self.embedding(src))                                        # (B, S, E)
+        packed = pack_padded_sequence(x, src_lengths.cpu(), batch_first=True, enforce_sorted=False)
+        states, (h_n, c_n) = self.lstm(packed)
+        h_s, _ = pad_packed_sequence(states, batch_first=True, total_length=src.size(1))  # (B, S, H)
+        return h_s, (h_n, c_n)                                                        # (L, B, H) each
+
+
+class Decoder(nn.Module):
+    """Previous target words -> next-word logits, one call for one step or for a whole sentence."""
+
+    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, layers: int,
+                 dropout: float, attention: str):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_size, padding_idx=PAD_ID)
+        self.lstm = nn.LSTM(embed_size, hidden_size, layers, batch_first=True,
+                            dropout=dropout if layers > 1 else 0.0)
+        self.attention = GlobalAttention(hidden_size, attention) if attention != "none" else None
+        self.dropout = nn.Dropout(dropout)
+        self.out = nn.Linear(hidden_size, vocab_size)
+
+    def forward_step(self, inputs: torch.Tensor, state, h_s: torch.Tensor, src_mask: torch.Tensor):
+        """One call of the decoder over ``inputs`` (B, T) (T = 1 when decoding freely).
+
+        Returns ``(logits (B,T,V), state, details)``; ``details`` holds ``h_t`` and, with
+        attention, ``scores``, ``alpha`` (B,T,S), ``context`` ``c_t`` and ``a_t`` — the numbers the
+        page opens up.
+        """
+        y = self.dropout(self.embedding(inputs))                   # 1. (B, T, E)
+        h_t, state = self.lstm(y, state)                           # 2. (B, T, H)
+        details = {"h_t": h_t}
+        if self.attention is None:
+            output = h_t                                           #    plain: the state alone
+        else:
+            a_t, alpha, context, scores = self.attention(h_t, h_s, src_mask)   # 3. (B, T, H)
+            details.update(a_t=a_t, alpha=alpha, context=context, scores=scores)
+            output = a_t
+        logits = self.out(self.dropout(output))                   # 4. (B, T, V)
+        return logits, state, details
+
+
+class Seq2Seq(nn.Module):
+    """Encoder-decoder LSTM; ``attention`` is ``"none"``, ``"dot"``, ``"general"`` or ``"concat"``."""
+
+    def __init__(self, src_vocab_size: int, tgt_vocab_size: int, embed_size: int = 128,
+                 hidden_size: int = 256, layers: int = 1, dropout: float = 0.1, attention: str = "general"):
+        super().__init__()
+        self.attention_kind = attention
+        self.encoder = Encoder(src_vocab_size, embed_size, hidden_size, layers, dropout)
+        self.decoder = Decoder(tgt_vocab_size, embed_size, hidden_size, layers, dropout, attention)
+
+    def encode(self, src: torch.Tensor, src_lengths: torch.Tensor):
+        h_s, state = self.encoder(src, src_lengths)                 # (B, S, H)
+        return h_s, state, sequence_mask(src_lengths, src.size(1))  # mask (B, S)
+
+    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, target: torch.Tensor | None = None,
+                max_len: int = 60):
+        """Logits (B, T, V) and attention (B, T, S) or None.
+
+        With ``target`` (B, T+1) = ``<bos> y_1 ... y_T`` (padded) the decoder is fed the true
+        previous words (teacher forcing) in one fused call; with ``target=None`` it feeds back its
+        own greedy choice for up to ``max_len`` steps.
+        """
+        h_s, state, src_mask = self.encode(src, src_lengths)
+        if target is not None:
+            logits, _, details = self.decoder.forward_step(target[:, :-1], state, h_s, src_mask)
+            return logits, details.get("alpha")
+        inputs = torch.full((src.size(0), 1), BOS_ID, dtype=torch.long, device=src.device)
+        all_logits, alphas = [], []
+        for _ in range(max_len):
+            logits, state, details = self.decoder.forward_step(inputs, state, h_s, src_mask)
+            all_logits.append(logits)
+            if "alpha" in details:
+                alphas.append(details["alpha"])
+            inputs = logits.argmax(-1)                               # (B, 1)
+        return torch.cat(all_logits, 1), (torch.cat(alphas, 1) if alphas else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding.
+@torch.no_grad()
+def greedy_decode(model: Seq2Seq, src: torch.Tensor, src_lengths: torch.Tensor, max_len: int = 60):
+    """Batched greedy decoding: for each sentence, its ids (no ``<eos>``) and alpha rows (T, S)."""
+    logits, alpha = model(src, src_lengths, None, max_len)           # (B, T, V), (B, T, S)
+    ids = logits.argmax(-1)                                          # (B, T)
+    results = []
+    for b in range(src.size(0)):
+        row = ids[b].tolist()
+        length = row.index(EOS_ID) if EOS_ID in row else len(row)
+        weights = alpha[b, :length, : int(src_lengths[b])] if alpha is not None else None
+        results.append((row[:length], weights))
+    return results
+
+
+@dataclass
+class Hypothesis:
+    ids: list[int]
+    log_prob: float
+    alphas: list[torch.Tensor] = field(default_factory=list)   # one (S,) row per output word
+    finished: bool = False
+
+    def score(self, length_alpha: float) -> float:
+        """Length-normalised log-probability ``log p / |y|^alpha`` (alpha = 0: raw sum)."""
+        return self.log_prob / (max(len(self.ids), 1) + int(self.finished)) ** length_alpha
+
+
+@torch.no_grad()
+def beam_search(model: Seq2Seq, src_ids: list[int], beam_size: int = 5, max_len: int = 60,
+                length_alpha: float = 1.0) -> list[Hypothesis]:
+    """Beam search for one sentence; the finished hypotheses, best (normalised score) first."""
+    src = torch.tensor([src_ids])                                    # (1, S)
+    h_s, state, src_mask = model.encode(src, torch.tensor([len(src_ids)]))
+    beams = [(Hypothesis([], 0.0), state)]
+    finished: list[Hypothesis] = []
+    for _ in range(max_len):
+        k = len(beams)
+        inputs = torch.tensor([[h.ids[-1] if h.ids else BOS_ID] for h, _ in beams])       # (k, 1)
+        h = torch.cat([s[0] for _, s in beams], 1)                   # (L, k, H)
+        c = torch.cat([s[1] for _, s in beams], 1)
+        logits, (h, c), details = model.decoder.forward_step(
+            inputs, (h, c), h_s.expand(k, -1, -1), src_mask.expand(k, -1))
+        log_probs = F.log_softmax(logits[:, -1], -1)                 # (k, V)
+        totals = torch.tensor([b.log_prob for b, _ in beams])[:, None] + log_probs
+        top = totals.flatten().topk(min(beam_size, totals.numel()))
+        new_beams = []
+        for value, index in zip(top.values.tolist(), top.indices.tolist()):
+            origin, word = divmod(index, log_probs.size(1))
+            parent = beams[origin][0]
+            alphas = parent.alphas + ([details["alpha"][origin, -1]] if "alpha" in details else [])
+            child = Hypothesis(parent.ids + [word], value, alphas)
+            if word == EOS_ID:
+                child.ids, child.finished = child.ids[:-1], True
+                finished.append(child)
+            else:
+                new_beams.append((child, (h[:, origin:origin + 1], c[:, origin:origin + 1])))
+        beams = new_beams
+        if not beams or len(finished) >= beam_size and \
+                max(f.score(length_alpha) for f in finished) > max(b.score(length_alpha) for b, _ in beams):
+            break
+    finished += [b for b, _ in beams]                               # unfinished at max_len
+    return sorted(finished, key=lambda h: -h.score(length_alpha))[:beam_size]
+
+
+def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: set[int] | None = None,
+                     dictionary: dict[str, str] | None = None, unk: str = "<unk>") -> tuple[list[str], dict]:
+    """Replace each ``<unk>`` by the source word it attended to most (translated when known).
+
+    Returns the new tokens and ``{target position: source position}`` for the replaced words.
+    """
+    if alphas is None:
+        return list(output), {}
+    dictionary = dictionary or {}
+    replaced, aligned = list(output), {}
+    for t, token in enumerate(output):
+        if token != unk or t >= len(alphas):
+            continue
+        weights = torch.as_tensor(alphas[t])
+        if unk_source:   # prefer the unknown source words: that is what an <unk> stands for
+            candidates = sorted(unk_source)
+            s = max(candidates, key=lambda i: float(weights[i]))
+        else:
+            s = int(weights.argmax())
+        replaced[t] = dictionary.get(source[s], source[s])
+        aligned[t] = s
+    return replaced, aligned
