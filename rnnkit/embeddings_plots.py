@@ -1,0 +1,81 @@
+"""Plotly figures for the Word Embeddings page (no streamlit here; the page only shows them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+ROLE_COLOURS = {"input": "#1f77b4", "answer": "#d62728", "neighbour": "#9e9e9e"}
+ARROW_COLOURS = ("#ff7f0e", "#2ca02c")
+
+
+def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
+               arrows: list[tuple[str, str]], explained: np.ndarray) -> go.Figure:
+    """Scatter of ``words`` at ``coords`` (N, 2) or (N, 3) with arrows ``from -> to`` between words.
+
+    In 2-D the arrows are annotations; in 3-D, lines ending in cones. Hover shows the word.
+    """
+    three_d = coords.shape[1] == 3
+    index = {w: i for i, w in enumerate(words)}
+    fig = go.Figure()
+    for role, colour in ROLE_COLOURS.items():
+        ids = [i for i, w in enumerate(words) if roles.get(w, "neighbour") == role]
+        if not ids:
+            continue
+        size = 7 if role == "neighbour" else 11
+        common = dict(mode="markers+text", name=role, text=[words[i] for i in ids], textposition="top center",
+                      hovertemplate="<b>%{text}</b><extra></extra>", marker=dict(size=size, color=colour))
+        if three_d:
+            fig.add_trace(go.Scatter3d(x=coords[ids, 0], y=coords[ids, 1], z=coords[ids, 2], **common))
+        else:
+            fig.add_trace(go.Scatter(x=coords[ids, 0], y=coords[ids, 1], **common))
+    for (start, end), colour in zip(arrows, ARROW_COLOURS * len(arrows)):
+        if start not in index or end not in index:
+            continue
+        p, q = coords[index[start]], coords[index[end]]
+        label = f"{start} → {end}"
+        if three_d:
+            fig.add_trace(go.Scatter3d(x=[p[0], q[0]], y=[p[1], q[1]], z=[p[2], q[2]], mode="lines", name=label,
+                                       line=dict(color=colour, width=6), hoverinfo="skip"))
+            d = (q - p) / max(np.linalg.norm(q - p), 1e-9)
+            fig.add_trace(go.Cone(x=[q[0]], y=[q[1]], z=[q[2]], u=[d[0]], v=[d[1]], w=[d[2]], sizemode="absolute",
+                                  sizeref=0.25, anchor="tip", showscale=False, hoverinfo="skip",
+                                  colorscale=[[0, colour], [1, colour]], name=label))
+        else:
+            fig.add_annotation(x=q[0], y=q[1], ax=p[0], ay=p[1], xref="x", yref="y", axref="x", ayref="y",
+                               showarrow=True, arrowhead=3, arrowsize=1.5, arrowwidth=2.5, arrowcolor=colour,
+                               text="")
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, line=dict(color=colour, width=3)))
+    axis = [f"PC{i + 1} ({share:.0%} of variance)" for i, share in enumerate(explained)]
+    if three_d:
+        fig.update_layout(scene=dict(xaxis_title=axis[0], yaxis_title=axis[1], zaxis_title=axis[2]))
+    else:
+        fig.update_layout(xaxis_title=axis[0], yaxis_title=axis[1])
+        fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=560, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
+    return fig
+
+
+def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str) -> go.Figure:
+    """An (N, N) cosine matrix as a heat map with the numbers written in."""
+    fig = go.Figure(go.Heatmap(z=matrix, x=words, y=words, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
+                               text=np.round(matrix, 2), texttemplate="%{text}", showscale=False,
+                               hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>"))
+    fig.update_layout(title=title, height=380, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def benchmark_figure(sections: list[dict], names: list[str]) -> go.Figure:
+    """Grouped bars of accuracy by questions-words section, one group per model in ``names``.
+
+    ``sections[k]`` is a list of ``{"section", "accuracy", "total"}`` rows for model ``names[k]``.
+    """
+    fig = go.Figure()
+    for rows, name in zip(sections, names):
+        fig.add_trace(go.Bar(x=[r["section"] for r in rows], y=[r["accuracy"] or 0.0 for r in rows], name=name,
+                             customdata=[r["total"] for r in rows],
+                             hovertemplate="%{x}: %{y:.1%} of %{customdata} questions<extra></extra>"))
+    fig.update_layout(barmode="group", yaxis_tickformat=".0%", yaxis_range=[0, 1], height=380,
+                      margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
+    return fig
