@@ -52,3 +52,30 @@ TOPICS = (
 def available_pages() -> list[PageInfo]:
     """Only the pages that exist: a page not yet built is simply absent."""
     return [page for page in PAGES if (ROOT / page.file).exists()]
+
+
+def _diagram(inputs: int, outputs: str, steps: int = 3) -> str:
+    """A small unrolled diagram in Graphviz DOT: inputs (bottom) -> states -> outputs (top)."""
+    lines = ["digraph { rankdir=BT; node [shape=box, style=rounded, fontsize=11, height=0.3];"]
+    for t in range(steps):
+        lines.append(f's{t} [label="h{t + 1}", style="rounded,filled", fillcolor="#d6e9f8"];')
+        if t < inputs:
+            lines.append(f'x{t} [label="x{t + 1}", style="rounded,filled", fillcolor="#fde2c8"]; x{t} -> s{t};')
+        if outputs == "all" or (outputs == "last" and t == steps - 1):
+            lines.append(f'y{t} [label="y{t + 1}", style="rounded,filled", fillcolor="#d8f0d2"]; s{t} -> y{t};')
+        if t:
+            lines.append(f"s{t - 1} -> s{t} [constraint=false];")
+    lines.append("{rank=same; " + " ".join(f"s{t}" for t in range(steps)) + "}}")
+    return "\n".join(lines)
+
+
+# The lecture's four types of RNN models: (name, example, url_path of the page that shows it, DOT).
+RNN_TYPES = (
+    ("one-to-one", "a plain network: one input, one output (no recurrence needed)", None,
+     _diagram(1, "all", steps=1)),
+    ("one-to-many", "image captioning: one image in, a sentence out", "captioning", _diagram(1, "all")),
+    ("many-to-one", "sentiment: read a review word by word, classify at the end", "sentiment",
+     _diagram(3, "last")),
+    ("many-to-many", "translation and forecasting: a sequence in, a sequence out", "translation",
+     _diagram(3, "all")),
+)

@@ -38,6 +38,7 @@ class TrainConfig:
     dry_run: bool = False
     out: str = ""               # default: pretrained/<task> (build/dry-run/<task> for --dry-run)
     log_every: int = 50
+    time_limit: float = 0.0     # seconds; 0 = none. Live training in the app stops here.
 
     @classmethod
     def field_types(cls) -> dict[str, type]:
@@ -132,7 +133,8 @@ def fit(model: nn.Module,
             if bar:
                 bar.update(1)
                 bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-            if step >= total:
+            if step >= total or (cfg.time_limit and time.perf_counter() - start > cfg.time_limit):
+                total = step
                 break
         if evaluate and is_main():
             model.eval()

@@ -1,0 +1,76 @@
+"""AppTests of the home page and the Equation Playground (the foundation's pages)."""
+
+from streamlit.testing.v1 import AppTest
+
+from rnnkit.lecture import available_pages
+from tests.conftest import ROOT
+
+
+def page(name: str, **params) -> AppTest:
+    """Open ``pages/<name>`` through app.py (so page links resolve), with a shared link's params."""
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.switch_page(f"pages/{name}")
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def test_app_navigation_starts():
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not app.exception
+    assert app.title[0].value.startswith("rnnkit")
+
+
+def test_home_links_every_existing_page():
+    app = page("home.py")
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "Mapping time into state" in text and "Attention" in text or len(available_pages()) == 1
+    assert len(app.caption) >= len(available_pages())
+
+
+def test_playground_renders_equations_and_heatmaps():
+    app = page("playground.py")
+    assert not app.exception
+    assert app.title[0].value.endswith("Equation Playground")
+    latex = [l.value for l in app.latex]
+    assert any(r"s_{1} = \tanh" in l for l in latex) and any(r"C_{1} =" in l for l in latex)
+    assert len(app.tabs) == 5
+
+
+def test_playground_step_slider_and_hidden_size_go_to_the_url():
+    app = page("playground.py")
+    step = next(s for s in app.slider if s.label == "Time step t")
+    step.set_value(3).run()
+    assert not app.exception
+    assert any(r"s_{3} =" in l.value for l in app.latex)
+    assert app.query_params["t"] == ["3"] or app.query_params["t"] == "3"
+    next(s for s in app.slider if s.label == "Hidden size").set_value(5).run()
+    assert any(l.value.count(r"\\") >= 4 and r"s_{3}" in l.value for l in app.latex)
+
+
+def test_playground_bad_sequences_get_a_sentence_and_the_rest_works():
+    for bad, words in [("", "Type a sequence"), ("1, two, 3", "not a number"), ("1, nan", "finite"),
+                       (",".join(["1"] * 10_000), "at most")]:
+        app = page("playground.py")
+        app.text_input[0].set_value(bad).run()
+        assert not app.exception
+        assert any(words in e.value for e in app.error), (bad[:20], [e.value for e in app.error])
+        assert app.get("plotly_chart"), "the gradient tab must still render"
+
+
+def test_playground_malformed_link_falls_back_with_warning():
+    app = page("playground.py", hidden="99", act="<script>alert(1)</script>", rho="abc", seq="1,2")
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert "between 1 and 8" in warnings and "must be one of" in warnings and "must be a number" in warnings
+    assert next(s for s in app.slider if s.label == "Hidden size").value == 3
+
+
+def test_playground_trains_rnn_and_lstm_live():
+    app = page("playground.py", mlen="5")
+    app.button[0].click().run(timeout=120)
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert set(metrics) == {"RNN: held-out accuracy", "LSTM: held-out accuracy"}
+    assert all(v.endswith("%") for v in metrics.values())

@@ -1,0 +1,68 @@
+"""The one training CLI: every task's --dry-run end to end, the checkpoint format, and torchrun."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from rnnkit import checkpoint, tasks
+from rnnkit.tasks import load_pretrained
+from rnnkit.train import parse_overrides, run
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize("name", tasks.names())
+def test_every_task_dry_run_writes_a_loadable_checkpoint(name, tmp_path):
+    card = run(name, {"dry_run": True, "out": str(tmp_path)})
+    assert {"model.safetensors", "card.json", "README.md"} <= {p.name for p in tmp_path.iterdir()}
+    assert card["task"] == name and card["metrics"] and card["parameters"] > 0
+    assert card["reproduce"].startswith(f"python -m rnnkit.train {name}")
+    model, loaded = load_pretrained(tmp_path)
+    assert loaded["config"] == card["config"]
+    assert not any(p.requires_grad for p in model.parameters())
+
+
+def test_overrides_are_typed_by_the_config():
+    memory = tasks.get("memory")
+    assert parse_overrides(memory.Config, ["--seq-len=12", "--lr=0.5", "--dry-run", "--cell=rnn"]) == \
+        {"seq_len": 12, "lr": 0.5, "dry_run": True, "cell": "rnn"}
+    with pytest.raises(SystemExit):
+        parse_overrides(memory.Config, ["--no-such-option=1"])
+
+
+def test_unknown_task_is_named():
+    with pytest.raises(KeyError, match="unknown task"):
+        tasks.get("nope")
+
+
+def test_checkpoint_is_plain_safetensors_and_json(tmp_path):
+    checkpoint.save(tmp_path, {"w": torch.ones(2, 3)}, {"task": "memory", "metrics": {"acc": 0.5}})
+    state, card = checkpoint.load(tmp_path)
+    assert torch.equal(state["w"], torch.ones(2, 3)) and card["metrics"]["acc"] == 0.5
+    assert json.loads((tmp_path / "card.json").read_text())["task"] == "memory"
+    assert "| acc | 0.5 |" in (tmp_path / "README.md").read_text()
+    with pytest.raises(FileNotFoundError, match="rnnkit.train"):
+        checkpoint.load(tmp_path / "missing")
+
+
+def test_cli_dry_run_as_a_user_types_it(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "rnnkit.train", "memory", "--dry-run", f"--out={tmp_path}"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "test_accuracy" in result.stdout
+
+
+def test_torchrun_two_processes_end_with_the_same_weights(tmp_path):
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(torchrun + ["-m", "rnnkit.train", "memory", "--dry-run", "--max-steps=4",
+                                        f"--out={tmp_path}"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    card = json.loads((tmp_path / "card.json").read_text())
+    assert card["world_size"] == 2
+    first, second = card["rank_checksums"]
+    assert first == second
