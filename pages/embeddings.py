@@ -1,11 +1,14 @@
 """Word Embeddings: real GloVe vectors — analogies, neighbours, PCA, one-hot vs dense, benchmark."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
 from rnnkit import embeddings as emb
-from rnnkit.embeddings_plots import pca_figure
+from rnnkit import embeddings_word2vec as w2v
+from rnnkit.embeddings_plots import benchmark_figure, pca_figure, similarity_heatmap
+from rnnkit.live import Busy, training_slot
 
 FIELDS = (
     Field("preset", "king", choices=("custom",) + tuple(emb.PRESET_BY_KEY)),
@@ -19,12 +22,20 @@ FIELDS = (
     Field("word", "frog", max_chars=emb.MAX_WORD_CHARS),
     Field("pair", "cat, dog", max_chars=2 * emb.MAX_WORD_CHARS + 2),
     Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=600),
+    Field("dims", "", max_chars=600),
 )
+REFERENCE_ACCURACY = 0.497       # GloVe 6B 50d, restrict_vocab=30000 (DATA.md)
 
 
 @st.cache_resource(show_spinner="Loading 50,000 GloVe vectors…")
 def load_glove():
     return emb.load_glove()
+
+
+@st.cache_data(show_spinner="Running the questions-words benchmark (a few minutes, once per server)…")
+def glove_benchmark() -> dict:
+    """The precomputed result, or computed once (on a read-only view of the shared vectors)."""
+    return emb.load_benchmark() or emb.analogy_benchmark(load_glove())
 
 
 def use_preset(key: str) -> None:
@@ -127,9 +138,180 @@ with tab_near:
             except emb.WordError as error:
                 st.error(str(error))
 
+    st.subheader("Your own word list")
+    st.text_input("words (commas or spaces between; up to 30)", key="emb_words")
+    listed = emb.split_words(st.session_state.emb_words)
+    known = [w for w in listed if w in kv.key_to_index]
+    unknown = [w for w in listed if w not in kv.key_to_index]
+    for word in unknown:
+        try:
+            emb.check_word(kv, word)
+        except emb.WordError as error:
+            st.warning(f"{error} It is left out.")
+    if len(known) < 2:
+        st.info("Type at least two known words to compare them, e.g. “man, woman, king, queen, apple, orange”.")
+    else:
+        coords, explained = emb.pca(kv, known, 3 if projection == "3d" else 2)
+        st.plotly_chart(pca_figure(known, coords, {w: "input" for w in known}, [], explained), width="stretch")
+
+# --- One-hot vs dense ------------------------------------------------------------------------
+with tab_onehot:
+    st.markdown(
+        f"With **one-hot** vectors every word is a {len(kv):,}-dimensional vector with a single 1: any two "
+        "different words are orthogonal (cosine 0), so *king* is as far from *queen* as from *orange*. "
+        f"**Dense** GloVe vectors have {kv.vector_size} dimensions and put related words close. "
+        "The words come from *Your own word list* (Neighbours tab)."
+    )
+    if len(known) < 2:
+        st.info("Type at least two known words in the word list on the Neighbours tab.")
+    else:
+        col_1, col_2 = st.columns(2)
+        col_1.plotly_chart(similarity_heatmap(emb.one_hot_matrix(kv, known), known,
+                                              f"one-hot: cosine (dimension {len(kv):,})"), width="stretch")
+        col_2.plotly_chart(similarity_heatmap(emb.cosine_matrix(kv, known), known,
+                                              f"dense GloVe: cosine (dimension {kv.vector_size})"), width="stretch")
+        size = emb.bytes_per_word(kv)
+        st.dataframe(pd.DataFrame([
+            ("one-hot", f"{size['one_hot_dims']:,}", f"{size['one_hot']:,} B", "always 0 between different words"),
+            ("dense (GloVe)", f"{size['dense_dims']}", f"{size['dense']:,} B", "high for related words"),
+        ], columns=["vectors", "dimensions", "memory per word (float32)", "similarity of two different words"]),
+            hide_index=True)
+        st.caption(f"A dense vector is {size['one_hot'] // size['dense']:,}× smaller. (A one-hot vector can be "
+                   "stored as just its index, but then it carries no meaning at all to compare.)")
+
+# --- Interpretable dimensions ----------------------------------------------------------------
+with tab_dims:
+    st.markdown(
+        "The lecture's table gives each word a score on *Gender*, *Royal*, *Age* and *Food*. GloVe's 50 "
+        "dimensions have no such names, but a direction can be **built from words**: Gender = mean(woman, "
+        "she, her, …) − mean(man, he, his, …). A word's score is the cosine between it and that direction."
+    )
+    st.text_area("your own directions, one a line: `Name: positive words | negative words`", key="emb_dims",
+                 placeholder="Size: big large huge giant | small tiny little\nSport: football tennis game | music art",
+                 height=90)
+    directions, dim_words = list(emb.LECTURE_DIRECTIONS), known or list(emb.LECTURE_WORDS)
+    for line in st.session_state.emb_dims.splitlines()[:10]:
+        if line.strip():
+            try:
+                directions.append(emb.parse_direction(line))
+            except emb.WordError as error:
+                st.warning(str(error))
+    usable = []
+    for direction in directions:
+        try:
+            emb.direction_vector(kv, direction)
+            usable.append(direction)
+        except emb.WordError as error:
+            st.warning(f"{error} Add a known word before the “|”.")
+    table, problems = emb.projection_table(kv, dim_words, usable)
+    for problem in problems:
+        st.caption(problem)
+    st.plotly_chart(similarity_heatmap(table, dim_words, "cosine of each word with each direction",
+                                       rows=[d.name for d in usable], zmax=0.6), width="stretch")
+    with st.expander("the words that build each direction"):
+        st.dataframe(pd.DataFrame([(d.name, ", ".join(d.positive), ", ".join(d.negative) or "(vocabulary mean)")
+                                   for d in usable], columns=["direction", "positive", "negative"]), hide_index=True)
+    st.caption("Scores are real cosines, so they are smaller than the lecture's tidy ±1: Gender and Royal come out "
+               "clearly (king and queen are royal, woman and queen point to the female side), Age is weak — "
+               "the corpus rarely says kings are old — and Food separates apple and orange from people.")
+
+# --- Benchmark -------------------------------------------------------------------------------
+with tab_bench:
+    bench = glove_benchmark()
+    st.markdown(
+        "gensim's `questions-words.txt`: 19,544 analogies in 14 sections (capitals, currencies, family, "
+        "plurals, tenses, …), answered with 3CosAdd among the 30,000 most frequent words (`restrict_vocab=30000`); "
+        "questions with a word outside those are skipped, so coverage is stated."
+    )
+    col_1, col_2, col_3 = st.columns(3)
+    col_1.metric("accuracy (GloVe 6B 50d)", f"{bench['accuracy']:.1%}",
+                 help=f"reference for these vectors: {REFERENCE_ACCURACY:.1%}")
+    col_2.metric("questions covered", f"{bench['covered']:,} of {bench['questions']:,}", f"{bench['coverage']:.0%}",
+                 delta_color="off")
+    col_3.metric("published: GloVe 300d / word2vec 300d", "71.7 % / 53.3 %",
+                 help="Pennington et al. 2014; Mikolov et al. 2013 (783M words), whole question set")
+    st.plotly_chart(benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
+    if bench.get("presets"):
+        st.markdown("**The lecture's four analogies** (rank of the expected answer among 50,000 words):")
+        rows = [{"analogy": r["analogy"], **{f"{m}: top": next(x for x in bench["presets"][m] if x["analogy"] == r["analogy"])["top"]
+                                             for m in emb.METHODS},
+                 **{f"{m}: rank": next(x for x in bench["presets"][m] if x["analogy"] == r["analogy"])["rank"]
+                    for m in emb.METHODS}} for r in bench["presets"]["add"]]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+# --- Train your own --------------------------------------------------------------------------
+with tab_train:
+    st.markdown(
+        "Train **word2vec** (gensim, skip-gram) yourself on a small corpus and run the same benchmark. "
+        "GloVe saw 6 billion words; here you have thousands to half a million — which is why the lecture "
+        "says embeddings are trained on huge corpora (and why we usually download them)."
+    )
+    source = st.radio("corpus", list(w2v.BUILTIN) + ["upload"], horizontal=True, key="emb_corpus",
+                      format_func=lambda s: w2v.BUILTIN.get(s, "your own .txt file"))
+    upload = None
+    if source == "upload":
+        upload = st.file_uploader(f"a plain-text file (UTF-8, at most {w2v.MAX_UPLOAD_BYTES // 1_000_000} MB)",
+                                  type=["txt"], key="emb_upload")
+    col_1, col_2, col_3 = st.columns(3)
+    epochs = col_1.slider("epochs", 1, 10, w2v.Word2VecConfig.epochs, key="emb_epochs")
+    min_count = col_2.slider("minimum count of a word", 1, 10, w2v.Word2VecConfig.min_count, key="emb_min_count")
+    skip_gram = col_3.radio("architecture", ["skip-gram", "CBOW"], horizontal=True, key="emb_arch") == "skip-gram"
+    reference = (emb.load_benchmark() or {}).get("word2vec", {}).get(source)
+    if reference:
+        same = reference["glove_same_questions"]
+        st.caption(f"Measured when the data was prepared, default settings: {reference['own']['accuracy']:.1%} on the "
+                   f"{reference['own']['covered']:,} questions this corpus covers ({reference['tokens']:,} tokens, "
+                   f"{reference['train_seconds']:.0f} s); GloVe on the same questions: "
+                   f"{same['accuracy'] if same else 0:.1%}.")
+    if st.button("Train word2vec", type="primary", key="emb_train"):
+        cfg = w2v.Word2VecConfig(epochs=epochs, min_count=min_count, sg=int(skip_gram))
+        try:
+            if source == "upload":
+                if upload is None:
+                    raise w2v.CorpusError("Choose a .txt file to upload first.")
+                text = w2v.read_upload(upload.getvalue())
+            else:
+                text = w2v.builtin_text(source)
+            sentences, tokens = w2v.sentences(text, cfg.max_tokens)
+            bar = st.progress(0.0, text="training…")
+            with training_slot(timeout=2.0):
+                own = w2v.train(sentences, cfg, on_epoch=lambda done, total: bar.progress(
+                    done / total, text=f"epoch {done} of {total}"))
+            with st.spinner("Running questions-words on your vectors and on GloVe…"):
+                result = w2v.compare(own, kv)
+            st.session_state.emb_own = {"words": list(own.index_to_key), "vectors": np.asarray(own.vectors),
+                                        "tokens": tokens, "source": w2v.BUILTIN.get(source, "your file"),
+                                        "result": result}
+        except (w2v.CorpusError, Busy) as error:
+            st.error(str(error))
+    own_run = st.session_state.get("emb_own")
+    if own_run:
+        mine, same = own_run["result"]["own"], own_run["result"]["glove_same_questions"]
+        st.subheader(f"Your word2vec: {len(own_run['words']):,} words from {own_run['tokens']:,} tokens")
+        col_1, col_2, col_3 = st.columns(3)
+        col_1.metric("your word2vec", f"{mine['accuracy']:.1%}", f"{mine['covered']:,} questions covered",
+                     delta_color="off")
+        col_2.metric("GloVe on the same questions", f"{same['accuracy']:.1%}" if same else "—")
+        col_3.metric("GloVe on its 30k words", f"{bench['accuracy']:.1%}", f"{bench['covered']:,} questions",
+                     delta_color="off")
+        if same:
+            st.plotly_chart(benchmark_figure([mine["sections"], same["sections"]],
+                                             ["your word2vec", "GloVe, same questions"]), width="stretch")
+        own_kv = emb.keyed_vectors(own_run["words"], own_run["vectors"])
+        probe = emb.clean_word(st.text_input("nearest neighbours in your vectors", "government", key="emb_probe"))
+        if probe in own_kv.key_to_index:
+            col_1, col_2 = st.columns(2)
+            col_1.dataframe(pd.DataFrame(emb.neighbours(own_kv, probe, 8), columns=["your word2vec", "cosine"]).round(3),
+                            hide_index=True)
+            if probe in kv.key_to_index:
+                col_2.dataframe(pd.DataFrame(emb.neighbours(kv, probe, 8), columns=["GloVe", "cosine"]).round(3),
+                                hide_index=True)
+        else:
+            st.info(f"“{probe}” is not in your vectors; try a frequent word of your corpus.")
+
 save_url_state(FIELDS, {
     "preset": next((p.key for p in emb.PRESETS if (p.a, p.b, p.c, p.expected) == tuple(
         emb.clean_word(st.session_state[f"emb_{n}"]) for n in ("a", "b", "c", "expect"))), "custom"),
     **{name: st.session_state[f"emb_{name}"] for name in ("a", "b", "c", "expect", "k", "method", "proj", "word", "pair")},
-    "words": st.session_state.get("emb_words", state["words"]),
+    "words": st.session_state.emb_words, "dims": st.session_state.emb_dims,
 })

@@ -56,12 +56,14 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
     return fig
 
 
-def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str) -> go.Figure:
-    """An (N, N) cosine matrix as a heat map with the numbers written in."""
-    fig = go.Figure(go.Heatmap(z=matrix, x=words, y=words, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
+def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str, rows: list[str] | None = None,
+                       zmax: float = 1.0) -> go.Figure:
+    """An (M, N) cosine matrix as a heat map with the numbers written in (rows default to ``words``)."""
+    rows = rows or words
+    fig = go.Figure(go.Heatmap(z=matrix, x=words, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
                                text=np.round(matrix, 2), texttemplate="%{text}", showscale=False,
                                hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>"))
-    fig.update_layout(title=title, height=380, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(title=title, height=max(240, 60 + 40 * len(rows)), margin=dict(l=10, r=10, t=40, b=10))
     fig.update_yaxes(autorange="reversed")
     return fig
 
