@@ -76,7 +76,8 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     width, height = image.size
     if width * height > max_pixels:
         raise ImageError(f"The image claims {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
-                         f"the limit is {max_pixels / 1e6:.0f} megapixels. Shrink it first.")
+                         f"the limit is {max_pixels / 1e6:.0f} megapixels (a possible decompression bomb); "
+                         "it was not decoded. Shrink it first.")
     if min(width, height) < MIN_SIDE:
         raise ImageError(f"The image is only {width} x {height} pixels; it needs at least "
                          f"{MIN_SIDE} pixels on each side to show anything.")
@@ -107,8 +108,8 @@ def _open(data: bytes, kind: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=[kind])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("The image claims far more pixels than this page accepts (a possible decompression "
-                         "bomb); it was not decoded.") from None
+        raise ImageError(f"The image claims far more than {MAX_PIXELS / 1e6:.0f} megapixels (a possible "
+                         "decompression bomb); it was not decoded. Shrink it first.") from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise ImageError(f"The file starts like a {kind} image but its header is damaged; "
                          f"try saving it again. ({type(error).__name__})") from None
