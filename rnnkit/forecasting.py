@@ -125,9 +125,13 @@ def _as_numbers(column: pd.Series) -> pd.Series:
 
 
 def _as_dates(column: pd.Series) -> pd.Series:
+    text = column.astype(str).str.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(column.astype(str).str.strip(), errors="coerce", format="mixed")
+        dates = pd.to_datetime(text, errors="coerce")          # one format, inferred: fast
+        if dates.isna().any():                                  # several formats: slower, row by row
+            dates = pd.to_datetime(text, errors="coerce", format="mixed")
+    return dates
 
 
 def _filled(column: pd.Series) -> pd.Series:
@@ -217,9 +221,9 @@ class ForecastConfig(TrainConfig):
     horizon: int = 4             # k: steps it predicts
     hidden_size: int = 32
     test_fraction: float = 0.2   # the held-out tail
-    epochs: int = 60
-    batch_size: int = 16
-    lr: float = 5e-3
+    epochs: int = 50
+    batch_size: int = 64
+    lr: float = 1e-2
     max_seconds: float = MAX_SECONDS
 
 
@@ -307,8 +311,12 @@ class Forecaster(nn.Module):
     r"""Many-to-many LSTM forecaster.
 
     .. math::
-        h_t, c_t = \mathrm{LSTM}(z_t, h_{t-1}, c_{t-1}), \qquad
+        \Delta z_t = z_t - z_{t-1}, \qquad
+        h_t, c_t = \mathrm{LSTM}(\Delta z_t, h_{t-1}, c_{t-1}), \qquad
         \hat z_{t+j} = z_t + (W h_t + b)_j, \quad j = 1..k
+
+    It reads step-to-step changes, not levels, so a price that has drifted out of the training
+    range (as stock prices do) does not throw it off.
 
     Args:
         z: (B, T, 1) scaled values. Returns (B, T, k): at every step, the predicted changes of
@@ -321,8 +329,9 @@ class Forecaster(nn.Module):
         self.head = nn.Linear(hidden_size, horizon)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        states, _ = self.lstm(z)           # (B, T, H)
-        return self.head(states)           # (B, T, k)
+        dz = torch.diff(z, dim=1, prepend=z[:, :1])      # (B, T, 1) step changes, 0 at t = 1
+        states, _ = self.lstm(dz)     # (B, T, H)
+        return self.head(states)                         # (B, T, k)
 
     @torch.no_grad()
     def forecast(self, z: torch.Tensor) -> torch.Tensor:

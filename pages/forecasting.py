@@ -1,0 +1,155 @@
+"""Forecasting: a many-to-many LSTM trained live on a stock (or an uploaded CSV), against baselines."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._common import Field, save_url_state, url_state
+from rnnkit import forecasting as fc
+from rnnkit.live import Busy, training_slot
+
+UPLOAD = "upload"
+ROW_NUMBER = "(row number)"
+FIELDS = (
+    Field("series", "GOOG", str, choices=fc.STOCKS + (UPLOAD,)),
+    Field("window", 12, int, *fc.WINDOW_RANGE),
+    Field("horizon", 4, int, *fc.HORIZON_RANGE),
+    Field("hidden", 32, int, choices=fc.HIDDEN_SIZES),
+    Field("epochs", 50, int, *fc.EPOCHS_RANGE),
+    Field("seed", 0, int, 0, 9999),
+)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the file…")
+def read_upload(data: bytes) -> pd.DataFrame:
+    return fc.read_csv(data)
+
+
+st.title("📈 Forecasting stock prices with a many-to-many LSTM")
+st.markdown(
+    "A **many-to-many** recurrent network: the LSTM reads a window of the series and, at every step, "
+    "predicts the next *k* values. Train it here on real weekly stock prices (or your own CSV), then see "
+    "whether it beats the simplest forecast of all — *next week looks like this week*."
+)
+state = url_state(FIELDS)
+
+sources = list(fc.STOCKS) + [UPLOAD]
+source = st.selectbox("Series", sources, index=sources.index(state["series"]),
+                      format_func=lambda s: "Upload my own CSV…" if s == UPLOAD else f"{s} (weekly, 2018–2019)")
+columns = st.columns(5)
+window = columns[0].slider("Window T (steps read)", *fc.WINDOW_RANGE, value=state["window"])
+horizon = columns[1].slider("Horizon k (steps predicted)", *fc.HORIZON_RANGE, value=state["horizon"])
+hidden = columns[2].select_slider("Hidden size", fc.HIDDEN_SIZES, value=state["hidden"])
+epochs = columns[3].slider("Epochs", *fc.EPOCHS_RANGE, value=state["epochs"], step=10)
+seed = columns[4].number_input("Seed", 0, 9999, value=state["seed"])
+save_url_state(FIELDS, {"series": source, "window": window, "horizon": horizon, "hidden": hidden,
+                        "epochs": epochs, "seed": seed})
+
+if source == UPLOAD:
+    upload = st.file_uploader("CSV file (UTF-8, one row per time step, up to 10 MB)", type=["csv", "txt", "tsv"],
+                              max_upload_size=fc.MAX_UPLOAD_BYTES // 2**20)
+    if upload is None:
+        st.info("Upload a CSV with a header row, a column of numbers and (optionally) a date column.")
+        st.stop()
+    try:
+        frame = read_upload(upload.getvalue())
+    except fc.SeriesError as error:
+        st.error(str(error))
+        st.stop()
+    numeric = fc.value_columns(frame)
+    if not numeric:
+        st.error("No column of this file holds numbers. Upload a CSV with at least one numeric column.")
+        st.stop()
+    pick = st.columns(2)
+    value_column = pick[0].selectbox("Value column", numeric)
+    date_column = pick[1].selectbox("Date column", [ROW_NUMBER] + fc.date_columns(frame))
+    series_key = (UPLOAD, upload.file_id, value_column, date_column)
+    try:
+        series = fc.series_from_frame(frame, value_column, None if date_column == ROW_NUMBER else date_column,
+                                      name=value_column)
+    except fc.SeriesError as error:
+        st.error(str(error))
+        st.stop()
+else:
+    series_key = (source,)
+    series = fc.load_stock(source)
+for note in series.notes:
+    st.warning(note)
+
+cfg = fc.ForecastConfig(window=window, horizon=horizon, hidden_size=hidden, epochs=epochs, seed=int(seed))
+try:
+    data = fc.split(series.values, window, horizon, cfg.test_fraction)
+except fc.SeriesError as error:
+    st.error(str(error))
+    st.stop()
+st.caption(f"{len(series.values):,} points: the first {data.n_train:,} train the LSTM (and fit the scaler); "
+           f"the last {len(series.values) - data.n_train:,} are held out, giving {len(data.origins):,} test forecasts "
+           f"of {horizon} steps each.")
+
+run_key = series_key + (window, horizon, hidden, epochs, int(seed))
+if st.button("Train the LSTM", type="primary"):
+    progress = st.progress(0.0, text="Waiting for a free training slot…")
+    live_chart = st.empty()
+    steps, losses = [], []
+
+    def show_step(step: int, total: int, loss: float) -> None:
+        steps.append(step)
+        losses.append(loss)
+        if step % max(1, total // 40) == 0 or step == total:
+            progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
+            live_chart.line_chart(pd.DataFrame({"training loss": losses}, index=pd.Index(steps, name="step")),
+                                  height=220)
+
+    try:
+        with training_slot(timeout=2.0):
+            _, _, result = fc.train(series, cfg, show_step)
+    except Busy as busy:
+        progress.empty()
+        st.warning(str(busy))
+    else:
+        progress.empty()
+        live_chart.empty()
+        st.session_state["forecast_result"] = (run_key, result)
+
+stored = st.session_state.get("forecast_result")
+result = stored[1] if stored and stored[0] == run_key else None
+if result is None:
+    forecasts = fc.baseline_forecasts(data)
+    st.info("The baselines need no training and are shown below. Press **Train the LSTM** to add it "
+            "(a few seconds).")
+else:
+    forecasts = result.forecasts
+    note = " (stopped at the time limit)" if result.stopped_early else ""
+    st.caption(f"Trained {len(result.steps):,} steps in {result.seconds:.1f} s{note}; "
+               f"final training loss {result.losses[-1]:.4f}.")
+    if result.table.loc[fc.LSTM_NAME, "MAE / last value"] >= 0.95:
+        st.warning(result.verdict)
+    else:
+        st.success(result.verdict)
+
+table = fc.metric_table(forecasts, data.truth)
+left, right = st.columns([3, 2])
+left.plotly_chart(fc.forecast_figure(series, data, forecasts))
+right.markdown("**Error on the held-out tail** (lower is better)")
+right.dataframe(table.style.format("{:.4f}"))
+right.markdown("**Error by steps ahead** (MAE)")
+right.line_chart(fc.per_step_mae(forecasts, data.truth), height=200)
+if result is not None:
+    with st.expander("Training loss"):
+        st.line_chart(pd.DataFrame({"training loss": result.losses}, index=pd.Index(result.steps, name="step")))
+
+with st.expander("How this works"):
+    st.markdown(
+        f"- **Many-to-many.** At every step *t* of a window of {window} values the LSTM reads the change "
+        f"$\\Delta z_t = z_t - z_{{t-1}}$ and predicts the next {horizon} values as changes from $z_t$; all {window} "
+        "outputs are trained, and the forecast is the output at the last step.\n"
+        "- **Honest split.** The last 20 % of the series is never seen in training; the scaler "
+        "(z = (x − mean) / std) is fitted on the training part only.\n"
+        "- **Baselines.** *Last value* repeats the last observation; *moving average* repeats the window's mean; "
+        "*linear trend* extends a least-squares line through the window.\n"
+        "- **Why the last value is hard to beat.** Weekly stock prices behave almost like a random walk: "
+        "the best guess for next week is close to this week. A model that beats it on one short tail may "
+        "just be lucky — change the seed and look again.\n"
+        f"- Live training is limited to {fc.MAX_STEPS:,} steps and {fc.MAX_SECONDS:.0f} s; series longer than "
+        f"{fc.MAX_POINTS:,} points are thinned."
+    )
+st.caption(f"Data: {fc.STOCKS_SOURCE}." if source != UPLOAD else "Data: your uploaded file (kept in memory only).")
