@@ -66,7 +66,7 @@ tab_analogy, tab_near, tab_onehot, tab_dims, tab_bench, tab_train = st.tabs(
 # --- Analogies -------------------------------------------------------------------------------
 with tab_analogy:
     st.markdown("**The lecture's analogies** — one click:")
-    for column, p in zip(st.columns(len(emb.PRESETS)), emb.PRESETS):
+    for column, p in zip(st.columns(2) * 2, emb.PRESETS):
         column.button(p.label, key=f"preset_{p.key}", on_click=use_preset, args=(p.key,), width="stretch")
     col_a, col_b, col_c, col_e = st.columns(4)
     col_a.text_input("a", key="emb_a", help="a − b + c, e.g. king")
@@ -211,9 +211,10 @@ with tab_dims:
     with st.expander("the words that build each direction"):
         st.dataframe(pd.DataFrame([(d.name, ", ".join(d.positive), ", ".join(d.negative) or "(vocabulary mean)")
                                    for d in usable], columns=["direction", "positive", "negative"]), hide_index=True)
-    st.caption("Scores are real cosines, so they are smaller than the lecture's tidy ±1: Gender and Royal come out "
-               "clearly (king and queen are royal, woman and queen point to the female side), Age is weak — "
-               "the corpus rarely says kings are old — and Food separates apple and orange from people.")
+    st.caption("Scores are real cosines (of the word, centred on the vocabulary mean, with the direction), so they "
+               "are smaller than the lecture's tidy ±1. Gender and Royal come out clearly (king and queen are royal, "
+               "woman and queen lean female), Food separates apple and orange from people, and Age is weak — "
+               "the corpus seldom says that kings are old. Real dimensions are not this tidy.")
 
 # --- Benchmark -------------------------------------------------------------------------------
 with tab_bench:
@@ -224,12 +225,12 @@ with tab_bench:
         "questions with a word outside those are skipped, so coverage is stated."
     )
     col_1, col_2, col_3 = st.columns(3)
-    col_1.metric("accuracy (GloVe 6B 50d)", f"{bench['accuracy']:.1%}",
-                 help=f"reference for these vectors: {REFERENCE_ACCURACY:.1%}")
-    col_2.metric("questions covered", f"{bench['covered']:,} of {bench['questions']:,}", f"{bench['coverage']:.0%}",
+    col_1.metric("accuracy (GloVe 6B 50d)", f"{bench['accuracy']:.1%}")
+    col_2.metric("questions covered", f"{bench['coverage']:.0%}", f"{bench['covered']:,} of {bench['questions']:,}",
                  delta_color="off")
-    col_3.metric("published: GloVe 300d / word2vec 300d", "71.7 % / 53.3 %",
-                 help="Pennington et al. 2014; Mikolov et al. 2013 (783M words), whole question set")
+    col_3.metric("reference for these vectors", f"{REFERENCE_ACCURACY:.1%}")
+    st.caption("Published on the same questions with bigger vectors: GloVe 300d (6B tokens) 71.7 %, word2vec "
+               "skip-gram 300d (783M words) 53.3 % — more dimensions hold more relations.")
     st.plotly_chart(benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
     if bench.get("presets"):
         st.markdown("**The lecture's four analogies** (rank of the expected answer among 50,000 words):")

@@ -304,8 +304,8 @@ LECTURE_DIRECTIONS = (
               ("man", "he", "his", "boy", "father", "son")),
     Direction("Royal", ("royal", "throne", "crown", "monarch", "reign", "palace"),
               ("ordinary", "common", "citizen", "worker", "peasant", "commoner")),
-    Direction("Age", ("old", "elderly", "aged", "older", "ancient", "veteran"),
-              ("young", "youth", "younger", "child", "kid", "new")),
+    Direction("Age", ("old", "elderly", "aged", "grandfather", "grandmother", "adult"),
+              ("young", "child", "baby", "kid", "teenager", "boy")),
     Direction("Food", ("food", "eat", "fruit", "juice", "delicious", "cooked"),
               ("car", "computer", "government", "building", "machine", "law")),
 )
@@ -340,16 +340,20 @@ def direction_vector(kv, direction: Direction) -> tuple[np.ndarray, list[str]]:
 def projection_table(kv, words: list[str], directions: list[Direction]) -> tuple[np.ndarray, list[str]]:
     """(len(directions), len(words)) cosines of each word with each direction, and the problems.
 
-    Words used to build a direction are left in: the lecture's table asks how much "woman"
-    points along woman − man.
+    Word vectors are centred first (the vocabulary mean subtracted: GloVe vectors share a common
+    component that would tilt every score). Words used to build a direction are left in: the
+    lecture's table asks how much "woman" points along woman − man.
     """
+    centre = kv.vectors.mean(axis=0)                                               # (D,)
+    X = np.stack([kv[w] for w in words]) - centre                                  # (N, D)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
     problems, rows = [], []
     for direction in directions:
         vector, missing = direction_vector(kv, direction)
         if missing:
             problems.append(f"{direction.name}: ignored unknown word(s) {', '.join(missing)}.")
-        rows.append([float(kv.get_vector(w, norm=True) @ vector) for w in words])
-    return np.array(rows), problems
+        rows.append(X @ vector)                                                    # (N,)
+    return np.array(rows, dtype=float).reshape(len(directions), len(words)), problems
 
 
 # ---------------------------------------------------------------------------------------------

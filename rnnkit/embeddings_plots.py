@@ -61,7 +61,7 @@ def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str, rows: l
     """An (M, N) cosine matrix as a heat map with the numbers written in (rows default to ``words``)."""
     rows = rows or words
     fig = go.Figure(go.Heatmap(z=matrix, x=words, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
-                               text=np.round(matrix, 2), texttemplate="%{text}", showscale=False,
+                               texttemplate="%{z:.2f}", showscale=False,
                                hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>"))
     fig.update_layout(title=title, height=max(240, 60 + 40 * len(rows)), margin=dict(l=10, r=10, t=40, b=10))
     fig.update_yaxes(autorange="reversed")

@@ -1,0 +1,191 @@
+"""Word embeddings: the committed GloVe subset, gensim-backed maths checked against numpy, the page."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnnkit import embeddings as emb
+from rnnkit import embeddings_word2vec as w2v
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "embeddings.py")
+
+
+@pytest.fixture(scope="module")
+def kv():
+    return emb.load_glove()
+
+
+# --- the committed vectors ---------------------------------------------------------------------
+
+def test_committed_vectors_load_as_keyed_vectors(kv):
+    assert kv.vectors.shape == (50_000, 50) and kv.vectors.dtype == np.float32
+    assert kv.index_to_key[:4] == ["the", ",", ".", "of"]             # GloVe's frequency order
+    assert kv.norms is not None and np.all(kv.norms > 0)
+    assert (emb.GLOVE_DIR / "PROVENANCE.md").exists() and (emb.GLOVE_DIR / "README.md").exists()
+    assert emb.memory_bytes(kv) < 20e6
+
+
+def test_vectors_are_glove_not_scrambled(kv):
+    # The .npy in the wheel is Fortran-ordered; a wrong copy scrambles rows. Real GloVe knows these.
+    assert kv.most_similar("frog", topn=5)[0][0] in {"snake", "toad", "frogs"}
+    assert kv.similarity("cat", "dog") > 0.85 > kv.similarity("cat", "parliament") + 0.5
+
+
+def test_analogy_matches_numpy_3cosadd(kv):
+    a, b, c = "paris", "france", "italy"
+    unit = kv.vectors / np.linalg.norm(kv.vectors, axis=1, keepdims=True)           # (V, D)
+    target = unit[kv.key_to_index[a]] - unit[kv.key_to_index[b]] + unit[kv.key_to_index[c]]
+    scores = unit @ (target / np.linalg.norm(target))                                 # (V,)
+    order = [kv.index_to_key[i] for i in np.argsort(-scores) if kv.index_to_key[i] not in (a, b, c)][:10]
+    got = emb.analogy(kv, a, b, c, topn=10)
+    assert [w for w, _ in got] == order
+    np.testing.assert_allclose([s for _, s in got], sorted(scores[[kv.key_to_index[w] for w in order]], reverse=True),
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_lecture_presets_and_ranks(kv, method):
+    ranks = {p.key: emb.analogy_rank(kv, p.a, p.b, p.c, p.expected, method) for p in emb.PRESETS}
+    assert ranks["king"] == ranks["his"] == ranks["paris"] == 1
+    assert ranks["windows"] > 10                       # honest: 50 dims miss android (DATA.md)
+    answers = emb.analogy(kv, "king", "man", "woman", topn=5, method=method)
+    for position, (word, _) in enumerate(answers, start=1):
+        assert emb.analogy_rank(kv, "king", "man", "woman", word, method) == position
+    assert emb.analogy_rank(kv, "king", "man", "woman", "king") is None
+
+
+def test_bad_words_get_sentences(kv):
+    assert emb.check_word(kv, "  King ") == "king"
+    with pytest.raises(emb.WordError, match="king"):
+        emb.check_word(kv, "kinng")
+    with pytest.raises(emb.WordError, match="empty"):
+        emb.check_word(kv, "   ")
+    with pytest.raises(emb.WordError, match="English"):
+        emb.check_word(kv, "король")
+    with pytest.raises(emb.WordError, match="single word"):
+        emb.check_word(kv, "new york")
+    with pytest.raises(emb.WordError, match="three different"):
+        emb.check_analogy(kv, "king", "King", " king")
+    assert emb.split_words("Man, woman;; KING king  queen") == ["man", "woman", "king", "queen"]
+
+
+def test_one_hot_is_orthogonal_and_dense_is_not(kv):
+    words = ["king", "queen", "apple"]
+    assert np.array_equal(emb.one_hot_matrix(kv, words), np.eye(3))
+    dense = emb.cosine_matrix(kv, words)
+    np.testing.assert_allclose(dense, dense.T, atol=1e-6)
+    np.testing.assert_allclose(np.diag(dense), 1.0, atol=1e-5)
+    assert dense[0, 1] == pytest.approx(kv.similarity("king", "queen"), abs=1e-5) and dense[0, 1] > dense[0, 2]
+    assert emb.bytes_per_word(kv) == {"one_hot": 200_000, "dense": 200, "one_hot_dims": 50_000, "dense_dims": 50}
+
+
+def test_pca_shapes(kv):
+    coords, ratio = emb.pca(kv, ["man", "woman", "king", "queen", "apple"], 3)
+    assert coords.shape == (5, 3) and ratio.shape == (3,) and 0 < ratio.sum() <= 1
+    coords, ratio = emb.pca(kv, ["man", "woman"], 3)                # fewer words than components: padded
+    assert coords.shape == (2, 3) and ratio[2] == 0
+    words = emb.analogy_picture_words(kv, "king", "man", "woman", "queen")
+    assert words[:4] == ["man", "king", "woman", "queen"] and len(set(words)) == len(words) > 4
+
+
+def test_interpretable_directions(kv):
+    table, problems = emb.projection_table(kv, list(emb.LECTURE_WORDS), list(emb.LECTURE_DIRECTIONS))
+    score = {d.name: dict(zip(emb.LECTURE_WORDS, row)) for d, row in zip(emb.LECTURE_DIRECTIONS, table)}
+    assert problems == []
+    assert score["Gender"]["woman"] > 0 > score["Gender"]["man"] and score["Gender"]["queen"] > score["Gender"]["king"]
+    assert min(score["Royal"]["king"], score["Royal"]["queen"]) > max(score["Royal"][w] for w in ("man", "woman", "apple"))
+    assert min(score["Food"]["apple"], score["Food"]["orange"]) > max(score["Food"][w] for w in ("man", "king"))
+    size = emb.parse_direction("Size: big huge qqqzzz | small")
+    assert size == emb.Direction("Size", ("big", "huge", "qqqzzz"), ("small",))
+    assert emb.direction_vector(kv, size)[1] == ["qqqzzz"]
+    with pytest.raises(emb.WordError, match="Name: positive"):
+        emb.parse_direction("no colon here")
+
+
+def test_benchmark_precomputed_and_recomputable(kv, tmp_path):
+    bench = emb.load_benchmark()
+    assert bench["restrict_vocab"] == 30_000 and bench["questions"] == 19_544
+    assert bench["covered"] == 14_877 and bench["accuracy"] == pytest.approx(0.497, abs=0.001)
+    assert sum(s["total"] for s in bench["sections"]) == bench["covered"] and len(bench["sections"]) == 14
+    questions = tmp_path / "q.txt"
+    questions.write_text(": family\nking queen man woman\nboy girl brother sister\n"
+                         ": capitals\nparis france rome italy\nqqq zzz paris france\n", encoding="utf-8")
+    small = emb.analogy_benchmark(kv, path=str(questions))
+    assert small["questions"] == 4 and small["covered"] == 3 and [s["total"] for s in small["sections"]] == [2, 1]
+    # the shared object is left as it was (gensim swaps key_to_index while it evaluates)
+    before = kv.key_to_index
+    emb.analogy_benchmark(kv, path=str(questions))
+    assert kv.key_to_index is before
+
+
+# --- train your own ------------------------------------------------------------------------------
+
+def test_upload_checks():
+    for data, message in ((b"", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+                          (b"a" * (w2v.MAX_UPLOAD_BYTES + 1), "limit"), (b"\x01\x02\x03\x04 abc" * 100, "control")):
+        with pytest.raises(w2v.CorpusError, match=message):
+            w2v.read_upload(data)
+    assert w2v.read_upload("Héllo wörld".encode("utf-8")) == "Héllo wörld"
+    with pytest.raises(w2v.CorpusError, match="at least"):
+        w2v.sentences("just a few words here")
+
+
+def test_word2vec_trains_and_compares(kv):
+    sentences, tokens = w2v.sentences(w2v.builtin_text("lee"))
+    assert 55_000 < tokens < 65_000
+    seen = []
+    own = w2v.train(sentences, w2v.Word2VecConfig(epochs=2), on_epoch=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)] and own.vector_size == 50 and "government" in own.key_to_index
+    result = w2v.compare(own, kv)
+    assert 0 < result["own"]["covered"] == result["glove_same_questions"]["covered"]
+    assert result["glove_same_questions"]["accuracy"] > result["own"]["accuracy"]
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+def texts(elements):
+    return " ".join(str(e.value) for e in elements)
+
+
+def test_page_default_preset_and_bad_input():
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert "queen" in at.subheader[0].value and "rank 1" in texts(at.success)
+    assert len(at.tabs) == 6 and at.get("plotly_chart")
+    at.button(key="preset_windows").click().run()
+    assert "window" in at.subheader[0].value and "android" in texts(at.warning)
+    assert at.query_params["preset"] in ("windows", ["windows"])
+    at.text_input(key="emb_a").set_value(" Kinng ").run()
+    assert "Did you mean: king" in texts(at.error) and not at.exception
+    at.text_input(key="emb_a").set_value("").run()
+    assert "empty" in texts(at.error)
+    for key in ("emb_a", "emb_b", "emb_c"):
+        at.text_input(key=key).set_value("King")
+    at.run()
+    assert "three different" in texts(at.error)
+    at.text_input(key="emb_words").set_value("man, женщина, king").run()
+    assert "English" in texts(at.warning) and not at.exception
+    at.text_area(key="emb_dims").set_value("Size: big huge | small tiny\nnonsense").run()
+    assert "not a direction" in texts(at.warning) and not at.exception
+    at.text_input(key="emb_pair").set_value("cat").run()
+    assert "exactly two" in texts(at.info)
+
+
+def test_page_reads_link_and_survives_malformed_params():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update({"preset": "paris", "k": "abc", "method": "nope", "proj": "3d"})
+    at.run()
+    assert not at.exception
+    assert "rome" in at.subheader[0].value
+    assert "must be a number" in texts(at.warning) and "must be one of" in texts(at.warning)
+
+
+def test_page_trains_word2vec():
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at.slider(key="emb_epochs").set_value(1)
+    at.button(key="emb_train").click().run()
+    assert not at.exception and not at.error
+    assert any("Your word2vec" in s.value for s in at.subheader)
