@@ -195,16 +195,18 @@ class SentimentClassifier:
 class TfidfBaseline:
     """TF-IDF (word 1-2 grams) + logistic regression, fitted on the same training split.
 
-    ``C`` was chosen on the dev split from {0.3, 1, 3, 10} (see ``scripts/eval_sentiment.py --tune``).
+    ``C`` was chosen on the dev split from {1, 3, 10, 30} (``scripts/eval_sentiment.py --tune``).
+    The fitted numbers are stored as plain arrays (``save`` / ``load``, no pickle) next to the LSTM
+    in ``pretrained/sentiment/baseline_tfidf.npz`` so the page need not refit it.
     """
 
-    def __init__(self, c_binary: float = 3.0, c_fine: float = 3.0):
+    def __init__(self, c_binary: float = 10.0, c_fine: float = 10.0, min_df: int = 1):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         self.vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
-                                          ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-        self.binary = LogisticRegression(C=c_binary, max_iter=2000)
-        self.fine = LogisticRegression(C=c_fine, max_iter=2000)
+                                          ngram_range=(1, 2), sublinear_tf=True, min_df=min_df)
+        self.binary = LogisticRegression(C=c_binary, max_iter=3000)
+        self.fine = LogisticRegression(C=c_fine, max_iter=3000)
 
     def fit(self, frame: pd.DataFrame) -> "TfidfBaseline":
         x = self.vectorizer.fit_transform(frame["text"])
@@ -214,13 +216,39 @@ class TfidfBaseline:
         return self
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (N, 2) and (N, 5)."""
         x = self.vectorizer.transform(list(texts))
         return self.binary.predict_proba(x), self.fine.predict_proba(x)
 
+    def save(self, path: Path) -> None:
+        terms = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        np.savez_compressed(path, terms=np.array(terms), idf=self.vectorizer.idf_.astype(np.float32),
+                            binary_coef=self.binary.coef_.astype(np.float32),
+                            binary_intercept=self.binary.intercept_.astype(np.float32),
+                            fine_coef=self.fine.coef_.astype(np.float32),
+                            fine_intercept=self.fine.intercept_.astype(np.float32))
+
+    @classmethod
+    def load(cls, path: Path) -> "TfidfBaseline":
+        arrays = np.load(path, allow_pickle=False)
+        baseline = cls()
+        baseline.vectorizer.vocabulary_ = {term: i for i, term in enumerate(arrays["terms"].tolist())}
+        baseline.vectorizer.idf_ = arrays["idf"].astype(np.float64)
+        for head, name, classes in ((baseline.binary, "binary", 2), (baseline.fine, "fine", 5)):
+            head.classes_ = np.arange(classes)
+            head.coef_ = arrays[f"{name}_coef"].astype(np.float64)
+            head.intercept_ = arrays[f"{name}_intercept"].astype(np.float64)
+        return baseline
+
+
+BASELINE_PATH = ROOT / "pretrained" / "sentiment" / "baseline_tfidf.npz"
+
 
 @lru_cache(maxsize=1)
-def tfidf_baseline() -> TfidfBaseline:
-    """The baseline fitted on ``data/sentiment/train.tsv`` (about a second; cached, read-only)."""
+def tfidf_baseline(path: Path = BASELINE_PATH) -> TfidfBaseline:
+    """The fitted baseline (read-only, shared): loaded from ``path``, else fitted on train.tsv."""
+    if Path(path).exists():
+        return TfidfBaseline.load(path)
     return TfidfBaseline().fit(read_split("train"))
 
 
@@ -248,3 +276,75 @@ def majority_labels(train: pd.DataFrame) -> tuple[int, int]:
     """The most frequent binary label (ignoring zeros) and 5-class label of the training split."""
     binary = train.loc[train["binary"] >= 0, "binary"].value_counts().idxmax()
     return int(binary), int(train["fine"].value_counts().idxmax())
+
+
+# ----------------------------------------------------------------------------- batch mode
+
+@dataclass
+class Upload:
+    """An uploaded file read into a table: ``frame`` has every input row, ``columns`` the text-like ones."""
+    frame: pd.DataFrame
+    columns: list[str]
+    notes: list[str]
+    problem: str = ""
+
+
+def decode_bytes(raw: bytes) -> tuple[str, list[str], str]:
+    """(text, notes, problem): UTF-8 (with or without BOM); otherwise Latin-1 with a note; binary files refused."""
+    if b"\x00" in raw[:65536]:
+        return "", [], "This looks like a binary file, not text: upload a .txt or .csv saved as text."
+    try:
+        return raw.decode("utf-8-sig"), [], ""
+    except UnicodeDecodeError as error:
+        return (raw.decode("latin-1"),
+                [f"The file is not valid UTF-8 (first bad byte at position {error.start}); it was read as "
+                 "Latin-1, so accented letters may look wrong. Save it as UTF-8 for exact text."], "")
+
+
+def read_upload(name: str, raw: bytes) -> Upload:
+    """Read a ``.txt`` (one sentence per line) or ``.csv`` upload; every line/row is kept."""
+    empty = pd.DataFrame({"text": []})
+    if len(raw) > MAX_FILE_BYTES:
+        return Upload(empty, [], [], f"The file is {len(raw) / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB.")
+    text, notes, problem = decode_bytes(raw)
+    if problem:
+        return Upload(empty, [], notes, problem)
+    if not text.strip():
+        return Upload(empty, [], notes, "The file is empty: upload one sentence per line (.txt) or a .csv with a text column.")
+    if name.lower().endswith(".csv"):
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                on_bad_lines="error")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+            return Upload(empty, [], notes, f"The CSV could not be read ({first[:160]}). Check its commas and quotes.")
+        columns = [c for c in frame.columns if frame[c].map(_has_letters).mean() >= 0.5]
+        if not columns:
+            return Upload(frame, [], notes, "No column of this CSV holds text (words with letters): "
+                                             "it needs a column of sentences. Columns found: "
+                                             + ", ".join(map(str, frame.columns[:20])))
+        columns.sort(key=lambda c: -frame[c].str.len().mean())
+        return Upload(frame, columns, notes)
+    lines = text.splitlines()
+    return Upload(pd.DataFrame({"text": lines}), ["text"], notes)
+
+
+def _has_letters(value: str) -> bool:
+    return any(ch.isalpha() for ch in value)
+
+
+def score_batch(classifier: SentimentClassifier, texts: Sequence[str],
+                progress: Callable[[int, int], None] | None = None, max_rows: int = MAX_ROWS) -> pd.DataFrame:
+    """One output row per input row: scores, or an empty score and the reason in ``note``."""
+    checked = [check_text(t) if i < max_rows else None for i, t in enumerate(texts)]
+    scorable = [i for i, c in enumerate(checked) if c is not None and not c.problem]
+    binary, fine = classifier.predict_tokens([checked[i].tokens for i in scorable], batch_size=512, progress=progress)
+    out = pd.DataFrame({"row": np.arange(1, len(texts) + 1), "text": list(texts),
+                        "label": "", "p_positive": np.nan, "fine": "", "expected_rating": np.nan, "note": ""})
+    out.loc[scorable, "label"] = [BINARY_NAMES[k] for k in binary.argmax(-1)]
+    out.loc[scorable, "p_positive"] = binary[:, 1].round(4)
+    out.loc[scorable, "fine"] = [FINE_NAMES[k] for k in fine.argmax(-1)]
+    out.loc[scorable, "expected_rating"] = (fine @ np.arange(5) - 2.0).round(3)
+    out["note"] = [("not scored: beyond the first {:,} rows".format(max_rows) if c is None
+                    else c.problem.split(":")[0] if c.problem else " ".join(c.notes)) for c in checked]
+    return out

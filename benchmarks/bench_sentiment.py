@@ -1,0 +1,95 @@
+"""Speed and memory of the sentiment LSTM; prints a Markdown table.
+
+    python benchmarks/bench_sentiment.py [--model=sentiment] [--threads=2] [--repeat=300]
+
+Figures: model load time (cold, in a fresh process), single-sentence latency (p50 / p90 / p99,
+tokenising included), the page's whole per-sentence work (prediction + prefixes + word importance),
+batched throughput over test sentences, resident memory, weight file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float, float]:
+    p50, p90, p99 = np.percentile(np.array(seconds) * 1000, [50, 90, 99])
+    return float(p50), float(p90), float(p99)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="sentiment")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=300)
+    args = parser.parse_args()
+
+    import torch
+    torch.set_num_threads(args.threads)
+    from rnnkit import checkpoint, sentiment as S
+    from rnnkit.tasks import load_pretrained
+    from rnnkit.text import tokenize
+
+    before = rss_mb()
+    start = time.perf_counter()
+    classifier = S.SentimentClassifier(*load_pretrained(args.model))
+    load_seconds = time.perf_counter() - start
+    after_load = rss_mb()
+
+    texts = S.read_split("test")["text"].tolist()
+    classifier.predict(texts[:20])                                  # warm-up
+    single = []
+    for text in texts[:args.repeat]:
+        start = time.perf_counter()
+        classifier.predict_tokens([tokenize(text)])
+        single.append(time.perf_counter() - start)
+    page = []
+    for text in texts[:max(args.repeat // 3, 10)]:
+        start = time.perf_counter()
+        tokens = tokenize(text)
+        classifier.predict_tokens([tokens])
+        classifier.prefix_scores(tokens)
+        classifier.importance(tokens)
+        page.append(time.perf_counter() - start)
+    many = (texts * 10)[:10_000]
+    start = time.perf_counter()
+    classifier.predict(many)
+    throughput = len(many) / (time.perf_counter() - start)
+
+    weights = checkpoint.resolve(args.model) / checkpoint.WEIGHTS
+    tokens = [len(tokenize(t)) for t in texts]
+    rows = [
+        ("model load (cold, incl. building the vocabulary)", f"{load_seconds * 1000:.0f} ms"),
+        ("single sentence p50 / p90 / p99", "{:.2f} / {:.2f} / {:.2f} ms".format(*percentiles(single))),
+        ("page work per sentence p50 / p90 (predict + prefixes + importance)",
+         "{:.1f} / {:.1f} ms".format(*percentiles(page)[:2])),
+        (f"batched throughput ({len(many):,} sentences)", f"{throughput:,.0f} sentences/s"),
+        ("test sentences: mean / max tokens", f"{np.mean(tokens):.1f} / {max(tokens)}"),
+        ("resident memory after loading (delta)", f"{after_load:.0f} MB ({after_load - before:+.0f} MB)"),
+        ("weights file", f"{weights.stat().st_size / 2**20:.2f} MB"),
+        ("torch threads", str(torch.get_num_threads())),
+    ]
+    print("| measure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

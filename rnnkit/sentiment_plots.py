@@ -1,0 +1,77 @@
+"""Plotly figures and safe Markdown for the Sentiment page (pure functions; no streamlit)."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+NEGATIVE, POSITIVE, NEUTRAL = "#d62728", "#2ca02c", "#7f7f7f"
+FINE_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&^=\"'])")
+
+
+def probability_bars(names: Sequence[str], probs: np.ndarray, colours: Sequence[str], title: str) -> go.Figure:
+    """Horizontal bars of class probabilities."""
+    figure = go.Figure(go.Bar(x=list(probs), y=list(names), orientation="h", marker_color=list(colours),
+                              text=[f"{p:.0%}" for p in probs], textposition="auto"))
+    figure.update_layout(title=title, xaxis=dict(range=[0, 1], tickformat=".0%"), height=90 + 32 * len(names),
+                         margin=dict(l=10, r=10, t=40, b=10), yaxis=dict(autorange="reversed"))
+    return figure
+
+
+def prefix_figure(prefixes: pd.DataFrame) -> go.Figure:
+    """P(positive) after each token: the many-to-one model read one word further at each point."""
+    figure = go.Figure(go.Scatter(
+        x=prefixes["position"], y=prefixes["p_positive"], mode="lines+markers+text",
+        text=prefixes["token"], textposition="top center", line=dict(color="#1f77b4"),
+        hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra></extra>"))
+    figure.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL)
+    figure.update_layout(xaxis=dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
+                                    ticktext=list(prefixes["token"])),
+                         yaxis=dict(title="P(positive)", range=[-0.05, 1.1]), height=340,
+                         margin=dict(l=10, r=10, t=20, b=10))
+    return figure
+
+
+def importance_figure(importance: pd.DataFrame) -> go.Figure:
+    colours = [POSITIVE if v > 0 else NEGATIVE for v in importance["importance"]]
+    figure = go.Figure(go.Bar(x=[f"{i + 1}. {t}" for i, t in enumerate(importance["token"])],
+                              y=importance["importance"], marker_color=colours,
+                              hovertemplate="%{x}: %{y:+.3f}<extra></extra>"))
+    figure.update_layout(yaxis=dict(title="change in P(positive) it causes"), height=300,
+                         margin=dict(l=10, r=10, t=20, b=10))
+    return figure
+
+
+def confusion_figure(matrix: Sequence[Sequence[int]], names: Sequence[str], title: str) -> go.Figure:
+    matrix = np.asarray(matrix)
+    figure = go.Figure(go.Heatmap(z=matrix, x=list(names), y=list(names), colorscale="Blues", showscale=False,
+                                  text=matrix, texttemplate="%{text}",
+                                  hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
+    figure.update_layout(title=title, xaxis_title="predicted", yaxis=dict(title="true", autorange="reversed"),
+                         height=320, margin=dict(l=10, r=10, t=40, b=10))
+    return figure
+
+
+def escape_markdown(token: str) -> str:
+    """Backslash-escape every Markdown/HTML-special character so user text is shown, never rendered."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", token)
+
+
+def coloured_tokens(importance: pd.DataFrame, threshold: float = 0.02) -> str:
+    """Streamlit Markdown with each token on a green (towards positive) or red (towards negative)
+    background; tokens whose removal changes P(positive) by less than ``threshold`` stay plain."""
+    parts = []
+    for token, value in zip(importance["token"], importance["importance"]):
+        safe = escape_markdown(token)
+        if value >= threshold:
+            parts.append(f":green-background[{safe}]")
+        elif value <= -threshold:
+            parts.append(f":red-background[{safe}]")
+        else:
+            parts.append(safe)
+    return " ".join(parts)
