@@ -13,14 +13,18 @@ word each ``<unk>`` attended to most (Luong et al. 2015).
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from rnnkit.attention import GlobalAttention, sequence_mask
+from rnnkit.text import Vocabulary, tokenize
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 
@@ -200,3 +204,106 @@ def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: s
         replaced[t] = dictionary.get(source[s], source[s])
         aligned[t] = s
     return replaced, aligned
+
+
+# ---------------------------------------------------------------------------------------------
+# Translating text: what the page, the evaluation and the benchmark call.
+_INFERENCE_LOCK = threading.Lock()   # one model object is shared by every session of the app
+MAX_WORDS = 50          # longer inputs are cut (the longest training sentence has ~40 tokens)
+_MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]+;|&#\d+;")
+
+
+def detokenize(tokens: list[str]) -> str:
+    """French tokens -> a readable sentence (punctuation attached, first letter capitalised)."""
+    text = " ".join(tokens)
+    text = re.sub(r" ([.,!?;:])", r"\1", text)
+    return text[:1].upper() + text[1:]
+
+
+@dataclass
+class Translation:
+    source: list[str]                       # the English tokens the encoder read
+    unknown: list[int]                      # positions of source words outside the vocabulary
+    output: list[str]                       # best hypothesis, <unk> replaced through attention
+    raw_output: list[str]                   # the same with <unk> left in place
+    output_ids: list[int]
+    alpha: np.ndarray | None                # (T, S) attention of the best hypothesis
+    replaced: dict[int, int]                # target position -> source position it was copied from
+    candidates: list[tuple[str, float, float]]   # (text, log p, normalised score), best first
+    notes: list[str]                        # sentences about the input (cut, markup removed...)
+
+    @property
+    def text(self) -> str:
+        return detokenize(self.output)
+
+
+class Translator:
+    """A trained model with its vocabularies; read-only, safe to share between sessions."""
+
+    def __init__(self, model: Seq2Seq, card: dict, dictionary: dict[str, str] | None = None):
+        self.model, self.card = model, card
+        self.src_vocab = Vocabulary(card["extras"]["src_itos"])
+        self.tgt_vocab = Vocabulary(card["extras"]["tgt_itos"])
+        self.dictionary = dictionary or {}
+        self._lock = _INFERENCE_LOCK
+
+    @property
+    def has_attention(self) -> bool:
+        return self.model.attention_kind != "none"
+
+    def prepare(self, text: str) -> tuple[list[str], list[str]]:
+        """The tokens to translate and notes; raises ValueError with a sentence for bad input."""
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("Type an English sentence to translate.")
+        notes = []
+        if _MARKUP.search(text):
+            text = _MARKUP.sub(" ", text)
+            notes.append("The input looked like HTML/markup; the tags were removed and only the words translated.")
+        tokens = tokenize(text)
+        if not any(any(ch.isalnum() for ch in token) for token in tokens):
+            raise ValueError("There are no words to translate, only punctuation or symbols. Type an English sentence.")
+        if len(tokens) > MAX_WORDS:
+            notes.append(f"The input has {len(tokens)} words and symbols; only the first {MAX_WORDS} were translated "
+                         f"(the model was trained on sentences of up to ~40).")
+            tokens = tokens[:MAX_WORDS]
+        words = [t for t in tokens if any(ch.isalnum() for ch in t)]
+        unknown = [t for t in words if t not in self.src_vocab]
+        if len(words) >= 3 and len(unknown) / len(words) > 0.6:
+            notes.append(f"{len(unknown)} of {len(words)} words are unknown to the model: is this English? "
+                         f"The model only knows the everyday vocabulary of its training sentences.")
+        return tokens, notes
+
+    def translate(self, text: str, beam_size: int = 1, length_alpha: float = 1.0) -> Translation:
+        """Beam search (``beam_size=1``: greedy) + unknown-word replacement through attention."""
+        tokens, notes = self.prepare(text)
+        max_len = 2 * len(tokens) + 10
+        src_ids = self.src_vocab.encode(tokens)
+        unknown = [i for i, t in enumerate(tokens) if t not in self.src_vocab]
+        with self._lock, torch.no_grad():
+            hypotheses = beam_search(self.model, src_ids, max(1, beam_size), max_len, length_alpha)
+        best = hypotheses[0]
+        alpha = torch.stack(best.alphas).numpy() if best.alphas else None   # (T, S) incl. the <eos> row
+        raw = self.tgt_vocab.decode(best.ids, strip_specials=False)
+        output, replaced = replace_unknowns(raw, alpha, tokens, set(unknown), self.dictionary)
+        candidates = []
+        for h in hypotheses:
+            words, _ = replace_unknowns(self.tgt_vocab.decode(h.ids, strip_specials=False),
+                                        torch.stack(h.alphas).numpy() if h.alphas else None,
+                                        tokens, set(unknown), self.dictionary)
+            candidates.append((detokenize(words), h.log_prob, h.score(length_alpha)))
+        return Translation(tokens, unknown, output, raw, best.ids,
+                           alpha[: len(raw)] if alpha is not None else None, replaced, candidates, notes)
+
+    def step(self, translation: Translation, t: int) -> dict:
+        """Decoder step ``t`` (0-based) of ``translation`` opened up: numpy arrays of the step."""
+        src_ids = self.src_vocab.encode(translation.source)
+        prefix = [BOS_ID] + translation.output_ids[:t]
+        with self._lock, torch.no_grad():
+            h_s, state, src_mask = self.model.encode(torch.tensor([src_ids]), torch.tensor([len(src_ids)]))
+            logits, _, details = self.model.decoder.forward_step(torch.tensor([prefix]), state, h_s, src_mask)
+        out = {k: v[0, -1].numpy() for k, v in details.items()}               # this step only
+        out["h_s"] = h_s[0].numpy()                                            # (S, H)
+        probs = torch.softmax(logits[0, -1], -1)
+        top = probs.topk(5)
+        out["top"] = [(self.tgt_vocab.itos[i], p) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+        return out

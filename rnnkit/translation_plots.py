@@ -1,0 +1,68 @@
+"""Plotly figures of the Translation page (no streamlit here)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+ATTENTION_COLOUR = "#1f77b4"
+PLAIN_COLOUR = "#ff7f0e"
+
+
+def unique_labels(labels: list[str]) -> list[str]:
+    """Plotly merges equal category labels: make repeated words distinct with invisible suffixes."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label + "\u200b" * (seen[label] - 1))
+    return out
+
+
+def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str], highlight: int | None = None) -> go.Figure:
+    """Source words (x) by target words (y); the colour and the hover text are alpha_ts."""
+    x, y = unique_labels(source), unique_labels(target)
+    figure = go.Figure(go.Heatmap(
+        z=alpha, x=x, y=y, colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="α"),
+        hovertemplate="target %{y}<br>source %{x}<br>α = %{z:.3f}<extra></extra>"))
+    if highlight is not None and 0 <= highlight < len(y):
+        figure.add_shape(type="rect", x0=-0.5, x1=len(x) - 0.5, y0=highlight - 0.5, y1=highlight + 0.5,
+                         line=dict(color="crimson", width=2))
+    figure.update_layout(height=max(300, 22 * len(y) + 140), margin=dict(l=10, r=10, t=30, b=10),
+                         xaxis=dict(side="top", tickangle=-45, title="English (source)"),
+                         yaxis=dict(autorange="reversed", title="French (output)"))
+    return figure
+
+
+def step_bars(source: list[str], scores: np.ndarray, alpha: np.ndarray) -> go.Figure:
+    """The raw scores and the softmax alpha of one decoding step, one bar per source word."""
+    x = unique_labels(source)
+    figure = go.Figure([
+        go.Bar(x=x, y=scores, name="score(h_t, h̄_s)", marker_color="#aaaaaa", yaxis="y",
+               hovertemplate="%{x}: score %{y:.3f}<extra></extra>"),
+        go.Bar(x=x, y=alpha, name="α_ts", marker_color=ATTENTION_COLOUR, yaxis="y2",
+               hovertemplate="%{x}: α %{y:.3f}<extra></extra>")])
+    figure.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10),
+                         yaxis=dict(title="score"), yaxis2=dict(title="α", overlaying="y", side="right", range=[0, 1]),
+                         legend=dict(orientation="h", y=1.15))
+    return figure
+
+
+def bleu_by_length(table: dict, metric: str = "bleu") -> go.Figure:
+    """Grouped bars: BLEU per source-length bucket for the attention and the plain model.
+
+    ``table`` is ``{model: {bucket: {"bleu": .., "chrf": .., "n": ..}}}`` from the evaluation.
+    """
+    figure = go.Figure()
+    for model, colour in (("attention", ATTENTION_COLOUR), ("plain", PLAIN_COLOUR)):
+        if model not in table:
+            continue
+        buckets = list(table[model])
+        figure.add_trace(go.Bar(
+            x=buckets, y=[table[model][b][metric] for b in buckets], name=model, marker_color=colour,
+            customdata=[table[model][b]["n"] for b in buckets],
+            hovertemplate="%{x} words: " + metric + " %{y:.1f} (%{customdata} sentences)<extra>" + model + "</extra>"))
+    figure.update_layout(barmode="group", height=360, margin=dict(l=10, r=10, t=30, b=10),
+                         xaxis_title="English sentence length (words and punctuation)",
+                         yaxis_title=metric.upper() if metric == "bleu" else "chrF")
+    return figure

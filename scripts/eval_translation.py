@@ -1,0 +1,167 @@
+"""Evaluate the English->French models on the held-out test sentences and print the tables.
+
+    python scripts/eval_translation.py [--beam-limit=1000] [--threads=2]
+
+For the attention model and the plain encoder-decoder (same data, same budget): sacrebleu BLEU
+and chrF overall and by English sentence length (the long-sentence problem, Bahdanau 2014
+Fig. 2), greedy vs beam-5 search, <unk> replacement through attention on vs off, and a
+word-by-word dictionary baseline. Writes ``pretrained/translation/evaluation.json`` (read by
+the page) and appends the tables to both model cards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from rnnkit import PRETRAINED, checkpoint, translation_data  # noqa: E402
+from rnnkit.seq2seq import Translator, greedy_decode, replace_unknowns  # noqa: E402
+from rnnkit.tasks import load_pretrained, make_config  # noqa: E402
+from rnnkit.tasks import translation as task  # noqa: E402
+from rnnkit.text import tokenize  # noqa: E402
+
+BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 40))
+MODELS = {"attention": "translation", "plain": "translation_plain"}
+
+
+def bucket_of(length: int) -> str:
+    for low, high in BUCKETS:
+        if low <= length <= high:
+            return f"{low}-{high}"
+    return f"{BUCKETS[-1][1] + 1}+"
+
+
+def test_pairs(card: dict) -> list[tuple[str, str]]:
+    cfg = make_config(task, card["config"])
+    pairs, _ = task.corpus(cfg)
+    _, _, test = translation_data.split_pairs(pairs, cfg.dev_size, cfg.test_size, cfg.seed)
+    return test
+
+
+def greedy_outputs(translator: Translator, sources: list[str], replace: bool) -> list[list[str]]:
+    outputs = []
+    for start in range(0, len(sources), 100):
+        tokens = [tokenize(s) for s in sources[start:start + 100]]
+        encoded = [translator.src_vocab.encode(t) for t in tokens]
+        src, src_lengths, _ = task.collate([(e, [0]) for e in encoded])
+        for toks, (ids, alpha) in zip(tokens, greedy_decode(translator.model, src, src_lengths, 2 * src.size(1) + 10)):
+            words = translator.tgt_vocab.decode(ids, strip_specials=False)
+            if replace:
+                unknown = {i for i, t in enumerate(toks) if t not in translator.src_vocab}
+                words, _ = replace_unknowns(words, alpha, toks, unknown, translator.dictionary)
+            outputs.append(words)
+    return outputs
+
+
+def beam_outputs(translator: Translator, sources: list[str], beam: int) -> list[list[str]]:
+    return [translator.translate(s, beam_size=beam).output for s in sources]
+
+
+def scores_by_length(outputs, pairs) -> dict:
+    groups: dict[str, list[int]] = {}
+    for i, (en, _) in enumerate(pairs):
+        groups.setdefault(bucket_of(len(tokenize(en))), []).append(i)
+    table = {}
+    for low, high in BUCKETS:
+        name = f"{low}-{high}"
+        if name in groups:
+            idx = groups[name]
+            table[name] = {**task.bleu_chrf([outputs[i] for i in idx], [pairs[i][1] for i in idx]), "n": len(idx)}
+    return table
+
+
+def dictionary_baseline(sources: list[str], dictionary: dict) -> list[list[str]]:
+    """Word by word: each English word replaced by its French lemma from the lexicon (or kept)."""
+    return [[dictionary.get(t, t) for t in tokenize(s)] for s in sources]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--beam-limit", type=int, default=1000, help="test sentences decoded with beam search")
+    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    dictionary = translation_data.bilingual_dictionary()
+    translators = {}
+    for name, directory in MODELS.items():
+        try:
+            translators[name] = Translator(*load_pretrained(directory), dictionary)
+        except FileNotFoundError:
+            print(f"(no {directory} model: skipped)")
+    pairs = test_pairs(next(iter(translators.values())).card)
+    sources, references = [en for en, _ in pairs], [fr for _, fr in pairs]
+    print(f"test set: {len(pairs)} sentence pairs never seen in training")
+
+    overall, by_length, seconds = {}, {}, {}
+    for name, translator in translators.items():
+        start = time.perf_counter()
+        greedy = greedy_outputs(translator, sources, replace=translator.has_attention)
+        seconds[f"{name} greedy"] = time.perf_counter() - start
+        overall[f"{name} greedy"] = task.bleu_chrf(greedy, references)
+        by_length[name] = scores_by_length(greedy, pairs)
+        if translator.has_attention:
+            raw = greedy_outputs(translator, sources, replace=False)
+            overall[f"{name} greedy, no unk replacement"] = task.bleu_chrf(raw, references)
+        limit = min(args.beam_limit, len(pairs))
+        start = time.perf_counter()
+        beam = beam_outputs(translator, sources[:limit], args.beam)
+        seconds[f"{name} beam-{args.beam}"] = time.perf_counter() - start
+        overall[f"{name} beam-{args.beam}" + (f" ({limit} sentences)" if limit < len(pairs) else "")] = \
+            task.bleu_chrf(beam, references[:limit])
+        if limit < len(pairs):
+            overall[f"{name} greedy ({limit} sentences)"] = task.bleu_chrf(greedy[:limit], references[:limit])
+    overall["word-by-word dictionary baseline"] = task.bleu_chrf(dictionary_baseline(sources, dictionary), references)
+
+    print("\n| system | BLEU | chrF |\n|---|---|---|")
+    for name, s in overall.items():
+        print(f"| {name} | {s['bleu']:.1f} | {s['chrf']:.1f} |")
+    print("\nBLEU (chrF) by English length, greedy decoding:\n")
+    names = list(by_length)
+    print("| words | n | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
+    for low, high in BUCKETS:
+        bucket = f"{low}-{high}"
+        if all(bucket in by_length[n] for n in names):
+            cells = [f"{by_length[n][bucket]['bleu']:.1f} ({by_length[n][bucket]['chrf']:.1f})" for n in names]
+            print(f"| {bucket} | {by_length[names[0]][bucket]['n']} | " + " | ".join(cells) + " |")
+    print("\ndecoding time for the whole test set (s): " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
+
+    note = (f"{len(pairs)} held-out generated sentence pairs; sacrebleu BLEU/chrF on lowercased rnnkit tokens; "
+            f"greedy decoding (attention model with <unk> replacement). Same data and training budget for both models.")
+    evaluation = {"overall": overall, "by_length": by_length, "seconds": seconds, "note": note}
+    (PRETRAINED / "translation").mkdir(parents=True, exist_ok=True)
+    (PRETRAINED / "translation" / "evaluation.json").write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
+    for name, directory in MODELS.items():
+        if name in translators:
+            attach_to_card(directory, evaluation)
+
+
+def attach_to_card(directory: str, evaluation: dict) -> None:
+    """Add the evaluation to card.json and re-render README.md with the tables appended."""
+    path = checkpoint.resolve(directory)
+    card = checkpoint.load_card(path)
+    card["evaluation"] = evaluation
+    (path / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    lines = ["## Evaluation (scripts/eval_translation.py)", "", evaluation["note"], "",
+             "| system | BLEU | chrF |", "|---|---|---|"]
+    lines += [f"| {k} | {v['bleu']:.1f} | {v['chrf']:.1f} |" for k, v in evaluation["overall"].items()]
+    names = list(evaluation["by_length"])
+    lines += ["", "BLEU by English length (greedy):", "", "| words | " + " | ".join(names) + " |",
+              "|---|" + "---|" * len(names)]
+    buckets = evaluation["by_length"][names[0]]
+    for bucket, cell in buckets.items():
+        lines.append(f"| {bucket} (n={cell['n']}) | "
+                     + " | ".join(f"{evaluation['by_length'][n][bucket]['bleu']:.1f}" for n in names) + " |")
+    (path / checkpoint.README).write_text(checkpoint.render_card(card) + "\n" + "\n".join(lines) + "\n",
+                                          encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Translation: Luong attention against hand computation, the encoder-decoder's decoders, the
+corpus generator and readers, the training CLI on fra.txt / TSV fixtures, and the page."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from rnnkit import translation_data
+from rnnkit.attention import SCORES, GlobalAttention, attention, sequence_mask
+from rnnkit.seq2seq import (BOS_ID, EOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode,
+                            replace_unknowns)
+from rnnkit.tasks import translation as task
+from rnnkit.text import tokenize
+
+ROOT = Path(__file__).resolve().parent.parent
+HAS_WEIGHTS = (ROOT / "pretrained/translation/model.safetensors").exists()
+
+
+# --- attention --------------------------------------------------------------------------------
+def test_attention_masks_padding_and_sums_to_one():
+    torch.manual_seed(0)
+    scores, h_s = torch.randn(2, 3, 5), torch.randn(2, 5, 4)
+    mask = sequence_mask(torch.tensor([5, 2]))
+    context, alpha = attention(scores, h_s, mask)
+    assert alpha.shape == (2, 3, 5) and context.shape == (2, 3, 4)
+    assert torch.allclose(alpha.sum(-1), torch.ones(2, 3))
+    assert torch.all(alpha[1, :, 2:] == 0)                        # padding gets exactly zero weight
+    expected = torch.softmax(scores[1, :, :2], -1) @ h_s[1, :2]   # oracle on the unpadded part
+    assert torch.allclose(context[1], expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_scores_match_their_equations(score):
+    torch.manual_seed(1)
+    module = GlobalAttention(4, score)
+    h_t, h_s = torch.randn(2, 3, 4), torch.randn(2, 5, 4)
+    got = module.score(h_t, h_s)
+    assert got.shape == (2, 3, 5)
+    b, t, s = 1, 2, 3
+    if score == "dot":
+        want = h_t[b, t] @ h_s[b, s]
+    elif score == "general":
+        want = h_t[b, t] @ module.W_a.weight @ h_s[b, s]
+    else:
+        want = module.v_a.weight[0] @ torch.tanh(module.W_a.weight @ torch.cat([h_t[b, t], h_s[b, s]]))
+    assert torch.allclose(got[b, t, s], want, atol=1e-5)
+    a_t, alpha, context, _ = module(h_t, h_s)
+    assert torch.allclose(a_t, torch.tanh(module.W_c(torch.cat([context, h_t], -1))))
+
+
+def test_bad_score_name_is_refused():
+    with pytest.raises(ValueError):
+        GlobalAttention(4, "cosine")
+
+
+# --- the encoder-decoder ----------------------------------------------------------------------
+def small_model(attention_kind="general"):
+    torch.manual_seed(0)
+    return Seq2Seq(20, 15, 8, 16, 1, 0.0, attention_kind).eval()
+
+
+@pytest.mark.parametrize("kind", ["dot", "general", "concat", "none"])
+def test_teacher_forcing_equals_step_by_step(kind):
+    model = small_model(kind)
+    src, lengths = torch.tensor([[4, 5, 6, 7], [8, 9, 0, 0]]), torch.tensor([4, 2])
+    target = torch.tensor([[BOS_ID, 4, 5, 6], [BOS_ID, 7, 8, 0]])
+    logits, alpha = model(src, lengths, target)                       # one fused call
+    assert logits.shape == (2, 3, 15)
+    h_s, state, mask = model.encode(src, lengths)
+    for t in range(3):                                                # the same, one step at a time
+        step_logits, state, details = model.decoder.forward_step(target[:, t:t + 1], state, h_s, mask)
+        assert torch.allclose(step_logits[:, 0], logits[:, t], atol=1e-5)
+    if kind == "none":
+        assert alpha is None
+    else:
+        assert torch.all(alpha[1, :, 2:] == 0) and torch.allclose(alpha.sum(-1), torch.ones(2, 3))
+
+
+def test_padding_does_not_change_a_sentence():
+    model = small_model()
+    alone, _ = model(torch.tensor([[8, 9]]), torch.tensor([2]), torch.tensor([[BOS_ID, 4, 5]]))
+    padded, _ = model(torch.tensor([[8, 9, 0, 0], [4, 5, 6, 7]]), torch.tensor([2, 4]),
+                      torch.tensor([[BOS_ID, 4, 5], [BOS_ID, 6, 7]]))
+    assert torch.allclose(alone[0], padded[0], atol=1e-5)
+
+
+def test_beam_of_one_is_greedy_and_beams_are_sorted():
+    model = small_model()
+    src = [4, 5, 6, 7, 8]
+    (greedy_ids, _), = greedy_decode(model, torch.tensor([src]), torch.tensor([5]), max_len=12)
+    best = beam_search(model, src, beam_size=1, max_len=12)[0]
+    assert best.ids == greedy_ids
+    hypotheses = beam_search(model, src, beam_size=4, max_len=12, length_alpha=1.0)
+    scores = [h.score(1.0) for h in hypotheses]
+    assert scores == sorted(scores, reverse=True) and len(hypotheses) <= 4
+    assert all(len(h.alphas) == len(h.ids) + int(h.finished) for h in hypotheses)
+
+
+def test_unknown_words_are_copied_through_attention():
+    alphas = torch.tensor([[0.9, 0.05, 0.05], [0.1, 0.2, 0.7], [0.2, 0.7, 0.1]])
+    out, aligned = replace_unknowns(["le", "<unk>", "<unk>"], alphas, ["the", "jane", "dog"],
+                                    unk_source={1}, dictionary={"dog": "chien"})
+    assert out == ["le", "jane", "jane"] and aligned == {1: 1, 2: 1}
+    out, _ = replace_unknowns(["<unk>"], alphas[2:], ["the", "dog", "x"], dictionary={"dog": "chien"})
+    assert out == ["chien"]
+    assert detokenize(["elle", "dort", "."]) == "Elle dort."
+
+
+# --- data ---------------------------------------------------------------------------------
+def test_generator_is_deterministic_and_grammatical():
+    first = translation_data.generate_pairs(25, seed=3)
+    assert first == translation_data.generate_pairs(25, seed=3)
+    assert len(first) == 25 and len({en for en, _ in first}) == 25
+    assert all("[[" not in en + fr for en, fr in first)
+    assert all(fr[0].isupper() and fr.rstrip()[-1] in ".?" for _, fr in first)
+
+
+def test_known_realisations():
+    """pyrealb does the grammar: agreement, French adjective order, elision, negation."""
+    import random
+    from pyrealb import loadFr  # noqa: F401  (the import the generator relies on)
+    lexicon = translation_data._lexicon()
+    builder = translation_data._Builder(lexicon, random.Random(0))
+    import pyrealb
+    clause = {"subject": {"kind": "pronoun", "features": (1, "p", "m")}, "tense": "p", "verb_kind": "transitive",
+              "verb": ("like", "aimer", ["thing"]), "extras": [],
+              "object": {"noun": ("car", "voiture"), "group": "thing", "adjectives": [("small", "petit"), ("red", "rouge")],
+                         "det": "indef", "number": "p", "owner_gender": "m", "relative": None}}
+    draw = {"clauses": [clause], "kind": "negative", "conjunctions": []}
+    assert translation_data._realise(builder, draw, pyrealb, "en") == "We do not like small red cars."
+    assert translation_data._realise(builder, draw, pyrealb, "fr") == "Nous n'aimons pas des petites voitures rouges."
+
+
+def write_fixture(path: Path, tatoeba: bool) -> Path:
+    nouns = [("cat", "chat"), ("dog", "chien"), ("horse", "cheval"), ("bird", "oiseau"), ("fish", "poisson")]
+    verbs = [("see", "vois"), ("like", "aime"), ("want", "veux"), ("find", "trouve"), ("draw", "dessine"),
+             ("wash", "lave")]
+    lines = ["English\tFrench"] if not tatoeba else []
+    for en_n, fr_n in nouns:
+        for en_v, fr_v in verbs:
+            for row in (f"I {en_v} the {en_n}.\tJe {fr_v} le {fr_n}.", f"I {en_v} the {en_n}s.\tJe {fr_v} les {fr_n}s."):
+                lines.append(row + ("\tCC-BY 2.0 (France) Attribution: tatoeba.org #1 (a) & #2 (b)" if tatoeba else ""))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("tatoeba", [True, False])
+def test_readers_and_training_steps_on_user_files(tmp_path, tatoeba):
+    from rnnkit.train import run
+    data = write_fixture(tmp_path / ("fra.txt" if tatoeba else "pairs.tsv"), tatoeba)
+    pairs = translation_data.read_pairs(data)
+    assert len(pairs) == 60 and pairs[0] == ("I see the cat.", "Je vois le chat.")
+    card = run("translation", {"dry_run": True, "data": str(data), "out": str(tmp_path / "out")})
+    assert card["steps"] == 3 and math.isfinite(card["final_loss"])
+    assert "user file" in card["data"]["source"] and (tmp_path / "out/model.safetensors").exists()
+    train, dev, test = translation_data.split_pairs(pairs, 10, 10, 0)
+    assert not {en for en, _ in test} & {en for en, _ in train}
+
+
+def test_bad_files_get_a_sentence(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no tabs here\n" * 30, encoding="utf-8")
+    with pytest.raises(ValueError, match="tab-separated"):
+        translation_data.read_pairs(bad)
+    with pytest.raises(ValueError, match="no such file"):
+        translation_data.read_pairs(tmp_path / "missing.tsv")
+
+
+def test_dry_run_on_the_generated_corpus(tmp_path):
+    from rnnkit.train import run
+    card = run("translation", {"dry_run": True, "out": str(tmp_path)})
+    assert card["steps"] == 3 and "pyrealb" in card["data"]["source"]
+    itos = card["extras"]["src_itos"]
+    assert "jane" not in itos and "paul" not in itos           # names are kept out on purpose
+
+
+# --- the trained models -----------------------------------------------------------------------
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_committed_models_translate():
+    from rnnkit.tasks import load_pretrained
+    translator = Translator(*load_pretrained("translation"), translation_data.bilingual_dictionary())
+    result = translator.translate("The small cat will not eat the red apple.", beam_size=5)
+    assert result.alpha.shape == (len(result.raw_output), len(result.source))
+    scores = task.bleu_chrf([result.output], ["Le petit chat ne mangera pas la pomme rouge."])
+    assert scores["chrf"] > 70, result.text
+    named = translator.translate("Jane went to Italy.", beam_size=1)
+    assert "jane" in named.output and named.unknown == [0]     # copied back through attention
+    for bad in ("", "?!...", "<script>"):
+        with pytest.raises(ValueError):
+            translator.prepare(bad)
+
+
+# --- the page -------------------------------------------------------------------------------
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_page():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=90).run()
+    assert not at.exception
+    assert any("French" == s.value for s in at.subheader)
+    assert len(at.get("plotly_chart")) >= 2                # heat map + step bars
+    at.radio[0].set_value("plain").run()                  # interaction: the plain model
+    assert not at.exception and any("no attention" in i.value for i in at.info)
+    at.radio[0].set_value("attention").run()
+    for bad, expected in (("", "Type an English sentence"), ("?!?!", "no words"),
+                          ("word " * 1000, "only the first"), ("<b>the cat</b> sleeps", "markup"),
+                          ("Der Hund schläft heute im Garten", "is this English")):
+        at.text_area[0].set_value(bad).run()
+        assert not at.exception, bad
+        messages = " ".join(m.value for m in list(at.info) + list(at.warning))
+        assert expected in messages, (bad, messages)
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_page_with_a_malformed_link():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=90)
+    at.query_params["beam"] = "lots"
+    at.query_params["model"] = "transformer"
+    at.query_params["text"] = "The dog sleeps."
+    at.run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "beam" in warnings and "model" in warnings
+    assert at.text_area[0].value == "The dog sleeps."
