@@ -9,6 +9,7 @@ from rnnkit import embeddings as emb
 from rnnkit import embeddings_word2vec as w2v
 from rnnkit.embeddings_plots import benchmark_figure, pca_figure, similarity_heatmap
 from rnnkit.live import Busy, training_slot
+from rnnkit.sentiment_plots import escape_markdown as plain
 
 FIELDS = (
     Field("preset", "king", choices=("custom",) + tuple(emb.PRESET_BY_KEY)),
@@ -82,35 +83,38 @@ with tab_analogy:
         a, b, c = emb.check_analogy(kv, st.session_state.emb_a, st.session_state.emb_b, st.session_state.emb_c)
     except emb.WordError as error:
         a = b = c = None
-        st.error(str(error))
+        st.error(plain(str(error)))
     if a:
         answers = emb.analogy(kv, a, b, c, topn=k, method=method)
         expected = emb.clean_word(st.session_state.emb_expect)
-        st.subheader(f"{a} − {b} + {c} ≈ **{answers[0][0]}**")
+        st.subheader(f"{plain(a)} − {plain(b)} + {plain(c)} ≈ **{plain(answers[0][0])}**")
         score_name = "cosine" if method == "add" else "3CosMul score"
         st.dataframe(pd.DataFrame([(i + 1, w, round(s, 4)) for i, (w, s) in enumerate(answers)],
                                   columns=["rank", "word", score_name]), hide_index=True, height=min(38 + 35 * k, 400))
         if expected:
             if expected not in kv.key_to_index:
-                st.warning(f"The expected answer “{expected}” is not among the {len(kv):,} words, so it has no rank.")
+                st.warning(f"The expected answer “{plain(expected)}” is not among the {len(kv):,} words, so it has no rank.")
             elif expected in (a, b, c):
-                st.warning(f"The expected answer “{expected}” is one of the inputs, which gensim always excludes.")
+                st.warning(f"The expected answer “{plain(expected)}” is one of the inputs, which gensim always excludes.")
             else:
                 rank = emb.analogy_rank(kv, a, b, c, expected, method=method)
                 if rank == 1:
-                    st.success(f"“{expected}” is the top answer (rank 1 of {len(kv) - 3:,}).")
+                    st.success(f"“{plain(expected)}” is the top answer (rank 1 of {len(kv) - 3:,}).")
                 else:
-                    st.warning(f"“{expected}” is only at rank {rank:,} of {len(kv) - 3:,}. 50 dimensions trained on "
-                               "2014 news and Wikipedia cannot hold every relation: the vectors know Windows, "
-                               "Microsoft and Google, but Android was young then. Bigger vectors (300 dims) and "
-                               "newer corpora do better.")
-        answer = expected if expected in kv.key_to_index and expected not in (a, b, c) else answers[0][0]
-        words = emb.analogy_picture_words(kv, a, b, c, answer)
+                    why = ("Here “windows” is mostly the plural of “window” (see the top answer), and Android "
+                           "was only a few years old in the 2014 corpus. " if (a, b, c, expected) == (
+                               "windows", "microsoft", "google", "android") else "")
+                    st.warning(f"“{plain(expected)}” is only at rank {rank:,} of {len(kv) - 3:,}. {why}50 dimensions "
+                               "trained on Wikipedia and news cannot hold every relation; bigger vectors (300 dims) "
+                               "and bigger, newer corpora get more of them right.")
+        answer = answers[0][0]
+        target = expected if expected in kv.key_to_index and expected not in (a, b, c) else answer
+        words = emb.analogy_picture_words(kv, a, b, c, answer, expected=target)
         coords, explained = emb.pca(kv, words, 3 if projection == "3d" else 2)
-        roles = {w: "input" for w in (a, b, c)} | {answer: "answer"}
-        st.plotly_chart(pca_figure(words, coords, roles, [(b, c), (a, answer)], explained), width="stretch")
+        roles = {w: "input" for w in (a, b, c)} | {target: "expected", answer: "answer"}
+        st.plotly_chart(pca_figure(words, coords, roles, [(b, c), (a, target)], explained), width="stretch")
         st.caption(f"PCA (scikit-learn) of the four words and their nearest neighbours, fitted on these "
-                   f"{len(words)} words. The arrows {b} → {c} and {a} → {answer} are the same offset if the "
+                   f"{len(words)} words. The arrows {plain(b)} → {plain(c)} and {plain(a)} → {plain(target)} are the same offset if the "
                    "analogy holds: a parallelogram. A projection loses most of the 50 dimensions, so trust "
                    "the cosines above more than distances in the picture.")
 
@@ -124,7 +128,7 @@ with tab_near:
             near = emb.neighbours(kv, word, topn=k)
             st.dataframe(pd.DataFrame(near, columns=["word", "cosine"]).round(4), hide_index=True)
         except emb.WordError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     with col_s:
         st.text_input("similarity of two words (comma between)", key="emb_pair")
         pair = emb.split_words(st.session_state.emb_pair)
@@ -133,10 +137,10 @@ with tab_near:
         else:
             try:
                 first, second = (emb.check_word(kv, w) for w in pair)
-                st.metric(f"cos({first}, {second})", f"{emb.similarity(kv, first, second):.3f}")
+                st.metric(f"cos({plain(first)}, {plain(second)})", f"{emb.similarity(kv, first, second):.3f}")
                 st.caption("1 = same direction, 0 = unrelated (orthogonal), −1 = opposite.")
             except emb.WordError as error:
-                st.error(str(error))
+                st.error(plain(str(error)))
 
     st.subheader("Your own word list")
     st.text_input("words (commas or spaces between; up to 30)", key="emb_words")
@@ -147,7 +151,7 @@ with tab_near:
         try:
             emb.check_word(kv, word)
         except emb.WordError as error:
-            st.warning(f"{error} It is left out.")
+            st.warning(plain(f"{error} It is left out."))
     if len(known) < 2:
         st.info("Type at least two known words to compare them, e.g. “man, woman, king, queen, apple, orange”.")
     else:
@@ -195,17 +199,17 @@ with tab_dims:
             try:
                 directions.append(emb.parse_direction(line))
             except emb.WordError as error:
-                st.warning(str(error))
+                st.warning(plain(str(error)))
     usable = []
     for direction in directions:
         try:
             emb.direction_vector(kv, direction)
             usable.append(direction)
         except emb.WordError as error:
-            st.warning(f"{error} Add a known word before the “|”.")
+            st.warning(plain(f"{error} Add a known word before the “|”."))
     table, problems = emb.projection_table(kv, dim_words, usable)
     for problem in problems:
-        st.caption(problem)
+        st.caption(plain(problem))
     st.plotly_chart(similarity_heatmap(table, dim_words, "cosine of each word with each direction",
                                        rows=[d.name for d in usable], zmax=0.6), width="stretch")
     with st.expander("the words that build each direction"):
@@ -284,7 +288,7 @@ with tab_train:
                                         "tokens": tokens, "source": w2v.BUILTIN.get(source, "your file"),
                                         "result": result}
         except (w2v.CorpusError, Busy) as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     own_run = st.session_state.get("emb_own")
     if own_run:
         mine, same = own_run["result"]["own"], own_run["result"]["glove_same_questions"]
@@ -308,7 +312,7 @@ with tab_train:
                 col_2.dataframe(pd.DataFrame(emb.neighbours(kv, probe, 8), columns=["GloVe", "cosine"]).round(3),
                                 hide_index=True)
         else:
-            st.info(f"“{probe}” is not in your vectors; try a frequent word of your corpus.")
+            st.info(f"“{plain(probe)}” is not in your vectors; try a frequent word of your corpus.")
 
 save_url_state(FIELDS, {
     "preset": next((p.key for p in emb.PRESETS if (p.a, p.b, p.c, p.expected) == tuple(

@@ -254,10 +254,11 @@ def pca(kv, words: list[str], n_components: int = 2) -> tuple[np.ndarray, np.nda
     return coords, ratio
 
 
-def analogy_picture_words(kv, a: str, b: str, c: str, answer: str, per_word: int = 3) -> list[str]:
-    """The four analogy words first (b, a, c, answer), then a few neighbours of each."""
-    words = [b, a, c, answer]
-    for word in (b, a, c, answer):
+def analogy_picture_words(kv, a: str, b: str, c: str, answer: str, per_word: int = 3,
+                          expected: str | None = None) -> list[str]:
+    """The analogy words first (b, a, c, answer[, expected]), then a few neighbours of each."""
+    words = [b, a, c, answer] + ([expected] if expected and expected not in (a, b, c, answer) else [])
+    for word in list(words):
         added = 0
         for other, _ in neighbours(kv, word, topn=per_word + 6):
             if added < per_word and other not in words and other.isalpha():

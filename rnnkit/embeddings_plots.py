@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-ROLE_COLOURS = {"input": "#1f77b4", "answer": "#d62728", "neighbour": "#9e9e9e"}
-ARROW_COLOURS = ("#ff7f0e", "#2ca02c")
+ROLE_COLOURS = {"input": "#1f77b4", "answer": "#d62728", "expected": "#2ca02c", "neighbour": "#9e9e9e"}
+ROLE_NAMES = {"input": "a, b, c", "answer": "top answer", "expected": "expected answer", "neighbour": "neighbour"}
+ARROW_COLOURS = ("#ff7f0e", "#9467bd")
 
 
 def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
@@ -23,7 +24,7 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
         if not ids:
             continue
         size = 7 if role == "neighbour" else 11
-        common = dict(mode="markers+text", name=role, text=[words[i] for i in ids], textposition="top center",
+        common = dict(mode="markers+text", name=ROLE_NAMES[role], text=[words[i] for i in ids], textposition="top center",
                       hovertemplate="<b>%{text}</b><extra></extra>", marker=dict(size=size, color=colour))
         if three_d:
             fig.add_trace(go.Scatter3d(x=coords[ids, 0], y=coords[ids, 1], z=coords[ids, 2], **common))

@@ -146,8 +146,10 @@ def test_word2vec_trains_and_compares(kv):
 
 # --- the page ------------------------------------------------------------------------------------
 
-def texts(elements):
-    return " ".join(str(e.value) for e in elements)
+def texts(elements, raw: bool = False):
+    """The elements' Markdown; by default with the escaping backslashes of user text removed."""
+    text = " ".join(str(e.value) for e in elements)
+    return text if raw else text.replace("\\", "")
 
 
 def test_page_default_preset_and_bad_input():
@@ -158,6 +160,8 @@ def test_page_default_preset_and_bad_input():
     at.button(key="preset_windows").click().run()
     assert "window" in at.subheader[0].value and "android" in texts(at.warning)
     assert at.query_params["preset"] in ("windows", ["windows"])
+    at.text_input(key="emb_expect").set_value("[click](http://x.example) **b**").run()
+    assert "\\[click\\]" in texts(at.warning, raw=True) and "no rank" in texts(at.warning)     # shown, never rendered
     at.text_input(key="emb_a").set_value(" Kinng ").run()
     assert "Did you mean: king" in texts(at.error) and not at.exception
     at.text_input(key="emb_a").set_value("").run()
