@@ -40,20 +40,23 @@ with st.sidebar:
                             help="Large b_f keeps the forget gate open: C_t remembers.")
 
 values = dict(state, seq=seq_text, hidden=hidden, act=activation, seed=int(seed), fb=forget_bias)
+try:
+    xs, sequence_error = pg.parse_sequence(seq_text), ""
+except ValueError as error:
+    xs, sequence_error = None, str(error)
+step = 1
+if xs is not None and len(xs) > 1:
+    step = st.slider("Time step t", 1, len(xs), min(state["t"], len(xs)),
+                     help="Step through time: the equations below show this step's numbers.")
+values["t"] = step
 tab_rnn, tab_lstm, tab_grad, tab_memory, tab_types = st.tabs(
     ["RNN step by step", "LSTM step by step", "Vanishing & exploding gradients", "Memory over long gaps",
      "Four types of RNN models"])
 
-try:
-    xs = pg.parse_sequence(seq_text)
-except ValueError as error:
-    xs = None
+if xs is None:
     for tab in (tab_rnn, tab_lstm):
-        tab.error(str(error))
-
-if xs is not None:
-    step = st.slider("Time step t", 1, len(xs), min(state["t"], len(xs))) if len(xs) > 1 else 1
-    values["t"] = step
+        tab.error(sequence_error)
+else:
     rnn = pg.run_rnn(xs, hidden, activation, int(seed))
     lstm = pg.run_lstm(xs, hidden, int(seed), forget_bias)
     with tab_rnn:

@@ -1,0 +1,56 @@
+"""End to end in a real headless Chromium against `streamlit run app.py`: every page opens, shows
+its title and no error; screenshots land in build/screenshots/ (a CI artifact, not committed)."""
+
+import os
+import shutil
+
+import pytest
+
+from rnnkit.lecture import available_pages
+from tests.browser import CHROMIUM, SCREENSHOTS, browser_page, error_texts, streamlit_server, wait_for_idle
+
+pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
+                                reason="Debian chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page():
+    with browser_page() as page:
+        yield page
+
+
+def test_home_page_in_chromium(server, page):
+    page.goto(server + "/")
+    wait_for_idle(page)
+    assert "recurrent neural networks you can use" in page.inner_text("h1")
+    assert not error_texts(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
+
+
+@pytest.mark.parametrize("info", available_pages(), ids=lambda p: p.url_path)
+def test_every_page_opens_with_its_title_and_no_error(server, page, info):
+    page.goto(f"{server}/{info.url_path}")
+    wait_for_idle(page, timeout_ms=120_000)
+    assert info.title.lower() in page.inner_text("h1").lower()
+    assert not error_texts(page)
+    page.screenshot(path=str(SCREENSHOTS / f"{info.url_path}.png"), full_page=True)
+
+
+def test_playground_step_and_bad_input_in_chromium(server, page):
+    page.goto(f"{server}/playground?seq=1,2,3&t=2")
+    wait_for_idle(page)
+    assert "Input x_2 = 2" in page.inner_text("[data-testid='stMain']")
+    box = page.get_by_label("Input sequence x₁ … x_T", exact=True).and_(page.get_by_test_id("stTextInputField"))
+    box.fill("1, banana")
+    box.press("Enter")
+    wait_for_idle(page)
+    assert "is not a number" in page.inner_text("[data-testid='stMain']")
+    assert not error_texts(page)
+    page.screenshot(path=str(SCREENSHOTS / "playground-bad-input.png"), full_page=True)
