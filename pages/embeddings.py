@@ -231,7 +231,7 @@ with tab_bench:
     col_1, col_2, col_3 = st.columns(3)
     col_1.metric("accuracy (GloVe 6B 50d)", f"{bench['accuracy']:.1%}")
     col_2.metric("questions covered", f"{bench['coverage']:.0%}", f"{bench['covered']:,} of {bench['questions']:,}",
-                 delta_color="off")
+                 delta_color="off", delta_arrow="off")
     col_3.metric("reference for these vectors", f"{REFERENCE_ACCURACY:.1%}")
     st.caption("Published on the same questions with bigger vectors: GloVe 300d (6B tokens) 71.7 %, word2vec "
                "skip-gram 300d (783M words) 53.3 % — more dimensions hold more relations.")
@@ -295,10 +295,10 @@ with tab_train:
         st.subheader(f"Your word2vec: {len(own_run['words']):,} words from {own_run['tokens']:,} tokens")
         col_1, col_2, col_3 = st.columns(3)
         col_1.metric("your word2vec", f"{mine['accuracy']:.1%}", f"{mine['covered']:,} questions covered",
-                     delta_color="off")
+                     delta_color="off", delta_arrow="off")
         col_2.metric("GloVe on the same questions", f"{same['accuracy']:.1%}" if same else "—")
         col_3.metric("GloVe on its 30k words", f"{bench['accuracy']:.1%}", f"{bench['covered']:,} questions",
-                     delta_color="off")
+                     delta_color="off", delta_arrow="off")
         if same:
             st.plotly_chart(benchmark_figure([mine["sections"], same["sections"]],
                                              ["your word2vec", "GloVe, same questions"]), width="stretch")

@@ -79,6 +79,6 @@ def benchmark_figure(sections: list[dict], names: list[str]) -> go.Figure:
         fig.add_trace(go.Bar(x=[r["section"] for r in rows], y=[r["accuracy"] or 0.0 for r in rows], name=name,
                              customdata=[r["total"] for r in rows],
                              hovertemplate="%{x}: %{y:.1%} of %{customdata} questions<extra></extra>"))
-    fig.update_layout(barmode="group", yaxis_tickformat=".0%", yaxis_range=[0, 1], height=380,
-                      margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
+    fig.update_layout(barmode="group", yaxis_tickformat=".0%", yaxis_range=[0, 1], height=420,
+                      margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=1.12, x=0))
     return fig

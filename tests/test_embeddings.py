@@ -193,3 +193,16 @@ def test_page_trains_word2vec():
     at.button(key="emb_train").click().run()
     assert not at.exception and not at.error
     assert any("Your word2vec" in s.value for s in at.subheader)
+
+
+def test_page_rejects_bad_uploads():
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.radio(key="emb_corpus").set_value("upload").run()
+    at.button(key="emb_train").click().run()
+    assert "Choose a .txt file" in texts(at.error)
+    for content, message in ((b"\x00\x01binary\x00" * 50, "binary"), (b"   \n", "empty"),
+                             (b"Too short a story to learn from.", "at least")):
+        at.file_uploader(key="emb_upload").set_value(("corpus.txt", content, "text/plain"))
+        at.run()
+        at.button(key="emb_train").click().run()
+        assert message in texts(at.error) and not at.exception
