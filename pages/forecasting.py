@@ -61,7 +61,7 @@ if source == UPLOAD:
         st.stop()
     pick = st.columns(2)
     value_column = pick[0].selectbox("Value column", numeric)
-    date_column = pick[1].selectbox("Date column", [ROW_NUMBER] + fc.date_columns(frame))
+    date_column = pick[1].selectbox("Date column", fc.date_columns(frame) + [ROW_NUMBER])
     series_key = (UPLOAD, upload.file_id, value_column, date_column)
     try:
         series = fc.series_from_frame(frame, value_column, None if date_column == ROW_NUMBER else date_column,

@@ -1,0 +1,277 @@
+"""Forecasting: data windows, baselines against oracles, live training, CSV validation, the page."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from rnnkit import forecasting as fc
+from rnnkit.live import LIVE_TRAINING, Busy, SlotLimiter
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages/forecasting.py")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny LSTMs train 10-100x faster on one thread when the CPU is shared; restored afterwards."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def sine_series(n: int = 240) -> fc.Series:
+    t = np.arange(n)
+    noise = 0.05 * np.random.default_rng(0).standard_normal(n)
+    return fc.Series("sine", 10 + np.sin(2 * np.pi * t / 12) + noise)
+
+
+# --- data, split, windows ---------------------------------------------------------------------
+
+def test_bundled_stocks_are_the_plotly_series():
+    series = fc.load_stock("AAPL")
+    assert len(series.values) == len(series.dates) == 105
+    assert series.values[0] == pytest.approx(1.0)                    # each divided by its first value
+    assert np.all(np.diff(series.dates.astype("int64")) > 0)
+    with pytest.raises(fc.SeriesError, match="Unknown stock"):
+        fc.load_stock("TSLA")
+
+
+def test_split_holds_out_the_tail_and_fits_the_scaler_on_train_only():
+    values = np.arange(100, dtype=float) ** 1.5
+    data = fc.split(values, window=10, horizon=3, test_fraction=0.2)
+    assert data.n_train == 80
+    assert data.origins[0] == 80 and data.origins[-1] == 97           # last forecast ends at the last value
+    assert data.inputs.shape == (18, 10) and data.truth.shape == (18, 3)
+    np.testing.assert_array_equal(data.inputs[0], values[70:80])
+    np.testing.assert_array_equal(data.truth[-1], values[97:100])
+    assert data.scaler.mean == pytest.approx(values[:80].mean())
+    assert data.scaler.std == pytest.approx(values[:80].std())
+    z = data.scaler.transform(values)
+    np.testing.assert_allclose(data.scaler.inverse(z), values)
+
+
+def test_too_short_series_says_how_many_points_are_needed():
+    need = fc.min_rows(12, 4)
+    fc.split(np.arange(need, dtype=float), 12, 4)                       # just enough
+    with pytest.raises(fc.SeriesError, match=f"need at least {need}"):
+        fc.split(np.arange(need - 1, dtype=float), 12, 4)
+
+
+def test_training_windows_match_a_loop_oracle():
+    z = np.random.default_rng(1).standard_normal(30)
+    window, horizon = 5, 3
+    data = fc.training_windows(z, window, horizon)
+    inputs, targets = data.tensors
+    assert inputs.shape == (30 - 8 + 1, 5, 1) and targets.shape == (23, 5, 3)
+    for n in (0, 7, 22):
+        for t in range(window):
+            for j in range(horizon):
+                expected = z[n + t + 1 + j] - z[n + t]
+                assert targets[n, t, j].item() == pytest.approx(expected, abs=1e-6)
+        np.testing.assert_allclose(inputs[n, :, 0].numpy(), z[n:n + window], atol=1e-6)
+
+
+# --- baselines and metrics ---------------------------------------------------------------------
+
+def test_baselines_against_oracles():
+    inputs = np.random.default_rng(2).standard_normal((6, 8))
+    np.testing.assert_array_equal(fc.last_value(inputs, 3), np.repeat(inputs[:, -1:], 3, axis=1))
+    np.testing.assert_allclose(fc.moving_average(inputs, 2)[:, 1], inputs.mean(axis=1))
+    for row, forecast in zip(inputs, fc.linear_trend(inputs, 4)):
+        slope, intercept = np.polyfit(np.arange(8), row, 1)
+        np.testing.assert_allclose(forecast, intercept + slope * np.arange(8, 12), atol=1e-10)
+
+
+def test_linear_trend_is_exact_on_a_line_and_metrics_are_right():
+    data = fc.split(3.0 + 0.5 * np.arange(60), 10, 4)
+    forecasts = fc.baseline_forecasts(data)
+    assert fc.mae(forecasts["Linear trend"], data.truth) == pytest.approx(0, abs=1e-9)
+    assert fc.mae(forecasts["Last value"], data.truth) == pytest.approx(0.5 * np.mean([1, 2, 3, 4]))
+    assert fc.rmse(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]])) == pytest.approx(np.sqrt(12.5))
+    table = fc.metric_table(forecasts, data.truth)
+    assert list(table.index) == list(fc.BASELINES)
+    assert table.loc["Last value", "MAE / last value"] == 1.0
+    assert "Train the LSTM" in fc.verdict(table)
+
+
+# --- the model and live training ---------------------------------------------------------------
+
+def test_forecaster_shapes_and_shift_invariance():
+    torch.manual_seed(0)
+    model = fc.Forecaster(hidden_size=8, horizon=3).eval()
+    z = torch.randn(4, 10, 1)
+    assert model(z).shape == (4, 10, 3)
+    forecast = model.forecast(z)
+    assert forecast.shape == (4, 3)
+    torch.testing.assert_close(forecast, z[:, -1] + model(z)[:, -1])
+    torch.testing.assert_close(model.forecast(z + 5.0), forecast + 5.0)   # reads changes, not levels
+
+
+def test_training_learns_a_seasonal_series_that_last_value_cannot():
+    steps = []
+    _, data, result = fc.train(sine_series(), fc.ForecastConfig(epochs=20, hidden_size=16),
+                               on_step=lambda step, total, loss: steps.append((step, total)))
+    assert steps[0] == (1, result.total_steps) and steps[-1][0] == result.total_steps == len(result.steps)
+    assert not result.stopped_early
+    assert result.losses[-1] < result.losses[0]
+    table = result.table
+    assert list(table.index) == [fc.LSTM_NAME, *fc.BASELINES]
+    assert table.loc[fc.LSTM_NAME, "MAE"] < 0.5 * table.loc["Last value", "MAE"]
+    assert result.forecasts[fc.LSTM_NAME].shape == data.truth.shape
+    assert "beat the last value" in result.verdict
+
+
+def test_training_is_bounded_in_steps_and_seconds():
+    cfg = fc.ForecastConfig(epochs=400, hidden_size=8, batch_size=1)
+    assert fc.total_steps(10_000, cfg) == fc.MAX_STEPS
+    cfg.max_seconds = 0.0
+    _, _, result = fc.train(sine_series(), cfg)
+    assert result.stopped_early and len(result.steps) == 1 < result.total_steps
+    assert np.isfinite(result.table.to_numpy()).all()
+    with pytest.raises(fc.SeriesError, match="hidden size"):
+        fc.train(sine_series(), fc.ForecastConfig(hidden_size=1000))
+
+
+def test_verdict_says_plainly_when_the_lstm_loses():
+    truth = np.ones((5, 2))
+    forecasts = {fc.LSTM_NAME: truth + 0.2, "Last value": truth + 0.1}
+    assert fc.verdict(fc.metric_table(forecasts, truth)).startswith("The LSTM did not beat the last value")
+
+
+# --- CSV input ---------------------------------------------------------------------------------
+
+def csv_series(text: bytes, value: str = "value", date: str | None = "date") -> fc.Series:
+    return fc.series_from_frame(fc.read_csv(text), value, date)
+
+
+def test_good_csv_with_semicolons_and_unsorted_dates():
+    text = b"date;price;note\n2020-01-03;3.5;c\n2020-01-01;1.5;a\n2020-01-02;2;b\n"
+    frame = fc.read_csv(text)
+    assert fc.value_columns(frame) == ["price"]
+    assert fc.date_columns(frame) == ["date"]
+    series = fc.series_from_frame(frame, "price", "date")
+    np.testing.assert_array_equal(series.values, [1.5, 2.0, 3.5])
+    assert any("sorted" in note for note in series.notes)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b"date,value\n", "no data rows"),
+    ("date,value\n2020-01-01,caf\xe9\n".encode("latin-1"), "not UTF-8"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    (b"a,b\n1,2\n3,4,5,6\n", "could not be read as CSV"),
+])
+def test_unreadable_files_get_a_sentence(data, message):
+    with pytest.raises(fc.SeriesError, match=message):
+        fc.read_csv(data)
+
+
+def test_no_numeric_column_and_bad_dates_and_constant():
+    frame = fc.read_csv(b"name,colour\nann,red\nbob,blue\n")
+    assert fc.value_columns(frame) == []
+    with pytest.raises(fc.SeriesError, match="holds no numbers"):
+        fc.series_from_frame(frame, "name")
+    with pytest.raises(fc.SeriesError, match=r"not dates, the first in data row 2 \('yesterday'\)"):
+        csv_series(b"date,value\n2020-01-01,1\nyesterday,2\n2020-01-03,3\n")
+    with pytest.raises(fc.SeriesError, match="constant"):
+        csv_series(b"value\n" + b"7\n" * 50, date=None)
+
+
+def test_missing_values_are_filled_when_few_and_refused_when_many():
+    rows = [f"{i},{'' if i == 5 else i}" for i in range(40)]
+    series = csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
+    assert series.values[5] == pytest.approx(5.0)                        # interpolated between 4 and 6
+    assert "1 missing" in series.notes[0]
+    rows = [f"{i},{'n/a' if i % 3 == 0 else i}" for i in range(40)]
+    with pytest.raises(fc.SeriesError, match="missing or not numbers"):
+        csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
+
+
+def test_a_million_rows_are_thinned_with_a_note():
+    values = np.arange(1_000_000) % 97
+    text = b"value\n" + "\n".join(map(str, values)).encode()
+    series = csv_series(text, date=None)
+    assert len(series.values) <= fc.MAX_POINTS
+    assert series.values[-1] == values[-1]                                # ends at the last row
+    assert "1,000,000 rows" in series.notes[0]
+
+
+def test_too_big_file_is_refused():
+    with pytest.raises(fc.SeriesError, match="limit"):
+        fc.read_csv(b"value\n" + b"1\n" * (fc.MAX_UPLOAD_BYTES // 2 + 1))
+
+
+# --- the live-training limiter -----------------------------------------------------------------
+
+def test_slot_limiter_refuses_when_full_and_releases_on_error():
+    limiter = SlotLimiter(1)
+    with limiter.slot():
+        assert limiter.in_use == 1
+        with pytest.raises(Busy, match="try again in a moment"):
+            with limiter.slot(timeout=0.01):
+                pass
+    with pytest.raises(ZeroDivisionError):
+        with limiter.slot():
+            1 / 0
+    assert limiter.in_use == 0
+    with limiter.slot():                                                  # free again
+        pass
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+def page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_page_shows_baselines_then_trains_the_lstm():
+    at = page(epochs="10", hidden="8", series="MSFT")
+    assert not at.exception
+    assert at.selectbox[0].value == "MSFT"
+    assert list(at.dataframe[0].value.index) == list(fc.BASELINES)
+    assert "Train the LSTM" in at.info[0].value
+    at.button[0].click().run()
+    assert not at.exception
+    assert list(at.dataframe[0].value.index) == [fc.LSTM_NAME, *fc.BASELINES]
+    verdicts = [e.value for e in (*at.success, *at.warning)]
+    assert any("last value" in v for v in verdicts)
+    assert any("Trained" in c.value for c in at.caption)
+    at.slider[0].set_value(20).run()                                      # a new window: the LSTM is stale
+    assert list(at.dataframe[0].value.index) == list(fc.BASELINES)
+    assert at.query_params["window"] == "20"
+
+
+def test_page_tells_the_visitor_when_the_server_is_busy():
+    at = page(epochs="10", hidden="8")
+    with LIVE_TRAINING.slot(), LIVE_TRAINING.slot():
+        at.button[0].click().run()
+    assert not at.exception
+    assert any("busy" in w.value for w in at.warning)
+    assert LIVE_TRAINING.in_use == 0
+
+
+def test_page_with_bad_link_and_bad_uploads():
+    at = page(window="500", series="nope")
+    assert not at.exception
+    problems = " ".join(w.value for w in at.warning)
+    assert len(at.warning) == 2 and "`window`" in problems and "`series`" in problems
+    at = page(series="upload")
+    assert "Upload a CSV" in at.info[0].value
+    at.file_uploader[0].set_value(("x.csv", "a,b\nx,\xe9\n".encode("latin-1"), "text/csv")).run()
+    assert not at.exception and "not UTF-8" in at.error[0].value
+    at.file_uploader[0].set_value(("x.csv", b"name,colour\nann,red\n", "text/csv")).run()
+    assert "No column" in at.error[0].value
+    short = "date,price\n" + "\n".join(f"2020-01-{d:02d},{d}" for d in range(1, 11))
+    at.file_uploader[0].set_value(("x.csv", short.encode(), "text/csv")).run()
+    assert not at.exception and "need at least" in at.error[0].value
+    good = "date,price\n" + "\n".join(f"2020-{m:02d}-{d:02d},{m * 31 + d}" for m in range(1, 6) for d in range(1, 29))
+    at.file_uploader[0].set_value(("x.csv", good.encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert at.selectbox[1].value == "price" and at.selectbox[2].value == "date"
