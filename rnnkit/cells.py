@@ -43,7 +43,8 @@ class RNNCell(nn.Module):
     }
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int | None = None,
-                 activation: str = "tanh", output_activation: str = "identity"):
+                 activation: str = "tanh", output_activation: str = "identity",
+                 generator: torch.Generator | None = None):
         super().__init__()
         if activation not in ACTIVATIONS or output_activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
@@ -56,8 +57,9 @@ class RNNCell(nn.Module):
         self.V = nn.Parameter(torch.empty(output_size, hidden_size))    # (O, H)
         self.b_y = nn.Parameter(torch.zeros(output_size))               # (O,)
         bound = hidden_size ** -0.5
-        for weight in (self.U, self.W, self.V):
-            nn.init.uniform_(weight, -bound, bound)
+        with torch.no_grad():   # a private generator keeps seeded weights exact when threads share torch's RNG
+            for weight in (self.U, self.W, self.V):
+                weight.uniform_(-bound, bound, generator=generator)
 
     def forward(self, x_t: torch.Tensor, s_prev: torch.Tensor) -> RNNStep:
         sigma_s, sigma_o = ACTIVATIONS[self.activation], ACTIVATIONS[self.output_activation]
@@ -78,13 +80,14 @@ class LSTMCell(nn.Module):
     }
     GATES = ("f", "i", "C", "o")
 
-    def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 0.0):
+    def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 0.0,
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.input_size, self.hidden_size = input_size, hidden_size
         bound = hidden_size ** -0.5
         for gate in self.GATES:   # W_gate acts on the concatenation [h_{t-1}, x_t]
-            self.register_parameter(f"W_{gate}", nn.Parameter(
-                torch.empty(hidden_size, hidden_size + input_size).uniform_(-bound, bound)))  # (H, H+I)
+            self.register_parameter(f"W_{gate}", nn.Parameter(torch.empty(hidden_size, hidden_size + input_size)
+                                                              .uniform_(-bound, bound, generator=generator)))  # (H, H+I)
             self.register_parameter(f"b_{gate}", nn.Parameter(torch.zeros(hidden_size)))      # (H,)
         with torch.no_grad():
             self.b_f.fill_(forget_bias)
@@ -123,13 +126,14 @@ class RNNLayer(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 activation: str = "tanh", output_size: int | None = None, output_activation: str = "identity"):
+                 activation: str = "tanh", output_size: int | None = None, output_activation: str = "identity",
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.hidden_size = hidden_size
         self.cells = nn.ModuleList(
             RNNCell(input_size if layer == 0 else hidden_size, hidden_size,
                     output_size if layer == num_layers - 1 else None, activation,
-                    output_activation if layer == num_layers - 1 else "identity")
+                    output_activation if layer == num_layers - 1 else "identity", generator)
             for layer in range(num_layers))
 
     def forward(self, x: torch.Tensor, s_0: torch.Tensor | None = None) -> tuple[torch.Tensor, list[dict]]:
@@ -154,10 +158,11 @@ class LSTMLayer(nn.Module):
     h_t (B, T, H), the final states (L, B, H), and per layer every gate and state (B, T, H).
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, forget_bias: float = 0.0):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, forget_bias: float = 0.0,
+                 generator: torch.Generator | None = None):
         super().__init__()
         self.hidden_size = hidden_size
-        self.cells = nn.ModuleList(LSTMCell(input_size if layer == 0 else hidden_size, hidden_size, forget_bias)
+        self.cells = nn.ModuleList(LSTMCell(input_size if layer == 0 else hidden_size, hidden_size, forget_bias, generator)
                                    for layer in range(num_layers))
 
     def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None):

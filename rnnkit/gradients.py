@@ -8,6 +8,8 @@ stays near 1 when the forget gate is open.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 
@@ -26,14 +28,17 @@ def _jacobian_norms(last: torch.Tensor, states: list[torch.Tensor]) -> np.ndarra
     for j in range(last.shape[-1]):
         grads = torch.autograd.grad(last[0, j], states, retain_graph=True, allow_unused=True)
         squared += torch.stack([(g ** 2).sum() if g is not None else torch.tensor(0.0) for g in grads])
-    return squared.sqrt().numpy()
+    norms = squared.sqrt().numpy()
+    norms.flags.writeable = False       # cached and shared between visitors: read-only
+    return norms
 
 
+@lru_cache(maxsize=512)
 def rnn_gradient_norms(seq_len: int = 50, hidden_size: int = 16, radius: float = 1.0,
                        activation: str = "tanh", input_scale: float = 0.01, seed: int = 0) -> np.ndarray:
     """``||∂s_T/∂s_t||_F`` for t = 0..T−1 (index T−t−1 is ``T − t`` steps back is last)."""
     generator = torch.Generator().manual_seed(seed)
-    cell = RNNCell(input_size=4, hidden_size=hidden_size, activation=activation)
+    cell = RNNCell(input_size=4, hidden_size=hidden_size, activation=activation, generator=generator)
     with torch.no_grad():
         cell.W.copy_(radius * orthogonal(hidden_size, generator))      # spectral radius = radius
     x = input_scale * torch.randn(1, seq_len, 4, generator=generator)  # (1, T, I)
@@ -45,12 +50,12 @@ def rnn_gradient_norms(seq_len: int = 50, hidden_size: int = 16, radius: float =
     return _jacobian_norms(states[-1], states[:-1])
 
 
+@lru_cache(maxsize=512)
 def lstm_gradient_norms(seq_len: int = 50, hidden_size: int = 16, forget_bias: float = 1.0,
                         input_scale: float = 0.01, seed: int = 0) -> np.ndarray:
     """``||∂C_T/∂C_t||_F`` for t = 0..T−1 through every path of the LSTM (cell and hidden)."""
     generator = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)
-    cell = LSTMCell(input_size=4, hidden_size=hidden_size, forget_bias=forget_bias)
+    cell = LSTMCell(input_size=4, hidden_size=hidden_size, forget_bias=forget_bias, generator=generator)
     x = input_scale * torch.randn(1, seq_len, 4, generator=generator)  # (1, T, I)
     h_t = torch.zeros(1, hidden_size)
     C_t = torch.zeros(1, hidden_size, requires_grad=True)             # (1, H)

@@ -60,8 +60,8 @@ def _as_numpy(trace: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
 
 @torch.no_grad()
 def run_rnn(xs: list[float], hidden_size: int, activation: str = "tanh", seed: int = 0) -> Run:
-    torch.manual_seed(seed)
-    layer = RNNLayer(1, check_hidden_size(hidden_size), activation=activation, output_size=1)
+    generator = torch.Generator().manual_seed(seed)
+    layer = RNNLayer(1, check_hidden_size(hidden_size), activation=activation, output_size=1, generator=generator)
     x = torch.tensor(xs, dtype=torch.float32).view(1, -1, 1)                             # (1, T, 1)
     _, trace = layer(x)
     cell = layer.cells[0]
@@ -71,8 +71,8 @@ def run_rnn(xs: list[float], hidden_size: int, activation: str = "tanh", seed: i
 
 @torch.no_grad()
 def run_lstm(xs: list[float], hidden_size: int, seed: int = 0, forget_bias: float = 0.0) -> Run:
-    torch.manual_seed(seed)
-    layer = LSTMLayer(1, check_hidden_size(hidden_size), forget_bias=forget_bias)
+    generator = torch.Generator().manual_seed(seed)
+    layer = LSTMLayer(1, check_hidden_size(hidden_size), forget_bias=forget_bias, generator=generator)
     x = torch.tensor(xs, dtype=torch.float32).view(1, -1, 1)                             # (1, T, 1)
     _, _, trace = layer(x)
     weights = {name: p.detach().numpy().copy() for name, p in layer.cells[0].named_parameters()}
