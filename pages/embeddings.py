@@ -11,19 +11,20 @@ from rnnkit.embeddings_plots import benchmark_figure, pca_figure, similarity_hea
 from rnnkit.live import Busy, training_slot
 from rnnkit.sentiment_plots import escape_markdown as plain
 
+INPUT_CHARS, LIST_CHARS = 200, 600     # what a widget accepts = what the link may carry
 FIELDS = (
     Field("preset", "king", choices=("custom",) + tuple(emb.PRESET_BY_KEY)),
-    Field("a", "king", max_chars=emb.MAX_WORD_CHARS),
-    Field("b", "man", max_chars=emb.MAX_WORD_CHARS),
-    Field("c", "woman", max_chars=emb.MAX_WORD_CHARS),
-    Field("expect", "queen", max_chars=emb.MAX_WORD_CHARS),
+    Field("a", "king", max_chars=INPUT_CHARS),
+    Field("b", "man", max_chars=INPUT_CHARS),
+    Field("c", "woman", max_chars=INPUT_CHARS),
+    Field("expect", "queen", max_chars=INPUT_CHARS),
     Field("k", 10, int, 1, 50),
     Field("method", "add", choices=tuple(emb.METHODS)),
     Field("proj", "2d", choices=("2d", "3d")),
-    Field("word", "frog", max_chars=emb.MAX_WORD_CHARS),
-    Field("pair", "cat, dog", max_chars=2 * emb.MAX_WORD_CHARS + 2),
-    Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=600),
-    Field("dims", "", max_chars=600),
+    Field("word", "frog", max_chars=INPUT_CHARS),
+    Field("pair", "cat, dog", max_chars=INPUT_CHARS),
+    Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=LIST_CHARS),
+    Field("dims", "", max_chars=LIST_CHARS),
 )
 REFERENCE_ACCURACY = 0.497       # GloVe 6B 50d, restrict_vocab=30000 (DATA.md)
 
@@ -70,10 +71,11 @@ with tab_analogy:
     for column, p in zip(st.columns(2) * 2, emb.PRESETS):
         column.button(p.label, key=f"preset_{p.key}", on_click=use_preset, args=(p.key,), width="stretch")
     col_a, col_b, col_c, col_e = st.columns(4)
-    col_a.text_input("a", key="emb_a", help="a − b + c, e.g. king")
-    col_b.text_input("− b", key="emb_b", help="subtracted, e.g. man")
-    col_c.text_input("+ c", key="emb_c", help="added, e.g. woman")
-    col_e.text_input("expected answer (optional)", key="emb_expect", help="its rank is shown, e.g. queen")
+    col_a.text_input("a", key="emb_a", max_chars=INPUT_CHARS, help="a − b + c, e.g. king")
+    col_b.text_input("− b", key="emb_b", max_chars=INPUT_CHARS, help="subtracted, e.g. man")
+    col_c.text_input("+ c", key="emb_c", max_chars=INPUT_CHARS, help="added, e.g. woman")
+    col_e.text_input("expected answer (optional)", key="emb_expect", max_chars=INPUT_CHARS,
+                     help="its rank is shown, e.g. queen")
     col_k, col_m, col_p = st.columns(3)
     k = col_k.slider("answers shown (k)", 1, 50, key="emb_k")
     method = col_m.radio("method", list(emb.METHODS), format_func=emb.METHODS.get, key="emb_method", horizontal=True)
@@ -122,7 +124,7 @@ with tab_analogy:
 with tab_near:
     col_w, col_s = st.columns(2)
     with col_w:
-        st.text_input("nearest neighbours of", key="emb_word")
+        st.text_input("nearest neighbours of", key="emb_word", max_chars=INPUT_CHARS)
         try:
             word = emb.check_word(kv, st.session_state.emb_word)
             near = emb.neighbours(kv, word, topn=k)
@@ -130,7 +132,7 @@ with tab_near:
         except emb.WordError as error:
             st.error(plain(str(error)))
     with col_s:
-        st.text_input("similarity of two words (comma between)", key="emb_pair")
+        st.text_input("similarity of two words (comma between)", key="emb_pair", max_chars=INPUT_CHARS)
         pair = emb.split_words(st.session_state.emb_pair)
         if len(pair) != 2:
             st.info("Type exactly two different words separated by a comma, e.g. “cat, dog”.")
@@ -143,7 +145,7 @@ with tab_near:
                 st.error(plain(str(error)))
 
     st.subheader("Your own word list")
-    st.text_input("words (commas or spaces between; up to 30)", key="emb_words")
+    st.text_input("words (commas or spaces between; up to 30)", key="emb_words", max_chars=LIST_CHARS)
     listed = emb.split_words(st.session_state.emb_words)
     known = [w for w in listed if w in kv.key_to_index]
     unknown = [w for w in listed if w not in kv.key_to_index]
@@ -190,7 +192,7 @@ with tab_dims:
         "dimensions have no such names, but a direction can be **built from words**: Gender = mean(woman, "
         "she, her, …) − mean(man, he, his, …). A word's score is the cosine between it and that direction."
     )
-    st.text_area("your own directions, one a line: `Name: positive words | negative words`", key="emb_dims",
+    st.text_area("your own directions, one a line: `Name: positive words | negative words`", key="emb_dims", max_chars=LIST_CHARS,
                  placeholder="Size: big large huge giant | small tiny little\nSport: football tennis game | music art",
                  height=90)
     directions, dim_words = list(emb.LECTURE_DIRECTIONS), known or list(emb.LECTURE_WORDS)

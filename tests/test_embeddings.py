@@ -180,11 +180,15 @@ def test_page_default_preset_and_bad_input():
 
 def test_page_reads_link_and_survives_malformed_params():
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.query_params.update({"preset": "paris", "k": "abc", "method": "nope", "proj": "3d"})
+    at.query_params.update({"preset": "paris", "k": "abc", "method": "nope", "proj": "3d", "word": "x" * 500,
+                            "words": "Cat, dog, 猫"})
     at.run()
     assert not at.exception
     assert "rome" in at.subheader[0].value
-    assert "must be a number" in texts(at.warning) and "must be one of" in texts(at.warning)
+    warnings = texts(at.warning)
+    assert "must be a number" in warnings and "must be one of" in warnings and "longer than" in warnings
+    assert "“猫” is not among" in warnings and at.text_input(key="emb_words").value == "Cat, dog, 猫"
+    assert at.radio(key="emb_proj").value == "3d" and at.slider(key="emb_k").value == 10
 
 
 def test_page_trains_word2vec():
