@@ -74,3 +74,14 @@ def test_playground_trains_rnn_and_lstm_live():
     metrics = {m.label: m.value for m in app.metric}
     assert set(metrics) == {"RNN: held-out accuracy", "LSTM: held-out accuracy"}
     assert all(v.endswith("%") for v in metrics.values())
+
+
+def test_home_page_renders_without_importing_torch():
+    import subprocess
+    import sys
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            "app = AppTest.from_file('app.py', default_timeout=30).run(); "
+            "assert not app.exception; print('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False"
