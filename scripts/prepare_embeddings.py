@@ -158,7 +158,8 @@ def prepare_glove(args, out: Path) -> None:
     card = {
         "name": "glove50k", "task": "embeddings",
         "description": f"The {len(kv):,} most frequent words of the GloVe 6B 50-dimensional vectors "
-                       "(Pennington, Socher & Manning 2014), stored as float16. Not trained here: extracted.",
+                       "(Pennington, Socher & Manning 2014), stored as float16. Not trained here: extracted. Load with "
+                       "`rnnkit.embeddings.load_glove()` (gensim KeyedVectors, float32 in memory).",
         "data": {"source": source, "wheel sha256": hashes["wheel"], "npy sha256": hashes["npy"],
                  "index sha256": hashes["index"], "rows kept": f"first {len(kv):,} of {hashes['rows']:,} (frequency order)",
                  "float16 max abs rounding error": f"{half_error:.2e}"},
