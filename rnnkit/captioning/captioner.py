@@ -64,20 +64,22 @@ class CaptionResult:
     top5: list[tuple[ImagenetClass, float]]  # the encoder's own ImageNet prediction
 
 
+_LOCK = threading.Lock()                       # one decoder is shared by every session of the app
+
+
 class Captioner:
-    """A trained decoder + the frozen encoder. Shared read-only between sessions (a lock guards
-    inference, which is not re-entrant on shared modules)."""
+    """A trained decoder + the frozen encoder, both shared read-only between sessions; a
+    process-wide lock serialises inference on them (cheap objects: make one per rerun)."""
 
     def __init__(self, decoder: ShowAttendTell, card: dict):
         self.decoder = decoder.eval()
         self.card = card
         self.vocab = Vocabulary(list(card["extras"]["vocab"]))
         self.max_len = int(card["config"].get("max_len", 20))
-        self._lock = threading.Lock()
 
     def caption(self, image: Image.Image, beam: int = 3) -> CaptionResult:
         regions, logits = encode_images([image])                        # (1, 49, 1280), (1, 1000)
-        with self._lock, torch.no_grad():
+        with _LOCK, torch.no_grad():
             candidates = self.decoder.beam_search(regions, self.vocab.bos_id, self.vocab.eos_id, beam, self.max_len)
         best = candidates[0]
         return CaptionResult(caption=self.text(best), words=self.words(best),

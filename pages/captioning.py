@@ -1,0 +1,116 @@
+"""Image Captioning (one-to-many): a frozen CNN encoder and an LSTM decoder with attention."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._common import Field, load_model, save_url_state, url_state
+from rnnkit.captioning import samples
+from rnnkit.captioning.captioner import Captioner
+from rnnkit.captioning.overlay import attention_overlay
+from rnnkit.images import MAX_BYTES, ImageError, load_image
+
+GALLERY = {s.key: s for s in samples.GALLERY}
+FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
+          Field("beam", 3, int, low=1, high=5)]
+SOURCES = ("Sample photo", "Upload a photo", "Camera")
+
+st.title("🖼️ Image captioning: one image in, a sentence out")
+st.markdown(
+    "The lecture's **one-to-many** model. A CNN (EfficientNet-Lite0, trained on ImageNet and frozen) turns the "
+    "picture into a 7 × 7 grid of 1280-number feature vectors; an **LSTM decoder** then writes the caption one "
+    "word at a time. Before each word it computes **attention** weights over the 49 grid cells "
+    "(*Show, Attend and Tell*): the highlighted part of the photo below each word is where it looked."
+)
+state = url_state(FIELDS)
+
+try:
+    decoder, card = load_model("captioning")
+except FileNotFoundError:
+    st.info("The captioning model has not been trained yet: run `python -m rnnkit.train captioning`.")
+    st.stop()
+captioner = Captioner(decoder, card)
+
+st.warning(
+    "**What this model was trained on (no caption data ships offline).** It never saw a caption written by a "
+    "person. It learned from (1) generated pictures of coloured shapes with template captions such as "
+    "*“a red circle to the left of a blue square.”* and (2) crops of 16 photos bundled with scikit-image, "
+    "captioned *“a photo of a …”* with the ImageNet class the encoder itself sees. So on real photos it names "
+    "**one object from ImageNet's 1000 classes** — it knows no actions, no people as such, no counts — and it "
+    "is wrong whenever the encoder is wrong. Train it on Flickr8k or COCO (one command, see the model card) for "
+    "real captions.", icon="⚠️")
+
+source = st.radio("Image", SOURCES, horizontal=True)
+if source == "Sample photo":
+    keys = list(GALLERY)
+    key = st.selectbox("Bundled photo (the first eight were never used in training)", keys,
+                       index=keys.index(state["sample"]), format_func=lambda k: GALLERY[k].title)
+    state["sample"] = key
+    image, notes = samples.load_sample(key), []
+else:
+    if source == "Upload a photo":
+        upload = st.file_uploader("JPEG, PNG, WebP, BMP or GIF (first frame), up to 10 MB",
+                                  type=["jpg", "jpeg", "png", "webp", "bmp", "gif"])
+    else:
+        upload = st.camera_input("Take a photo")
+    if upload is None:
+        st.info("Choose a photo to caption (or pick a bundled sample above).")
+        save_url_state(FIELDS, state)
+        st.stop()
+    if upload.size > MAX_BYTES:
+        st.error(f"The file is {upload.size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB.")
+        st.stop()
+    try:
+        loaded = load_image(upload.getvalue())
+    except ImageError as error:
+        st.error(str(error))
+        st.stop()
+    image, notes = loaded.image, loaded.notes
+
+state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
+save_url_state(FIELDS, state)
+for note in notes:
+    st.caption(f"ℹ️ {note}")
+
+with st.spinner("Encoding the image and searching for a caption…"):
+    result = captioner.caption(image, beam=state["beam"])
+
+left, right = st.columns([2, 3])
+with left:
+    st.image(image, width="stretch")
+with right:
+    st.subheader(f"“{result.caption}”")
+    st.markdown("**Beam candidates** (sum of the log-probabilities of their words; higher is more probable)")
+    st.dataframe(pd.DataFrame({"caption": [text for text, _ in result.candidates],
+                               "log-probability": [round(lp, 3) for _, lp in result.candidates]}),
+                 hide_index=True, width="stretch")
+    st.markdown("**What the encoder itself sees** (its own ImageNet top 5)")
+    st.dataframe(pd.DataFrame({"ImageNet class": [c.name for c, _ in result.top5],
+                               "probability": [round(p, 3) for _, p in result.top5],
+                               "WordNet definition": [c.definition for c, _ in result.top5]}),
+                 hide_index=True, width="stretch")
+
+st.subheader("Word by word: where the decoder looked")
+st.caption("Each picture is the image as the encoder saw it (squashed to 224 × 224), bright where the attention "
+           "weight α over the 7 × 7 grid was high. “copied” = share of the word's probability that came from the "
+           "copy head, which reads the encoder's ImageNet classifier at the attended spot.")
+columns = st.columns(4)
+for i, word in enumerate(result.words):
+    with columns[i % 4]:
+        st.image(attention_overlay(image, word.alpha), width="stretch",
+                 caption=f"{i + 1}. “{word.text}” · peak α {word.alpha.max():.2f} · copied {word.copy_share:.0%}")
+
+with st.expander("How it works: the equations of one decoding step"):
+    st.latex(r"e_{ti} = w^\top \tanh(W_a a_i + W_h h_{t-1}),\qquad \alpha_{ti} = \frac{\exp e_{ti}}{\sum_k \exp e_{tk}}")
+    st.latex(r"z_t = \beta_t \sum_{i=1}^{49} \alpha_{ti} a_i,\qquad h_t, c_t = \mathrm{LSTM}([E y_{t-1}; z_t], h_{t-1}, c_{t-1})")
+    st.latex(r"p(y_t) = g_t\, \mathrm{softmax}(L_o(E y_{t-1} + L_h h_t + L_z z_t)) + (1 - g_t)\, \mathrm{copy}(\mathrm{softmax}(W_{cls} z_t))")
+    st.markdown("Greedy search keeps the single most probable word at each step; beam search keeps the *k* best "
+                "partial captions and returns the most probable complete ones (ranked with a length penalty).")
+
+with st.expander("Model card: data, metrics, limits"):
+    st.markdown(f"**Data**: {card['data'].get('scenes', card['data'].get('source', ''))}")
+    st.markdown(f"**Photos**: {card['data'].get('photos', '')}")
+    metrics = {k: v for k, v in card.get("metrics", {}).items() if isinstance(v, (int, float))}
+    st.dataframe(pd.DataFrame({"metric": list(metrics), "value": list(metrics.values())}), hide_index=True)
+    st.markdown(f"**Limits**: {card.get('limits', '')}")
+    st.code("python -m rnnkit.train captioning --data=flickr8k --captions=Flickr8k.token.txt "
+            "--images=Flicker8k_Dataset --min_freq=5 --out=pretrained/captioning-flickr8k", language="bash")

@@ -1,0 +1,267 @@
+"""Captioning: safe image loading, the attention decoder, data formats, the trained model, the page."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from rnnkit.captioning import samples
+from rnnkit.captioning.captioner import bleu_scores, caption_tokens, detokenize
+from rnnkit.captioning.data import read_coco, read_flickr8k, split_names
+from rnnkit.captioning.model import ShowAttendTell, SoftAttention
+from rnnkit.captioning.scenes import make_scenes
+from rnnkit.images import ImageError, load_image, sniff_format
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def encoded(image: Image.Image, fmt: str, **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims width x height pixels but holds almost no data (a decompression bomb's header)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+# ---- bad and unusual image inputs -----------------------------------------------------------
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "empty"),
+    (b"just some text, not a picture\n" * 10, "not a photo"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "not a photo"),
+    (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', "not a photo"),
+    (png_header_only(30000, 30000), "megapixels"),
+    (encoded(Image.new("RGB", (1, 1)), "PNG"), "at least"),
+    (encoded(Image.new("RGB", (2600, 40)), "PNG"), "wider"),
+])
+def test_bad_inputs_get_a_sentence(data, words):
+    with pytest.raises(ImageError, match=words):
+        load_image(data)
+
+
+def test_truncated_jpeg_and_oversize_file():
+    rng = np.random.default_rng(0)
+    photo = encoded(Image.fromarray(rng.integers(0, 255, (300, 300, 3), dtype=np.uint8)), "JPEG")
+    with pytest.raises(ImageError, match="damaged or cut off"):
+        load_image(photo[: len(photo) // 2])
+    with pytest.raises(ImageError, match="limit is"):
+        load_image(photo, max_bytes=1000)
+
+
+def test_real_decompression_bomb_is_refused_before_decoding():
+    bomb = encoded(Image.new("L", (9000, 9000)), "PNG", optimize=True)   # 81 megapixels in a small file
+    assert len(bomb) < 200_000 and sniff_format(bomb) == "PNG"
+    with pytest.raises(ImageError, match="megapixels"):
+        load_image(bomb)
+
+
+def test_modes_become_8bit_rgb_with_the_right_colours():
+    red_cmyk = encoded(Image.new("CMYK", (32, 32), (0, 255, 255, 0)), "JPEG")
+    assert load_image(red_cmyk).image.getpixel((16, 16))[0] > 200
+    ramp = np.tile(np.linspace(0, 65535, 64, dtype=np.uint16), (32, 1))
+    sixteen = load_image(encoded(Image.fromarray(ramp), "PNG")).image
+    assert sixteen.mode == "RGB" and sixteen.getpixel((0, 0)) == (0, 0, 0) and sixteen.getpixel((63, 0))[0] == 255
+    palette = Image.new("P", (32, 32), 1)
+    palette.putpalette([0, 0, 0, 0, 0, 255] + [0] * 762)
+    assert load_image(encoded(palette, "PNG")).image.getpixel((5, 5)) == (0, 0, 255)
+    transparent = load_image(encoded(Image.new("RGBA", (32, 32), (255, 0, 0, 0)), "PNG"))
+    assert transparent.image.getpixel((5, 5)) == (255, 255, 255) and transparent.notes
+
+
+def test_exif_rotation_is_honoured():
+    image = Image.new("RGB", (80, 40), (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, 40, 40))            # red on the left half
+    exif = Image.Exif()
+    exif[0x0112] = 6                                    # "rotate 90 degrees clockwise to view"
+    loaded = load_image(encoded(image, "JPEG", exif=exif.tobytes(), quality=95))
+    assert loaded.image.size == (40, 80)
+    top, bottom = loaded.image.getpixel((20, 10)), loaded.image.getpixel((20, 70))
+    assert top[0] > 200 and bottom[2] > 200             # the left half is now on top
+    assert any("EXIF" in note for note in loaded.notes)
+
+
+def test_animated_gif_uses_the_first_frame_and_other_formats_load():
+    frames = [Image.new("RGB", (40, 40), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    loaded = load_image(buffer.getvalue())
+    assert loaded.image.getpixel((5, 5))[0] > 200 and "3 frames" in loaded.notes[0]
+    for fmt in ("WEBP", "BMP"):
+        assert load_image(encoded(Image.new("RGB", (50, 30), (0, 200, 0)), fmt)).image.size == (50, 30)
+
+
+# ---- the decoder --------------------------------------------------------------------------
+
+def test_soft_attention_matches_the_equations():
+    torch.manual_seed(0)
+    module, a, h = SoftAttention(6, 5, 8), torch.randn(2, 49, 6), torch.randn(2, 5)
+    with torch.no_grad():
+        context, alpha = module(a, module.keys(a), h)
+        for b in range(2):                               # e_ti = w^T tanh(W_a a_i + W_h h), one region at a time
+            e = torch.stack([module.w(torch.tanh(module.W_a(a[b, i]) + module.W_h(h[b])))[0] for i in range(49)])
+            expected = torch.softmax(e, 0)
+            assert torch.allclose(alpha[b], expected, atol=1e-6)
+            assert torch.allclose(context[b], (expected[:, None] * a[b]).sum(0), atol=1e-5)
+
+
+def tiny_decoder(copy: bool) -> ShowAttendTell:
+    torch.manual_seed(0)
+    kwargs = {}
+    if copy:
+        kwargs = {"copy_classes": torch.arange(10, 20).repeat_interleave(100), "class_weight": torch.randn(1000, 32),
+                  "class_bias": torch.zeros(1000)}
+    return ShowAttendTell(24, 32, 16, 24, 12, 0.0, **kwargs).eval()
+
+
+@pytest.mark.parametrize("copy", [False, True])
+def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy):
+    model = tiny_decoder(copy)
+    a = torch.rand(3, 49, 32)
+    log_probs, alphas = model(a, torch.randint(2, 24, (3, 5)))
+    assert log_probs.shape == (3, 5, 24) and alphas.shape == (3, 5, 49)
+    assert torch.allclose(log_probs.exp().sum(-1), torch.ones(3, 5), atol=1e-4)
+    assert torch.allclose(alphas.sum(-1), torch.ones(3, 5), atol=1e-5)
+    greedy = model.greedy(a[:1], bos=2, eos=3, max_len=7)[0]
+    best = model.beam_search(a[:1], bos=2, eos=3, beam=1, max_len=7)[0]
+    assert best.tokens == greedy and len(best.alphas) == len(best.tokens)
+    candidates = model.beam_search(a[:1], bos=2, eos=3, beam=4, max_len=7)
+    assert 1 <= len(candidates) <= 4
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+
+
+def test_copy_head_only_produces_class_tokens_by_copying():
+    model = tiny_decoder(copy=True)
+    step = model.forward_step(torch.tensor([2]), model.init_state(torch.rand(1, 49, 32)), torch.rand(1, 49, 32),
+                              model.attention.keys(torch.rand(1, 49, 32)))
+    p = step.log_probs.exp()[0]
+    assert float(p[10:20].sum().detach()) == pytest.approx(float(step.copy_share[0].detach()), abs=1e-4)
+
+
+# ---- captions, BLEU and the data formats ---------------------------------------------------
+
+def test_tokens_detokenize_and_bleu():
+    assert caption_tokens("a photo of a tabby_cat .", {"tabby_cat"}) == ["a", "photo", "of", "a", "tabby_cat", "."]
+    assert detokenize(["a", "photo", "of", "a", "Egyptian_cat", "."]) == "a photo of an Egyptian cat."
+    perfect = bleu_scores(["a red circle to the left of a blue square ."], [["a red circle to the left of a blue square ."]])
+    assert perfect == {"bleu1": 100.0, "bleu2": 100.0, "bleu3": 100.0, "bleu4": 100.0}
+    partial = bleu_scores(["a red circle ."], [["a red square .", "a big red square ."]])
+    assert 0 < partial["bleu2"] < partial["bleu1"] < 100 and partial["bleu4"] == 0
+
+
+def test_scenes_are_reproducible_with_three_references():
+    first, again = make_scenes(5, seed=3), make_scenes(5, seed=3)
+    assert [s.captions for s in first] == [s.captions for s in again]
+    assert all(len(s.captions) == 3 and s.image.size == (224, 224) for s in first)
+    assert np.array_equal(np.asarray(first[0].image), np.asarray(again[0].image))
+
+
+def write_fixtures(folder: Path) -> tuple[Path, Path, Path]:
+    """Six generated scenes saved as JPEGs, with captions in Flickr8k and COCO formats."""
+    images = folder / "images"
+    images.mkdir()
+    lines, coco = [], {"images": [], "annotations": []}
+    for i, scene in enumerate(make_scenes(6, seed=11)):
+        name = f"{1000 + i}_fixture.jpg"
+        scene.image.save(images / name, "JPEG")
+        coco["images"].append({"id": i, "file_name": name, "width": 224, "height": 224})
+        for n, caption in enumerate(scene.captions):
+            lines.append(f"{name}#{n}\t{caption.capitalize()}")
+            coco["annotations"].append({"id": 10 * i + n, "image_id": i, "caption": caption})
+    (images / "broken_not_listed.jpg").write_bytes(b"not an image")
+    token_file, json_file = folder / "Flickr8k.token.txt", folder / "captions_fixture.json"
+    token_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    json_file.write_text(json.dumps(coco), encoding="utf-8")
+    return token_file, json_file, images
+
+
+def test_flickr8k_and_coco_readers_agree(tmp_path):
+    token_file, json_file, _ = write_fixtures(tmp_path)
+    flickr, coco = read_flickr8k(token_file), read_coco(json_file)
+    assert sorted(flickr) == sorted(coco) and len(flickr) == 6
+    assert all(len(v) == 3 for v in flickr.values())
+    assert [c.lower() for c in flickr["1000_fixture.jpg"]] == coco["1000_fixture.jpg"]
+    splits = split_names(sorted(flickr), tmp_path, 0.2, 0.2)
+    assert sorted(sum(splits.values(), [])) == sorted(flickr)
+
+
+@pytest.mark.parametrize("kind", ["flickr8k", "coco"])
+def test_training_cli_on_user_formats(tmp_path, kind):
+    from rnnkit.train import run
+    token_file, json_file, images = write_fixtures(tmp_path)
+    captions = token_file if kind == "flickr8k" else json_file
+    card = run("captioning", {"dry_run": True, "data": kind, "captions": str(captions), "images": str(images),
+                              "out": str(tmp_path / "model")})
+    assert card["extras"]["copy"] is False and "a" in card["extras"]["vocab"]
+    assert set(card["metrics"]) == {f"test_bleu{n}" for n in range(1, 5)}
+    assert (tmp_path / "model" / "model.safetensors").exists()
+
+
+def test_default_dry_run(tmp_path):
+    from rnnkit.train import run
+    card = run("captioning", {"dry_run": True, "out": str(tmp_path)})
+    assert card["extras"]["copy"] is True
+    assert "test_photo_subject_named" in card["metrics"] and (tmp_path / "card.json").exists()
+
+
+# ---- the shipped model and the page --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def captioner():
+    from rnnkit.captioning.captioner import load_captioner
+    return load_captioner("captioning")
+
+
+def test_shipped_model_names_the_cat_and_attends(captioner):
+    result = captioner.caption(samples.load_sample("cat"), beam=3)
+    assert samples.names_subject(result.caption, samples.by_key("cat")), result.caption
+    assert result.top5[0][0].name in ("Egyptian cat", "tabby cat", "tiger cat")
+    assert all(w.alpha.shape == (7, 7) and abs(w.alpha.sum() - 1) < 1e-4 for w in result.words)
+    assert len(result.candidates) <= 3 and result.candidates[0][0] == result.caption
+
+
+def test_shipped_model_describes_a_held_out_scene(captioner):
+    scene = make_scenes(1, seed=424242)[0]
+    caption = captioner.caption(scene.image, beam=3).caption
+    assert bleu_scores([caption], [scene.captions])["bleu1"] > 50, (caption, scene.captions)
+
+
+def page():
+    from streamlit.testing.v1 import AppTest
+    return AppTest.from_file(str(ROOT / "pages/captioning.py"), default_timeout=60)
+
+
+def test_page_default_and_interaction():
+    at = page().run()
+    assert not at.exception
+    assert "cat" in at.subheader[0].value.lower()
+    assert len(at.dataframe) >= 2
+    at.selectbox[0].set_value("coffee").run()
+    assert not at.exception
+    assert any(w in at.subheader[0].value.lower() for w in ("espresso", "cup", "coffee"))
+    assert at.query_params["sample"] == ["coffee"] or at.query_params["sample"] == "coffee"
+
+
+def test_page_bad_link_and_bad_upload():
+    at = page()
+    at.query_params["sample"] = "<script>nope"
+    at.query_params["beam"] = "99"
+    at.run()
+    assert not at.exception and len(at.warning) >= 3      # two link problems + the training-data notice
+    at.radio[0].set_value("Upload a photo").run()
+    assert not at.exception and at.info
+    at.file_uploader[0].set_value(("photo.jpg", b"%PDF-1.4 not a photo", "image/jpeg")).run()
+    assert not at.exception and "not a photo" in at.error[0].value
