@@ -127,12 +127,12 @@ else:
         st.success(result.verdict)
 
 table = fc.metric_table(forecasts, data.truth)
-left, right = st.columns([3, 2])
-left.plotly_chart(fc.forecast_figure(series, data, forecasts))
-right.markdown("**Error on the held-out tail** (lower is better)")
-right.dataframe(table.style.format("{:.4f}"))
-right.markdown("**Error by steps ahead** (MAE)")
-right.line_chart(fc.per_step_mae(forecasts, data.truth), height=200)
+st.plotly_chart(fc.forecast_figure(series, data, forecasts))
+left, right = st.columns(2)
+left.markdown("**Error on the held-out tail** (lower is better)")
+left.dataframe(table.style.format("{:.4f}"))
+right.markdown("**Error by steps ahead** (MAE on the held-out tail)")
+right.plotly_chart(fc.per_step_figure(forecasts, data.truth))
 if result is not None:
     with st.expander("Training loss"):
         st.line_chart(pd.DataFrame({"training loss": result.losses}, index=pd.Index(result.steps, name="step")))
