@@ -26,13 +26,13 @@ def probability_bars(names: Sequence[str], probs: np.ndarray, colours: Sequence[
 def prefix_figure(prefixes: pd.DataFrame) -> go.Figure:
     """P(positive) after each token: the many-to-one model read one word further at each point."""
     figure = go.Figure(go.Scatter(
-        x=prefixes["position"], y=prefixes["p_positive"], mode="lines+markers+text",
-        text=prefixes["token"], textposition="top center", line=dict(color="#1f77b4"),
+        x=prefixes["position"], y=prefixes["p_positive"], mode="lines+markers",
+        text=prefixes["token"], line=dict(color="#1f77b4"), marker=dict(size=9),
         hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra></extra>"))
     figure.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL)
     figure.update_layout(xaxis=dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
                                     ticktext=list(prefixes["token"])),
-                         yaxis=dict(title="P(positive)", range=[-0.05, 1.1]), height=340,
+                         yaxis=dict(title="P(positive)", range=[-0.02, 1.02]), height=340,
                          margin=dict(l=10, r=10, t=20, b=10))
     return figure
 

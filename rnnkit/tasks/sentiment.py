@@ -45,6 +45,7 @@ class Config(TrainConfig):
     dropout: float = 0.5
     min_freq: int = 2               # words rarer than this in training become <unk> unless GloVe knows them
     glove: bool = True              # initialise embeddings from data/sentiment/glove50_*.{txt,npy}
+    freeze_embeddings: bool = False # keep the (GloVe) embeddings fixed while training
     fine_weight: float = 1.0        # loss = CE(binary) + fine_weight * CE(5-class)
     word_dropout: float = 0.1       # training only: replace this fraction of tokens with <unk>
     train_size: int = 0             # 0 = all of train.tsv
@@ -175,6 +176,7 @@ def build_model(cfg: Config, extras: dict) -> SentimentLSTM:
             for index, token in enumerate(itos):
                 if token in glove and len(glove[token]) == cfg.embedding_dim:
                     model.embedding.weight[index] = torch.from_numpy(glove[token])
+    model.embedding.weight.requires_grad_(not cfg.freeze_embeddings)
     model.word_dropout, model.fine_weight = cfg.word_dropout, cfg.fine_weight   # read by ``loss``
     return model
 
