@@ -16,6 +16,23 @@ from rnnkit.urlstate import Field
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "show_problems"]
 
 
+def _run_through_app_navigation() -> None:
+    """Make a shared deep link (``/sentiment?text=...``) open the page *inside* app.py's navigation.
+
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until ``st.navigation``
+    has run once in the process; a fresh server's first visitor arriving on a deep link would get
+    the bare page script with a file-name sidebar. Every page imports this module, so the first such
+    run switches the process to ``st.navigation`` and reruns: app.py then serves the page asked for.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_run_through_app_navigation()
+
+
 def url_state(fields: Sequence[Field]) -> dict[str, Any]:
     """The page's state from the link; a malformed parameter becomes its default plus a warning.
 

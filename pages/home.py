@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import pages._common  # noqa: F401  (deep links go through app.py's navigation)
 from rnnkit.lecture import TOPICS, available_pages
 
 st.title("rnnkit: recurrent neural networks you can use")

@@ -25,6 +25,16 @@ def page():
         yield page
 
 
+def test_shared_deep_link_on_a_fresh_server_opens_inside_the_app(server, page):
+    # Runs first: the server has served nobody yet, as when a teacher shares a link to a new deployment.
+    page.goto(f"{server}/playground?seq=1,2,3&t=2")
+    wait_for_idle(page)
+    nav = page.inner_text("[data-testid='stSidebarNav']")
+    assert "Home" in nav and "Equation Playground" in nav and "common" not in nav
+    assert "Input x_2 = 2" in page.inner_text("[data-testid='stMain']")
+    assert "t=2" in page.url
+
+
 def test_home_page_in_chromium(server, page):
     page.goto(server + "/")
     wait_for_idle(page)
