@@ -38,6 +38,16 @@ def forecast_latency_ms(model: fc.Forecaster, data: fc.Split, repeats: int = 200
     return timings["one"], timings["all"]
 
 
+def concurrent_seconds(n: int, epochs: int) -> float:
+    """Wall seconds for ``n`` default trainings started together in threads, as a server runs them."""
+    from concurrent.futures import ThreadPoolExecutor
+    start = time.perf_counter()
+    with ThreadPoolExecutor(n) as pool:
+        list(pool.map(lambda i: fc.train(fc.load_stock(fc.STOCKS[i % 6]),
+                                         fc.ForecastConfig(epochs=epochs, max_seconds=float("inf"))), range(n)))
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = torch's default)")
@@ -79,6 +89,7 @@ def main() -> None:
     print("|---|" + "---|" * (len(mean.index) + 2))
     print("\n".join(metric_rows))
     print(f"\nLSTM MAE / last-value MAE, mean over stocks: {statistics.mean(ratios):.2f}")
+    print(f"two trainings at once (threads of one process, as two visitors): {concurrent_seconds(2, args.epochs):.2f} s wall")
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

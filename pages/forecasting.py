@@ -94,13 +94,14 @@ if st.button("Train the LSTM", type="primary"):
     def show_step(step: int, total: int, loss: float) -> None:
         steps.append(step)
         losses.append(loss)
-        if step % max(1, total // 40) == 0 or step == total:
+        if step == 1 or step % max(1, total // 40) == 0 or step == total:
             progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
             live_chart.line_chart(pd.DataFrame({"training loss": losses}, index=pd.Index(steps, name="step")),
                                   height=220)
 
     try:
         with training_slot(timeout=2.0):
+            progress.progress(0.0, text="Training…")
             _, _, result = fc.train(series, cfg, show_step)
     except Busy as busy:
         progress.empty()
