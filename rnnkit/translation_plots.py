@@ -35,16 +35,17 @@ def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str], h
 
 
 def step_bars(source: list[str], scores: np.ndarray, alpha: np.ndarray) -> go.Figure:
-    """The raw scores and the softmax alpha of one decoding step, one bar per source word."""
+    """The raw scores (top) and the softmax alpha (bottom) of one decoding step, per source word."""
+    from plotly.subplots import make_subplots
     x = unique_labels(source)
-    figure = go.Figure([
-        go.Bar(x=x, y=scores, name="score(h_t, h̄_s)", marker_color="#aaaaaa", yaxis="y",
-               hovertemplate="%{x}: score %{y:.3f}<extra></extra>"),
-        go.Bar(x=x, y=alpha, name="α_ts", marker_color=ATTENTION_COLOUR, yaxis="y2",
-               hovertemplate="%{x}: α %{y:.3f}<extra></extra>")])
-    figure.update_layout(barmode="group", height=320, margin=dict(l=10, r=10, t=30, b=10),
-                         yaxis=dict(title="score"), yaxis2=dict(title="α", overlaying="y", side="right", range=[0, 1]),
-                         legend=dict(orientation="h", y=1.15))
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                           subplot_titles=("score(h_t, h̄_s)", "α_ts = softmax of the scores"))
+    figure.add_trace(go.Bar(x=x, y=scores, marker_color="#888888", hovertemplate="%{x}: score %{y:.3f}<extra></extra>"),
+                     row=1, col=1)
+    figure.add_trace(go.Bar(x=x, y=alpha, marker_color=ATTENTION_COLOUR, hovertemplate="%{x}: α %{y:.3f}<extra></extra>"),
+                     row=2, col=1)
+    figure.update_yaxes(range=[0, 1], row=2, col=1)
+    figure.update_layout(height=420, showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
     return figure
 
 

@@ -1,0 +1,72 @@
+"""Speed and size of the English->French models: prints a Markdown table.
+
+    python benchmarks/bench_translation.py [--threads=2] [--repeats=20]
+
+Targets from the issue: greedy <= 20 ms and beam-5 <= 100 ms for a 12-word sentence on 2 cores.
+Also: load time, parameters, weight file size, peak RSS, training time from the model card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from rnnkit import checkpoint, translation_data  # noqa: E402
+from rnnkit.seq2seq import Translator  # noqa: E402
+from rnnkit.tasks import load_pretrained  # noqa: E402
+from rnnkit.text import tokenize  # noqa: E402
+
+SENTENCE = "My old friend will read the new book in the quiet garden tomorrow."   # 12 words + "."
+
+
+def timed(function, repeats: int) -> float:
+    function()                                   # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    words = [t for t in tokenize(SENTENCE) if t.isalpha()]
+    print(f"sentence: {SENTENCE!r} ({len(words)} words), torch threads {torch.get_num_threads()}, "
+          f"median of {args.repeats}\n")
+    print("| model | load (s) | greedy (ms) | beam-5 (ms) | parameters | weights (MB) | trained (s, threads) | steps |")
+    print("|---|---|---|---|---|---|---|---|")
+    dictionary = translation_data.bilingual_dictionary()
+    for name in ("translation", "translation_plain"):
+        directory = checkpoint.resolve(name)
+        if not (directory / checkpoint.WEIGHTS).exists():
+            print(f"| {name} | not trained | | | | | | |")
+            continue
+        start = time.perf_counter()
+        translator = Translator(*load_pretrained(name), dictionary)
+        load = time.perf_counter() - start
+        greedy = timed(lambda: translator.translate(SENTENCE, beam_size=1), args.repeats)
+        beam = timed(lambda: translator.translate(SENTENCE, beam_size=5), args.repeats)
+        card = translator.card
+        size = (directory / checkpoint.WEIGHTS).stat().st_size / 1e6
+        print(f"| {name} | {load:.2f} | {greedy:.1f} | {beam:.1f} | {card['parameters']:,} | {size:.1f} | "
+              f"{card.get('train_seconds')} ({card.get('machine', '?')}) | {card.get('steps')} |")
+        print(f"|   output | {translator.translate(SENTENCE, beam_size=5).text} | | | | | | |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak resident memory of this process (both models loaded): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
