@@ -20,8 +20,16 @@ FIELDS = (
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the file…")
-def read_upload(data: bytes) -> pd.DataFrame:
-    return fc.read_csv(data)
+def read_upload(data: bytes) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The table and its numeric and date columns (cached per file content: a rerun re-reads nothing)."""
+    frame = fc.read_csv(data)
+    return frame, fc.value_columns(frame), fc.date_columns(frame)
+
+
+@st.cache_data(max_entries=8, show_spinner="Preparing the series…")
+def upload_series(data: bytes, value_column: str, date_column: str | None) -> fc.Series:
+    frame, _, _ = read_upload(data)
+    return fc.series_from_frame(frame, value_column, date_column, name=value_column)
 
 
 st.title("📈 Forecasting stock prices with a many-to-many LSTM")
@@ -51,21 +59,19 @@ if source == UPLOAD:
         st.info("Upload a CSV with a header row, a column of numbers and (optionally) a date column.")
         st.stop()
     try:
-        frame = read_upload(upload.getvalue())
+        frame, numeric, dated = read_upload(upload.getvalue())
     except fc.SeriesError as error:
         st.error(str(error))
         st.stop()
-    numeric = fc.value_columns(frame)
     if not numeric:
         st.error("No column of this file holds numbers. Upload a CSV with at least one numeric column.")
         st.stop()
     pick = st.columns(2)
     value_column = pick[0].selectbox("Value column", numeric)
-    date_column = pick[1].selectbox("Date column", fc.date_columns(frame) + [ROW_NUMBER])
+    date_column = pick[1].selectbox("Date column", dated + [ROW_NUMBER])
     series_key = (UPLOAD, upload.file_id, value_column, date_column)
     try:
-        series = fc.series_from_frame(frame, value_column, None if date_column == ROW_NUMBER else date_column,
-                                      name=value_column)
+        series = upload_series(upload.getvalue(), value_column, None if date_column == ROW_NUMBER else date_column)
     except fc.SeriesError as error:
         st.error(str(error))
         st.stop()
