@@ -49,6 +49,7 @@ class Config(TrainConfig):
     fine_weight: float = 1.0        # loss = CE(binary) + fine_weight * CE(5-class)
     word_dropout: float = 0.1       # training only: replace this fraction of tokens with <unk>
     train_size: int = 0             # 0 = all of train.tsv
+    eval_size: int = 0              # 0 = all of dev.tsv / test.tsv (the dry run scores a few)
     epochs: int = 8
     batch_size: int = 32
     lr: float = 2e-3
@@ -57,7 +58,7 @@ class Config(TrainConfig):
 
 
 def dry_run(cfg: Config) -> Config:
-    cfg.train_size, cfg.epochs, cfg.max_steps, cfg.hidden_size = 64, 1, 3, 16
+    cfg.train_size, cfg.eval_size, cfg.epochs, cfg.max_steps, cfg.hidden_size = 64, 64, 1, 3, 16
     return cfg
 
 
@@ -105,8 +106,9 @@ def make_dataset(frame, vocab: Vocabulary) -> SentenceDataset:
 def prepare(cfg: Config) -> Prepared:
     directory = cfg.data_dir or data.DATA
     frames = {name: data.read_split(name, directory) for name in ("train", "dev", "test")}
-    if cfg.train_size:
-        frames["train"] = frames["train"].iloc[:cfg.train_size]
+    for name, size in (("train", cfg.train_size), ("dev", cfg.eval_size), ("test", cfg.eval_size)):
+        if size:
+            frames[name] = frames[name].iloc[:size]
     glove = data.load_glove(directory) if cfg.glove else None
     vocab = build_vocabulary(frames["train"]["text"], cfg.min_freq, glove)
     sets = {name: make_dataset(frame, vocab) for name, frame in frames.items()}
