@@ -44,7 +44,7 @@ def concurrent_seconds(n: int, epochs: int) -> float:
     start = time.perf_counter()
     with ThreadPoolExecutor(n) as pool:
         list(pool.map(lambda i: fc.train(fc.load_stock(fc.STOCKS[i % 6]),
-                                         fc.ForecastConfig(epochs=epochs, max_seconds=float("inf"))), range(n)))
+                                         fc.ForecastConfig(epochs=epochs, time_limit=0.0)), range(n)))
     return time.perf_counter() - start
 
 
@@ -66,7 +66,7 @@ def main() -> None:
         series = fc.load_stock(ticker)
         seconds, tables = [], []
         for seed in range(args.seeds):
-            cfg = fc.ForecastConfig(epochs=args.epochs, seed=seed, max_seconds=float("inf"))
+            cfg = fc.ForecastConfig(epochs=args.epochs, seed=seed, time_limit=0.0)
             model, data, result = fc.train(series, cfg)
             seconds.append(result.seconds)
             tables.append(result.table)

@@ -6,6 +6,7 @@ import streamlit as st
 from pages._common import Field, save_url_state, url_state
 from rnnkit import forecasting as fc
 from rnnkit.live import Busy, training_slot
+from rnnkit.plots import line_chart
 
 UPLOAD = "upload"
 ROW_NUMBER = "(row number)"
@@ -102,8 +103,8 @@ if st.button("Train the LSTM", type="primary"):
         losses.append(loss)
         if step == 1 or step % max(1, total // 40) == 0 or step == total:
             progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
-            live_chart.line_chart(pd.DataFrame({"training loss": losses}, index=pd.Index(steps, name="step")),
-                                  height=220)
+            live_chart.plotly_chart(line_chart({"training loss": losses}, "Training loss (live)", "step",
+                                               "MSE of scaled changes", x=steps))
 
     try:
         with training_slot(timeout=2.0):
@@ -142,7 +143,8 @@ right.markdown("**Error by steps ahead** (MAE on the held-out tail)")
 right.plotly_chart(fc.per_step_figure(forecasts, data.truth))
 if result is not None:
     with st.expander("Training loss"):
-        st.line_chart(pd.DataFrame({"training loss": result.losses}, index=pd.Index(result.steps, name="step")))
+        st.plotly_chart(line_chart({"training loss": result.losses}, "Training loss", "step",
+                                   "MSE of scaled changes", x=result.steps))
 
 with st.expander("How this works"):
     st.markdown(

@@ -128,7 +128,7 @@ def test_training_learns_a_seasonal_series_that_last_value_cannot():
 def test_training_is_bounded_in_steps_and_seconds():
     cfg = fc.ForecastConfig(epochs=400, hidden_size=8, batch_size=1)
     assert fc.total_steps(10_000, cfg) == fc.MAX_STEPS
-    cfg.max_seconds = 0.0
+    cfg.time_limit = 1e-9                                               # fit's own time limit
     _, _, result = fc.train(sine_series(), cfg)
     assert result.stopped_early and len(result.steps) == 1 < result.total_steps
     assert np.isfinite(result.table.to_numpy()).all()
@@ -140,6 +140,27 @@ def test_verdict_says_plainly_when_the_lstm_loses():
     truth = np.ones((5, 2))
     forecasts = {fc.LSTM_NAME: truth + 0.2, "Last value": truth + 0.1}
     assert fc.verdict(fc.metric_table(forecasts, truth)).startswith("The LSTM did not beat the last value")
+
+
+# --- the training CLI task and the committed reference checkpoint --------------------------------
+
+def test_cli_dry_run_writes_a_card(tmp_path):
+    from rnnkit.train import run
+    card = run("forecasting", {"dry_run": True, "out": str(tmp_path)})
+    assert (tmp_path / "model.safetensors").exists() and 1 <= card["steps"] <= 3
+    assert set(card["metrics"]) == {"test_mae", "test_rmse", "test_last_value_mae", "test_mae_over_last_value"}
+    assert card["metrics"]["test_last_value_mae"] == pytest.approx(0.02939, abs=1e-4)   # GOOG's tail
+
+
+def test_committed_checkpoint_reproduces_its_card():
+    from rnnkit.tasks import forecasting as task, load_pretrained, make_config
+    model, card = load_pretrained("forecasting")
+    cfg = make_config(task, card["config"])
+    prepared = task.prepare(cfg)
+    assert prepared.test.scaler.mean == pytest.approx(card["extras"]["scaler_mean"])
+    metrics = task.evaluate(model, prepared, cfg, "test")
+    for name, value in card["metrics"].items():
+        assert metrics[name] == pytest.approx(value, rel=1e-4)
 
 
 # --- CSV input ---------------------------------------------------------------------------------
