@@ -35,11 +35,18 @@ from rnnkit.tasks import captioning as task  # noqa: E402
 from rnnkit.tasks import make_config  # noqa: E402
 
 
+def same(caption: str) -> str:
+    """A caption normalised for exact-match comparison (spacing around the full stop)."""
+    return " ".join(caption.replace(".", " .").split())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="captioning")
     parser.add_argument("--write-card", action="store_true", help="add these tables to the model card")
+    parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     lines: list[str] = []
     out = lambda text="": (print(text), lines.append(text))
     captioner = load_captioner(args.model)
@@ -64,7 +71,7 @@ def main() -> None:
     out("| system | BLEU-1 | BLEU-2 | BLEU-3 | BLEU-4 | exact match |\n|---|---|---|---|---|---|")
     for name, hypotheses in rows:
         scores = bleu_scores(hypotheses, test.references)
-        exact = sum(h.replace(".", " .") in refs for h, refs in zip(hypotheses, test.references)) / len(test)
+        exact = sum(same(h) in {same(r) for r in refs} for h, refs in zip(hypotheses, test.references)) / len(test)
         out(f"| {name} | " + " | ".join(f"{scores[f'bleu{n}']:.1f}" for n in range(1, 5)) + f" | {exact:.1%} |")
     for i in range(3):
         out(f"\n- scene {i}: `{beam[i]}` (references: {'; '.join(test.references[i])})")

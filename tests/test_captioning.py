@@ -181,7 +181,10 @@ def write_fixtures(folder: Path) -> tuple[Path, Path, Path]:
         for n, caption in enumerate(scene.captions):
             lines.append(f"{name}#{n}\t{caption.capitalize()}")
             coco["annotations"].append({"id": 10 * i + n, "image_id": i, "caption": caption})
-    (images / "broken_not_listed.jpg").write_bytes(b"not an image")
+    (images / "broken.jpg").write_bytes(b"not an image")              # listed, unreadable: skipped
+    lines.append("broken.jpg#0\tA file that is not a photo.")
+    coco["images"].append({"id": 99, "file_name": "broken.jpg"})
+    coco["annotations"].append({"id": 999, "image_id": 99, "caption": "a file that is not a photo."})
     token_file, json_file = folder / "Flickr8k.token.txt", folder / "captions_fixture.json"
     token_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     json_file.write_text(json.dumps(coco), encoding="utf-8")
@@ -191,8 +194,8 @@ def write_fixtures(folder: Path) -> tuple[Path, Path, Path]:
 def test_flickr8k_and_coco_readers_agree(tmp_path):
     token_file, json_file, _ = write_fixtures(tmp_path)
     flickr, coco = read_flickr8k(token_file), read_coco(json_file)
-    assert sorted(flickr) == sorted(coco) and len(flickr) == 6
-    assert all(len(v) == 3 for v in flickr.values())
+    assert sorted(flickr) == sorted(coco) and len(flickr) == 7
+    assert all(len(v) == 3 for k, v in flickr.items() if k != "broken.jpg")
     assert [c.lower() for c in flickr["1000_fixture.jpg"]] == coco["1000_fixture.jpg"]
     splits = split_names(sorted(flickr), tmp_path, 0.2, 0.2)
     assert sorted(sum(splits.values(), [])) == sorted(flickr)
@@ -206,6 +209,8 @@ def test_training_cli_on_user_formats(tmp_path, kind):
     card = run("captioning", {"dry_run": True, "data": kind, "captions": str(captions), "images": str(images),
                               "out": str(tmp_path / "model")})
     assert card["extras"]["copy"] is False and "a" in card["extras"]["vocab"]
+    counts = [int(part.split(": ")[1].split()[0]) for part in card["data"]["split"].split(" (")[0].split(", ")]
+    assert sum(counts) == 6                              # 7 images listed: the unreadable one was skipped
     assert set(card["metrics"]) == {f"test_bleu{n}" for n in range(1, 5)}
     assert (tmp_path / "model" / "model.safetensors").exists()
 

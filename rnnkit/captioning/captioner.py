@@ -43,8 +43,10 @@ def bleu_scores(hypotheses: list[str], references: list[list[str]]) -> dict[str,
     from sacrebleu.metrics import BLEU
     if not hypotheses:
         return {f"bleu{n}": 0.0 for n in range(1, 5)}
+    plain = lambda text: text.replace(" .", ".")          # 13a splits the full stop off again
     width = max(len(refs) for refs in references)
-    streams = [[refs[k] if k < len(refs) else None for refs in references] for k in range(width)]
+    streams = [[plain(refs[k]) if k < len(refs) else None for refs in references] for k in range(width)]
+    hypotheses = [plain(h) for h in hypotheses]
     return {f"bleu{n}": round(BLEU(max_ngram_order=n, smooth_method="none").corpus_score(hypotheses, streams).score, 2)
             for n in range(1, 5)}
 

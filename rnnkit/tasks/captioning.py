@@ -159,7 +159,9 @@ def prepare(cfg: Config) -> Prepared:
         if not cfg.captions or not cfg.images:
             raise SystemExit(f"--data={cfg.data} needs --captions=<file> and --images=<folder>")
         raw = D.user_dataset(cfg.data, cfg.captions, cfg.images)
-        splits = {split: D.encode(part, f"{cfg.data}-{split}-{_fingerprint(part, cfg)}") for split, part in raw.items()}
+        splits = {split: D.encode(part, None if cfg.dry_run else f"{cfg.data}-{split}-{_fingerprint(part, cfg)}")
+                  for split, part in raw.items()}
+        counts = ", ".join(f"{k}: {len(v)} images" for k, v in splits.items())
         if len(splits["train"]) == 0:
             raise SystemExit("no training images left after the split; check --captions and --images")
         for split in ("dev", "test"):
@@ -167,7 +169,7 @@ def prepare(cfg: Config) -> Prepared:
                 splits[split] = splits["train"]
         class_tokens = []
         provenance = {"source": f"{cfg.data} captions {cfg.captions}, images {cfg.images}",
-                      "split": ", ".join(f"{k}: {len(v)} images" for k, v in splits.items())}
+                      "split": counts + " (an empty dev/test split is replaced by train)"}
     else:
         raise SystemExit("--data must be default, flickr8k or coco")
     tokenize_caption = lambda caption: caption_tokens(caption, set(class_tokens))
