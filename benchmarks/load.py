@@ -238,7 +238,7 @@ async def drive(base, clients, pages, seconds, timeout, max_rounds, on_warm=None
             if any(s.errors for s in warm.values()):
                 print(f"warm-up errors: { {n: s.errors for n, s in warm.items() if s.errors} }", file=sys.stderr)
             if on_warm:
-                on_warm()
+                on_warm(warm)
             mark = time.monotonic()
             deadline = mark + seconds
             await asyncio.gather(*(session(browser, base, i, pages, deadline, timeout, stats, max_rounds)
@@ -296,7 +296,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
+def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
+    rows = {}
+    for name, s in stats.items():
+        rows[name] = {"visits": s.visits, "errors": len(s.errors), "busy": s.busy, "error_samples": s.errors[:5],
+                      "open_p50": statistics.median(s.opens) if s.opens else float("nan"),
+                      "open_p95": percentile(s.opens, 95),
+                      "result_p50": statistics.median(s.results) if s.results else float("nan"),
+                      "result_p95": percentile(s.results, 95)}
+    return rows
+
+
 def run_one(clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int) -> dict:
+    """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors."""
     started = time.perf_counter()
     with streamlit_server() as base:
         ready = time.perf_counter() - started
@@ -304,20 +316,19 @@ def run_one(clients: int, pages: list[str], seconds: float, timeout: float, max_
         rss_start = rss_mb(pid)
         sampler = RssSampler(pid)
         sampler.start()
-        rss = {}
-        stats, elapsed = asyncio.run(drive(base, clients, pages, seconds, timeout, max_rounds,
-                                           on_warm=lambda: rss.update(warm=rss_mb(pid))))
+        rss, first = {}, {}
+
+        def on_warm(warm):
+            rss["warm"] = rss_mb(pid)
+            first.update(summary(warm))
+
+        stats, elapsed = asyncio.run(drive(base, clients, pages, seconds, timeout, max_rounds, on_warm=on_warm))
         rss_end = rss_mb(pid)
         sampler.stop()
-    rows = {}
-    for name, s in stats.items():
-        rows[name] = {"visits": s.visits, "errors": len(s.errors), "busy": s.busy, "error_samples": s.errors[:5],
-                      "open_p50": statistics.median(s.opens) if s.opens else float("nan"),
-                      "open_p95": percentile(s.opens, 95), "result_p50": statistics.median(s.results)
-                      if s.results else float("nan"), "result_p95": percentile(s.results, 95)}
     return {"clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
-            "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": rows}
+            "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
+            "first_visit": first}
 
 
 def print_report(result: dict) -> None:
@@ -331,7 +342,7 @@ def print_report(result: dict) -> None:
               f"{r['result_p50']:.2f} / {r['result_p95']:.2f} |")
     print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
           f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
-          f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / n:+.1f} MB")
+          f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
     for name, r in result["pages"].items():
         for sample in r["error_samples"]:
             print(f"  error on {name}: {sample}")
