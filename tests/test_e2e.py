@@ -1,0 +1,57 @@
+"""End to end in a real headless Chromium, every page: type or upload, wait for the result, check it.
+
+Uses the same visitor flows as the load test (``benchmarks/load.py``): each flow waits until its
+result text is on screen (the page's own words plus the words the visitor typed), then the page
+must show no exception box or traceback. A screenshot of each result lands in
+``build/screenshots/e2e-<page>.png`` (a CI artifact, not committed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+
+import pytest
+
+from benchmarks.load import FLOWS, Timeout, page_errors
+from rnnkit.lecture import available_pages
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, streamlit_server
+
+pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
+                                reason="Debian chromium is not installed (.ci/run installs it)")
+BUILT = [p.url_path for p in available_pages() if p.url_path in FLOWS]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+async def visit_and_screenshot(base: str, name: str) -> tuple[list[str], str]:
+    from playwright.async_api import async_playwright
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            await FLOWS[name](page, base, random.Random(0), 180)
+            await page.wait_for_timeout(1500)          # let images and data grids paint before the screenshot
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENSHOTS / f"e2e-{name}.png"), full_page=True)
+            return await page_errors(page), await page.inner_text("[data-testid='stMain']")
+        finally:
+            await browser.close()
+
+
+@pytest.mark.parametrize("name", BUILT)
+def test_page_main_interaction_in_chromium(server, name):
+    try:
+        errors, text = asyncio.run(visit_and_screenshot(server, name))
+    except Timeout as timeout:
+        pytest.fail(f"{name}: the result never appeared ({timeout})")
+    assert not errors, f"{name}: {errors}"
+    if name == "forecasting":                       # alone on the server, a visitor always gets a training slot
+        assert "Trained " in text, text[:500]
+    assert (SCREENSHOTS / f"e2e-{name}.png").stat().st_size > 10_000
