@@ -49,8 +49,8 @@ with single:
                            width="stretch")
 
         st.subheader("Read word by word")
-        st.caption("Each point is what the model would answer if the sentence ended at that word: "
-                   "watch a negation flip the score.")
+        st.caption("Each point is what the model would answer if the sentence ended at that word: watch "
+                   "'nothing' flip the lecture's sentence. It is not always right: try 'not bad at all'.")
         st.plotly_chart(plots.prefix_figure(classifier.prefix_scores(checked.tokens)), width="stretch")
 
         st.subheader("Which words decided")
@@ -98,6 +98,9 @@ with batch:
             scored = int(results["label"].ne("").sum())
             st.success(f"{scored:,} of {len(results):,} rows scored; the others say why in `note`.")
             st.dataframe(results.head(1000), hide_index=True, width="stretch")
+            st.caption("`p_positive`: probability of positive; `fine_score`: the 5-class probabilities averaged "
+                       "on −2 (very negative) … +2 (very positive); `note`: why a row was not scored, or words "
+                       "the model never saw.")
             if len(results) > 1000:
                 st.caption("The table shows the first 1,000 rows; the download has all of them.")
             st.download_button("Download the results (CSV)", results.to_csv(index=False).encode("utf-8"),

@@ -176,7 +176,7 @@ class SentimentClassifier:
         """The prediction the model makes if the sentence stopped after each token."""
         binary, fine = self._forward([tokens[:i] for i in range(1, len(tokens) + 1)])
         return pd.DataFrame({"position": range(1, len(tokens) + 1), "token": tokens,
-                             "p_positive": binary[:, 1], "expected_rating": fine @ np.arange(5) - 2.0,
+                             "p_positive": binary[:, 1], "fine_score": fine @ np.arange(5) - 2.0,
                              "fine": [FINE_NAMES[k] for k in fine.argmax(-1)]})
 
     def importance(self, tokens: list[str]) -> pd.DataFrame:
@@ -335,16 +335,19 @@ def _has_letters(value: str) -> bool:
 
 def score_batch(classifier: SentimentClassifier, texts: Sequence[str],
                 progress: Callable[[int, int], None] | None = None, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """One output row per input row: scores, or an empty score and the reason in ``note``."""
-    checked = [check_text(t) if i < max_rows else None for i, t in enumerate(texts)]
+    """One output row per input row: scores, or an empty score and the reason in ``note``.
+
+    ``fine_score`` is the 5-class probabilities averaged on a -2 (very negative) .. +2 (very positive) scale.
+    """
+    checked = [check_text(t, classifier.vocab) if i < max_rows else None for i, t in enumerate(texts)]
     scorable = [i for i, c in enumerate(checked) if c is not None and not c.problem]
     binary, fine = classifier.predict_tokens([checked[i].tokens for i in scorable], batch_size=512, progress=progress)
     out = pd.DataFrame({"row": np.arange(1, len(texts) + 1), "text": list(texts),
-                        "label": "", "p_positive": np.nan, "fine": "", "expected_rating": np.nan, "note": ""})
+                        "label": "", "p_positive": np.nan, "fine": "", "fine_score": np.nan, "note": ""})
     out.loc[scorable, "label"] = [BINARY_NAMES[k] for k in binary.argmax(-1)]
     out.loc[scorable, "p_positive"] = binary[:, 1].round(4)
     out.loc[scorable, "fine"] = [FINE_NAMES[k] for k in fine.argmax(-1)]
-    out.loc[scorable, "expected_rating"] = (fine @ np.arange(5) - 2.0).round(3)
+    out.loc[scorable, "fine_score"] = (fine @ np.arange(5) - 2.0).round(3)
     out["note"] = [("not scored: beyond the first {:,} rows".format(max_rows) if c is None
                     else c.problem.split(":")[0] if c.problem else " ".join(c.notes)) for c in checked]
     return out
