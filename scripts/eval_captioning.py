@@ -100,6 +100,7 @@ def write_card(model: str, tables: str) -> None:
     directory = checkpoint.resolve(model)
     card = checkpoint.load_card(directory)
     card["evaluation"] = tables
+    card["limits"] = task.LIMITS
     (directory / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = checkpoint.render_card(card) + "\n# Evaluation (scripts/eval_captioning.py)\n\n" + tables + "\n"
     (directory / checkpoint.README).write_text(readme, encoding="utf-8")

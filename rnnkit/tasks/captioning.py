@@ -35,10 +35,13 @@ DESCRIPTION = ("Image captioning: a frozen ImageNet EfficientNet-Lite0 encoder (
                "LSTM decoder with soft attention (Show, Attend and Tell), greedy and beam search.")
 LIMITS = ("The shipped default never saw a human-written caption: it was trained on generated scenes of "
           "coloured shapes (template captions) and on crops of 16 bundled photos captioned with the "
-          "encoder's own ImageNet class. On real photos it can only say 'a photo of a <ImageNet class>': "
-          "it names one object, never actions, people as such (ImageNet has no 'person' class), counts or "
-          "relations, and it is wrong whenever the encoder's ImageNet guess is wrong (the astronaut photo "
-          "comes out as a bobsled or helmet). Train on Flickr8k or COCO for real captions.")
+          "encoder's own ImageNet class. On real photos it can only say 'a photo of (what may be) a <ImageNet "
+          "class>': one object, never actions, people as such (ImageNet has no 'person' class), counts or "
+          "relations, and it is wrong whenever the encoder's evidence at the attended spot is wrong (the "
+          "astronaut photo comes out as 'a space shuttle', the temple as 'a bell cote'). It hedges with 'what "
+          "may be' even on confident photos. On scenes it sometimes swaps colours or relations and, rarely, "
+          "copies an ImageNet word into a scene caption ('an envelope square'). Train on Flickr8k or COCO "
+          "for real captions.")
 
 
 @dataclass
