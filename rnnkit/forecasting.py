@@ -421,7 +421,8 @@ def verdict(table: pd.DataFrame) -> str:
         return (f"The LSTM is about as good as the last value ({ratio:.2f}× its error): a difference this small "
                 "on a short held-out tail is within noise, so do not read it as skill.")
     return (f"The LSTM beat the last value on this tail ({ratio:.2f}× its error; best here: {best}). On a short "
-            "held-out tail this can be luck: try other seeds and series before believing it.")
+            "held-out tail this can be luck, or a trend in the training weeks that happened to go on: try other "
+            "seeds and series before believing it.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,6 +506,6 @@ def per_step_figure(forecasts: dict[str, np.ndarray], truth: np.ndarray):
     figure = go.Figure()
     for name in table.columns:
         figure.add_scatter(x=table.index, y=table[name], name=name, line=STYLES.get(name, {}), mode="lines+markers")
-    figure.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"),
+    figure.update_layout(height=280, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=1.18),
                          xaxis=dict(title="steps ahead", dtick=1), yaxis_title="MAE")
     return figure
