@@ -10,7 +10,7 @@ holds it against honest baselines on the held-out tail of the series. Top to bot
    :math:`k` values as changes from :math:`z_t`, so a window of :math:`T` steps gives :math:`T`
    training targets; the forecast is the output at the last step;
 4. baselines (last value, moving average, linear trend on the window) and MAE / RMSE;
-5. ``run``: training through the one training loop ``rnnkit.training.fit``, bounded in steps
+5. ``train``: training through the one training loop ``rnnkit.training.fit``, bounded in steps
    and seconds, and the comparison table with a plain verdict.
 """
 
