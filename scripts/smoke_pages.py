@@ -1,0 +1,40 @@
+"""Open every page once, as a visitor would (AppTest through app.py), and fail on any exception.
+
+    python scripts/smoke_pages.py
+
+Used by the Dockerfile at build time, so an image whose baked-in models do not load (missing file,
+weights that no longer match the code) is never produced. Prints one line per page.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+    config.set_option("client.showErrorDetails", "full")     # the real error in the build log, not the visitor's text
+
+    from rnnkit.lecture import available_pages
+    failed = 0
+    for info in [None, *available_pages()]:
+        name = info.file if info else "pages/home.py"
+        start = time.perf_counter()
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        if info:
+            app.switch_page(info.file)
+        app.run()
+        problems = [e.message for e in app.exception]
+        failed += bool(problems)
+        print(f"{'FAIL' if problems else 'ok  '} {name} ({time.perf_counter() - start:.1f} s) {' '.join(problems)[:300]}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
