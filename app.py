@@ -3,9 +3,16 @@
 Run with ``streamlit run app.py``. Each page in ``pages/`` is thin UI over ``rnnkit/``.
 """
 
-import streamlit as st
+import os
 
-from rnnkit.lecture import available_pages
+# Many visitors share 2 cores: torch (imported later, by the pages) runs each visitor's small models on
+# one thread, so concurrent sessions do not fight over the cores (measured: 2 threads made live
+# training 10-30x slower on a busy server). Set OMP_NUM_THREADS yourself to override.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
+
+from rnnkit.lecture import available_pages  # noqa: E402
 
 st.set_page_config(page_title="rnnkit — RNNs you can use", page_icon="🔁", layout="wide")
 

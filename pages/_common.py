@@ -6,7 +6,10 @@ Pages import this as ``from pages._common import ...``. Keep it small: model cod
 
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, for a deep link served before app.py ran
 
 import streamlit as st
 
