@@ -152,7 +152,7 @@ def bleu_chrf(hypotheses: list[list[str]], references: list[str]) -> dict:
     """Corpus BLEU and chrF on rnnkit tokens (lowercased, punctuation split) with sacrebleu."""
     hyps = [" ".join(h) for h in hypotheses]
     refs = [" ".join(tokenize(r)) for r in references]
-    return {"bleu": sacrebleu.corpus_bleu(hyps, [refs], tokenize="none").score,
+    return {"bleu": sacrebleu.corpus_bleu(hyps, [refs], tokenize="none", force=True).score,
             "chrf": sacrebleu.corpus_chrf(hyps, [refs]).score}
 
 
