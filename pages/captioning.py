@@ -42,8 +42,10 @@ st.warning(
 source = st.radio("Image", SOURCES, horizontal=True)
 if source == "Sample photo":
     keys = list(GALLERY)
-    key = st.selectbox("Bundled photo (the first eight were never used in training)", keys,
-                       index=keys.index(state["sample"]), format_func=lambda k: GALLERY[k].title)
+    held_out = {s.key for s in samples.EVALUATION}
+    key = st.selectbox("Bundled photo (from scikit-image, scikit-learn and matplotlib)", keys,
+                       index=keys.index(state["sample"]),
+                       format_func=lambda k: GALLERY[k].title + ("" if k in held_out else " — crops seen in training"))
     state["sample"] = key
     image, notes = samples.load_sample(key), []
 else:
@@ -79,9 +81,12 @@ with left:
     st.image(image, width="stretch")
 with right:
     st.subheader(f"“{result.caption}”")
-    st.markdown("**Beam candidates** (sum of the log-probabilities of their words; higher is more probable)")
-    st.dataframe(pd.DataFrame({"caption": [text for text, _ in result.candidates],
-                               "log-probability": [round(lp, 3) for _, lp in result.candidates]}),
+    st.markdown("**Beam candidates**: log-probability = sum of the log-probabilities of their words; they are "
+                "ranked by the score, the log-probability divided by a length penalty ((5 + length) / 6)^0.7, "
+                "so that longer captions are not punished for every extra word.")
+    st.dataframe(pd.DataFrame({"caption": [text for text, _, _ in result.candidates],
+                               "log-probability": [round(lp, 3) for _, lp, _ in result.candidates],
+                               "score": [round(score, 3) for _, _, score in result.candidates]}),
                  hide_index=True, width="stretch")
     st.markdown("**What the encoder itself sees** (its own ImageNet top 5)")
     st.dataframe(pd.DataFrame({"ImageNet class": [c.name for c, _ in result.top5],

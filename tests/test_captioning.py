@@ -151,6 +151,15 @@ def test_copy_head_only_produces_class_tokens_by_copying():
     assert float(p[10:20].sum().detach()) == pytest.approx(float(step.copy_share[0].detach()), abs=1e-4)
 
 
+def test_attention_overlay_lights_the_attended_cell():
+    from rnnkit.captioning.overlay import attention_overlay
+    alpha = np.zeros((7, 7))
+    alpha[0, 6] = 1.0                                   # top-right cell
+    shown = np.asarray(attention_overlay(Image.new("RGB", (300, 200), (120, 120, 120)), alpha), dtype=float)
+    assert shown.shape == (224, 224, 3)
+    assert shown[:32, -32:].mean() > 2 * shown[-32:, :32].mean()
+
+
 # ---- captions, BLEU and the data formats ---------------------------------------------------
 
 def test_tokens_detokenize_and_bleu():

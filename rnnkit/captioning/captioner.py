@@ -62,7 +62,7 @@ class Word:
 class CaptionResult:
     caption: str
     words: list[Word]
-    candidates: list[tuple[str, float]]      # beam candidates: (text, log-probability), best first
+    candidates: list[tuple[str, float, float]]   # beam candidates: (text, log-probability, length-normalised score), best first
     top5: list[tuple[ImagenetClass, float]]  # the encoder's own ImageNet prediction
 
 
@@ -85,7 +85,7 @@ class Captioner:
             candidates = self.decoder.beam_search(regions, self.vocab.bos_id, self.vocab.eos_id, beam, self.max_len)
         best = candidates[0]
         return CaptionResult(caption=self.text(best), words=self.words(best),
-                             candidates=[(self.text(c), c.log_prob) for c in candidates],
+                             candidates=[(self.text(c), c.log_prob, c.score) for c in candidates],
                              top5=top_classes(logits[0], 5))
 
     def text(self, candidate: Candidate) -> str:
