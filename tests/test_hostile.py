@@ -397,20 +397,28 @@ def test_forecasting_double_submit_trains_once_per_click_and_keeps_working():
     assert "Trained" in " ".join(c.value for c in app.caption)
 
 
-def test_two_visitors_at_once_get_their_own_answers():
-    """Concurrent sessions share one model object: each still gets the answer it gets alone."""
-    require_page("sentiment")
-    require_page("translation")
-    texts = {"sentiment": ["A dull, lifeless and boring film.", "A warm, funny and moving film."],
-             "translation": ["The small cat will not eat the red apple.", "We like the beautiful green cars."]}
+def test_visitors_at_once_get_the_answers_they_get_alone():
+    """Concurrent sessions share one model object per page: each still gets the answer it gets alone."""
+    inputs = {"sentiment": ("text", ["A dull, lifeless and boring film.", "A warm, funny and moving film."]),
+              "translation": ("text", ["The small cat will not eat the red apple.", "We like the beautiful green cars."]),
+              "captioning": ("sample", ["cat", "coffee"])}
+    usable = []
+    for url_path in inputs:
+        try:
+            require_page(url_path)
+            usable.append(url_path)
+        except pytest.skip.Exception:
+            pass
+    if not usable:
+        pytest.skip("none of the model pages opens")
 
-    def answer(url_path: str, text: str) -> str:
-        app = open_page(url_path, {"text": text})
+    def answer(url_path: str, value: str) -> str:
+        app = open_page(url_path, {inputs[url_path][0]: value})
         assert not app.exception, describe(app.exception[0])
-        return " | ".join(m.value for m in (*app.subheader, *app.markdown) if "LSTM says" in m.value or
-                          m.value.startswith("### "))
+        return " | ".join(m.value for m in (*app.subheader, *app.markdown)
+                          if "LSTM says" in m.value or m.value.startswith(("### ", "“")))
 
-    alone = {(p, t): answer(p, t) for p, ts in texts.items() for t in ts}
+    alone = {(p, v): answer(p, v) for p in usable for v in inputs[p][1]}
     assert all(alone.values()), alone
     together, errors = {key: [] for key in alone}, []
 
