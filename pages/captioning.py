@@ -45,9 +45,13 @@ if source == "Sample photo":
     held_out = {s.key for s in samples.EVALUATION}
     key = st.selectbox("Bundled photo (from scikit-image, scikit-learn and matplotlib)", keys,
                        index=keys.index(state["sample"]),
-                       format_func=lambda k: GALLERY[k].title + ("" if k in held_out else " — crops seen in training"))
+                       format_func=lambda k: GALLERY[k].title + ("" if k in held_out or k.startswith("scene")
+                                                                 else " — crops seen in training"))
     state["sample"] = key
     image, notes = samples.load_sample(key), []
+    if GALLERY[key].source.startswith("scene:"):
+        notes = ["the template captions of this generated scene (the references BLEU is computed against): "
+                 + " / ".join(samples.scene_of(GALLERY[key]).captions)]
 else:
     if source == "Upload a photo":
         upload = st.file_uploader("JPEG, PNG, WebP, BMP or GIF (first frame), up to 10 MB",

@@ -267,6 +267,9 @@ def test_page_default_and_interaction():
     assert not at.exception
     assert any(w in at.subheader[0].value.lower() for w in ("espresso", "cup", "coffee"))
     assert at.query_params["sample"] == ["coffee"] or at.query_params["sample"] == "coffee"
+    at.selectbox[0].set_value("scene2").run()           # a held-out generated scene: references shown
+    assert not at.exception and "circle" in at.subheader[0].value
+    assert any("template captions" in c.value for c in at.caption)
 
 
 def test_page_bad_link_and_bad_upload():

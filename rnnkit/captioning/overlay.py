@@ -10,7 +10,7 @@ from rnnkit.captioning.encoder import IMAGE_SIZE
 
 def attention_overlay(image: Image.Image, alpha: np.ndarray, size: int = IMAGE_SIZE) -> Image.Image:
     """The image squashed to ``size`` x ``size`` (as the encoder saw it), lit where attention
-    ``alpha`` (7, 7) is high and dimmed where it is low, with a warm tint on the peak.
+    ``alpha`` (7, 7) is high and dimmed where it is low (no false colour: the words name colours).
 
     The map is upsampled smoothly (bicubic) and rescaled to 0..1 per word, as in the figures of
     Show, Attend and Tell; the raw weights are shown next to it by the page.
@@ -21,6 +21,5 @@ def attention_overlay(image: Image.Image, alpha: np.ndarray, size: int = IMAGE_S
     heat = Image.fromarray((normalised * 255).astype(np.uint8)).resize((size, size), Image.Resampling.BICUBIC)
     light = np.asarray(heat, dtype=np.float32)[..., None] / 255.0                 # (size, size, 1)
     base = np.asarray(image.convert("RGB").resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32)
-    tint = np.array([255.0, 200.0, 0.0], dtype=np.float32)
-    shown = base * (0.2 + 0.8 * light) + tint * 0.35 * light ** 3                 # dim, then warm the peak
+    shown = base * (0.15 + 0.85 * light)               # dim what it ignored; no tint, so colours stay true
     return Image.fromarray(np.clip(shown, 0, 255).astype(np.uint8))

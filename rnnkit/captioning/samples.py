@@ -59,11 +59,16 @@ TRAINING = (
     Sample("logo", "The scikit-image logo", "skimage:logo.png"),
 )
 
-GALLERY = EVALUATION + TRAINING[:4]
+SCENES = (                   # generated from seeds the training never used (training: 0-2)
+    Sample("scene1", "A generated scene (held out)", "scene:7001"),
+    Sample("scene2", "Another generated scene (held out)", "scene:7003"),
+)
+
+GALLERY = EVALUATION + SCENES + TRAINING[:4]
 
 
 def by_key(key: str) -> Sample:
-    for sample in EVALUATION + TRAINING:
+    for sample in EVALUATION + SCENES + TRAINING:
         if sample.key == key:
             return sample
     raise KeyError(key)
@@ -83,6 +88,8 @@ def source_path(sample: Sample) -> Path:
 def load_sample(sample: Sample | str) -> Image.Image:
     """The bundled photo as 8-bit RGB (grey photos are replicated to three channels)."""
     sample = by_key(sample) if isinstance(sample, str) else sample
+    if sample.source.startswith("scene:"):
+        return scene_of(sample).image
     with Image.open(source_path(sample)) as image:
         array = np.asarray(image)
     if array.ndim == 2:
@@ -90,6 +97,12 @@ def load_sample(sample: Sample | str) -> Image.Image:
     if array.dtype != np.uint8:
         array = (255 * (array - array.min()) / max(float(np.ptp(array)), 1e-9)).astype(np.uint8)
     return Image.fromarray(array[..., :3]).convert("RGB")
+
+
+def scene_of(sample: Sample):
+    """The generated scene (image + its three template captions) behind a ``scene:<seed>`` sample."""
+    from rnnkit.captioning.scenes import make_scenes
+    return make_scenes(1, int(sample.source.partition(":")[2]))[0]
 
 
 def names_subject(caption: str, sample: Sample) -> bool:
