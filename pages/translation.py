@@ -17,8 +17,8 @@ LECTURE = ("Jane went to Africa last September, and enjoyed the culture and met 
 PRESETS = {
     "A short sentence": "The small cat will not eat the red apple.",
     "A question": "Did you see the big dog in the park yesterday?",
-    "French adjective order": "We like the beautiful green cars.",
-    "A name (unknown word)": "Jane went to Italy last September and enjoyed the culture.",
+    "French adjective order": "My sister bought a beautiful green dress.",
+    "A name (unknown word)": "Jane went to Africa last September and she enjoyed the culture.",
     "A long sentence": ("The old farmer who sells the fresh cheese will drive to the market with his son tomorrow, "
                         "but the lazy cat that eats my apples will sleep in the garden."),
     "The lecture's long sentence": LECTURE,
@@ -107,7 +107,7 @@ if result.unknown:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption("Unknown words are highlighted in red. Names were kept out of the vocabulary on purpose: the "
                "model learns to write <unk> where a name stands, and attention tells us which word to copy "
-               "(Luong et al. 2015).")
+               "(Luong et al. 2015). It cannot know a name's gender, so French agreement with it is a guess.")
 
 st.subheader(f"Beam search candidates (beam {beam})")
 st.dataframe(pd.DataFrame([{"French": c, "log p": round(lp, 3), "score = log p / length": round(sc, 4)}
