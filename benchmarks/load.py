@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import random
 import statistics
 import sys
@@ -270,6 +271,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class RssSampler(threading.Thread):
     """Samples the server's RSS twice a second; ``peak`` is the largest seen."""
 
@@ -319,16 +326,17 @@ def run_one(clients: int, pages: list[str], seconds: float, timeout: float, max_
         rss, first = {}, {}
 
         def on_warm(warm):
-            rss["warm"] = rss_mb(pid)
+            rss["warm"], rss["cpu"] = rss_mb(pid), cpu_seconds(pid)
             first.update(summary(warm))
 
         stats, elapsed = asyncio.run(drive(base, clients, pages, seconds, timeout, max_rounds, on_warm=on_warm))
-        rss_end = rss_mb(pid)
+        rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         sampler.stop()
     return {"clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
-            "first_visit": first}
+            "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
+            "cores": len(os.sched_getaffinity(0))}
 
 
 def print_report(result: dict) -> None:
@@ -343,6 +351,9 @@ def print_report(result: dict) -> None:
     print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
           f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
           f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
+    print(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
+          f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
+          f"load average at the end {result['load_average_1min']} (browsers and server share the machine)")
     for name, r in result["pages"].items():
         for sample in r["error_samples"]:
             print(f"  error on {name}: {sample}")
