@@ -9,7 +9,7 @@ from pages._common import Field, load_model, save_url_state, url_state
 from rnnkit import PRETRAINED
 from rnnkit import translation_plots as plots
 from rnnkit.attention import EQUATIONS
-from rnnkit.seq2seq import MAX_WORDS, Translator, detokenize
+from rnnkit.seq2seq import MAX_WORDS, Translator
 from rnnkit.translation_data import bilingual_dictionary
 
 LECTURE = ("Jane went to Africa last September, and enjoyed the culture and met many wonderful people; "

@@ -11,10 +11,8 @@ import torch
 
 from rnnkit import translation_data
 from rnnkit.attention import SCORES, GlobalAttention, attention, sequence_mask
-from rnnkit.seq2seq import (BOS_ID, EOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode,
-                            replace_unknowns)
+from rnnkit.seq2seq import BOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode, replace_unknowns
 from rnnkit.tasks import translation as task
-from rnnkit.text import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 HAS_WEIGHTS = (ROOT / "pretrained/translation/model.safetensors").exists()
@@ -122,7 +120,6 @@ def test_generator_is_deterministic_and_grammatical():
 def test_known_realisations():
     """pyrealb does the grammar: agreement, French adjective order, elision, negation."""
     import random
-    from pyrealb import loadFr  # noqa: F401  (the import the generator relies on)
     lexicon = translation_data._lexicon()
     builder = translation_data._Builder(lexicon, random.Random(0))
     import pyrealb
