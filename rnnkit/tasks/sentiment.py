@@ -46,7 +46,7 @@ class Config(TrainConfig):
     min_freq: int = 2               # words rarer than this in training become <unk> unless GloVe knows them
     glove: bool = True              # initialise embeddings from data/sentiment/glove50_*.{txt,npy}
     freeze_embeddings: bool = False # keep the (GloVe) embeddings fixed while training
-    fine_weight: float = 1.0        # loss = CE(binary) + fine_weight * CE(5-class)
+    fine_weight: float = 2.0        # loss = CE(binary) + fine_weight * CE(5-class)
     word_dropout: float = 0.1       # training only: replace this fraction of tokens with <unk>
     train_size: int = 0             # 0 = all of train.tsv
     eval_size: int = 0              # 0 = all of dev.tsv / test.tsv (the dry run scores a few)
