@@ -55,3 +55,47 @@ def test_page_main_interaction_in_chromium(server, name):
     if name == "forecasting":                       # alone on the server, a visitor always gets a training slot
         assert "Trained " in text, text[:500]
     assert (SCREENSHOTS / f"e2e-{name}.png").stat().st_size > 10_000
+
+
+async def hammer_training(base: str) -> tuple[list[str], str, int]:
+    """Double-click *Train the LSTM* twice in a row (each click interrupts the run before), then click until a
+    training succeeds (at most 6 tries, 3 s apart). Returns the errors, the page text and the busy answers."""
+    from playwright.async_api import async_playwright
+
+    from benchmarks.load import wait_idle
+    done = ("() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+            " return m && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " && (m.innerText.includes('Trained ') || m.innerText.includes('busy')); }")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            await page.goto(f"{base}/forecasting?epochs=10&hidden=8")
+            await wait_idle(page, 120)
+            button = page.get_by_role("button", name="Train the LSTM")
+            for _ in range(2):
+                await button.dblclick()
+                await page.wait_for_timeout(300)
+            busy = 0
+            for _ in range(6):
+                await page.wait_for_timeout(3000)
+                await button.click()
+                await page.wait_for_timeout(500)
+                await page.wait_for_function(done, timeout=180_000, polling=100)
+                text = await page.inner_text("[data-testid='stMain']")
+                if "busy" not in text:
+                    break
+                busy += 1
+            return await page_errors(page), text, busy
+        finally:
+            await browser.close()
+
+
+@pytest.mark.skipif("forecasting" not in BUILT, reason="the forecasting page is not built yet")
+def test_interrupted_trainings_give_their_slots_back(server):
+    """Clicks that interrupt a running training must give its live-training slot back. The interrupted runs may
+    still hold the slots for a few seconds (a click right after them can hear "busy"), but had a slot leaked,
+    every later click would hear "busy" and no model would ever train again on this server."""
+    errors, text, busy = asyncio.run(hammer_training(server))
+    assert not errors, errors
+    assert "Trained " in text and "busy" not in text, f"still busy after {busy} tries: {text[:400]}"
