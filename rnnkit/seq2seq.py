@@ -29,21 +29,44 @@ from rnnkit.text import Vocabulary, tokenize
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 
 
-class Encoder(nn.Module):
-    """Source word ids -> states ``h̄_s`` (B, S, H) and the final LSTM state ``(h_n, c_n)``."""
+def reversal_index(src_lengths: torch.Tensor, width: int) -> torch.Tensor:
+    """(B, width) positions that reverse each sentence's real tokens and leave the padding alone.
 
-    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, layers: int, dropout: float):
+    Position ``t < L`` maps to ``L - 1 - t``, padding to itself; applying it twice is the identity.
+    """
+    positions = torch.arange(width, device=src_lengths.device)[None, :]               # (1, S)
+    lengths = src_lengths.to(positions.device)[:, None]                               # (B, 1)
+    return torch.where(positions < lengths, lengths - 1 - positions, positions)       # (B, S)
+
+
+class Encoder(nn.Module):
+    """Source word ids -> states ``h̄_s`` (B, S, H) and the final LSTM state ``(h_n, c_n)``.
+
+    ``reverse_source`` (Sutskever et al. 2014) feeds each sentence to the LSTM last word first, so
+    the first source words are read last and sit next to the first target words the decoder must
+    write. ``h̄_s`` is put back in source order, so ``h̄_s[:, s]`` is always the state of word ``s``
+    (attention weights stay aligned with the sentence as written).
+    """
+
+    def __init__(self, vocab_size: int, embed_size: int, hidden_size: int, layers: int, dropout: float,
+                 reverse_source: bool = False):
         super().__init__()
+        self.reverse_source = reverse_source
         self.embedding = nn.Embedding(vocab_size, embed_size, padding_idx=PAD_ID)
         self.lstm = nn.LSTM(embed_size, hidden_size, layers, batch_first=True,
                             dropout=dropout if layers > 1 else 0.0)
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor):
+        index = reversal_index(src_lengths, src.size(1)) if self.reverse_source else None
+        if index is not None:
+            src = src.gather(1, index)                                               # last word first
         x = self.dropout(self.embedding(src))                                        # (B, S, E)
         packed = pack_padded_sequence(x, src_lengths.cpu(), batch_first=True, enforce_sorted=False)
-        states, (h_n, c_n) = self.lstm(packed)
+        states, (h_n, c_n) = self.lstm(packed)   # h_n: state after each sentence's real last token
         h_s, _ = pad_packed_sequence(states, batch_first=True, total_length=src.size(1))  # (B, S, H)
+        if index is not None:
+            h_s = h_s.gather(1, index[:, :, None].expand_as(h_s))                    # back to source order
         return h_s, (h_n, c_n)                                                        # (L, B, H) each
 
 
@@ -81,13 +104,19 @@ class Decoder(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    """Encoder-decoder LSTM; ``attention`` is ``"none"``, ``"dot"``, ``"general"`` or ``"concat"``."""
+    """Encoder-decoder LSTM; ``attention`` is ``"none"``, ``"dot"``, ``"general"`` or ``"concat"``.
+
+    ``reverse_source=True`` makes the encoder read each source sentence backwards (see ``Encoder``);
+    it lives in the model, so training, greedy/beam decoding and the page all reverse alike.
+    """
 
     def __init__(self, src_vocab_size: int, tgt_vocab_size: int, embed_size: int = 128,
-                 hidden_size: int = 256, layers: int = 1, dropout: float = 0.1, attention: str = "general"):
+                 hidden_size: int = 256, layers: int = 1, dropout: float = 0.1, attention: str = "general",
+                 reverse_source: bool = False):
         super().__init__()
         self.attention_kind = attention
-        self.encoder = Encoder(src_vocab_size, embed_size, hidden_size, layers, dropout)
+        self.reverse_source = reverse_source
+        self.encoder = Encoder(src_vocab_size, embed_size, hidden_size, layers, dropout, reverse_source)
         self.decoder = Decoder(tgt_vocab_size, embed_size, hidden_size, layers, dropout, attention)
 
     def encode(self, src: torch.Tensor, src_lengths: torch.Tensor):

@@ -86,6 +86,48 @@ def test_padding_does_not_change_a_sentence():
     assert torch.allclose(alone[0], padded[0], atol=1e-5)
 
 
+
+@pytest.mark.parametrize("kind", ["none", "general"])
+def test_reverse_source_reads_the_sentence_backwards(kind):
+    model = small_model(kind)
+    torch.manual_seed(0)
+    reversed_model = Seq2Seq(20, 15, 8, 16, 1, 0.0, kind, reverse_source=True).eval()
+    reversed_model.load_state_dict(model.state_dict())               # same weights, only the reading order
+    src, lengths = torch.tensor([[4, 5, 6, 0], [8, 9, 10, 11]]), torch.tensor([3, 4])
+    backwards = torch.tensor([[6, 5, 4, 0], [11, 10, 9, 8]])          # each sentence's real words reversed
+    h_s, (h_n, c_n), _ = reversed_model.encode(src, lengths)
+    h_s_ref, (h_n_ref, c_n_ref), _ = model.encode(backwards, lengths)
+    assert torch.allclose(h_n, h_n_ref, atol=1e-6) and torch.allclose(c_n, c_n_ref, atol=1e-6)
+    assert torch.allclose(h_s[0, :3], h_s_ref[0, :3].flip(0), atol=1e-6)   # states back in source order
+    assert torch.allclose(h_s[1], h_s_ref[1].flip(0), atol=1e-6) and torch.all(h_s[0, 3] == 0)
+    target = torch.tensor([[BOS_ID, 4, 5], [BOS_ID, 6, 7]])
+    logits, alpha = reversed_model(src, lengths, target)
+    logits_ref, alpha_ref = model(backwards, lengths, target)
+    assert torch.allclose(logits, logits_ref, atol=1e-5)
+    if kind != "none":   # attention weights stay on the words as written
+        assert torch.allclose(alpha[0, :, :3], alpha_ref[0, :, :3].flip(-1), atol=1e-6)
+        assert torch.allclose(alpha[1], alpha_ref[1].flip(-1), atol=1e-6)
+    # The Translator (page, evaluation) goes through the same model: its output is the greedy
+    # decoding of the plain model fed the reversed sentence.
+    words = ["<pad>", "<unk>", "<bos>", "<eos>"]
+    card = {"extras": {"src_itos": words + [f"w{i}" for i in range(16)],
+                       "tgt_itos": words + [f"m{i}" for i in range(11)]}}
+    translator = Translator(reversed_model, card)
+    result = translator.translate("w0 w1 w2 w3 w4", beam_size=1)
+    ids = translator.src_vocab.encode(result.source)
+    (expected, _), = greedy_decode(model, torch.tensor([ids[::-1]]), torch.tensor([5]), max_len=20)
+    assert result.output_ids == expected
+    step = translator.step(result, 0)
+    assert step["h_s"].shape == (5, 16)
+
+
+def test_reverse_source_is_read_from_the_card():
+    cfg = task.Config(reverse_source=True, attention="none", embed_size=8, hidden_size=16)
+    model = task.build_model(cfg, {"src_itos": list("abcdef"), "tgt_itos": list("abcdefg")})
+    assert model.reverse_source and model.encoder.reverse_source
+    from rnnkit.tasks import make_config
+    assert make_config(task, {"attention": "none"}).reverse_source is False   # older cards: forwards
+
 def test_beam_of_one_is_greedy_and_beams_are_sorted():
     model = small_model()
     src = [4, 5, 6, 7, 8]

@@ -36,6 +36,7 @@ class Config(TrainConfig):
     hidden_size: int = 192
     layers: int = 1
     dropout: float = 0.1
+    reverse_source: bool = False   # encoder reads the source backwards (Sutskever 2014); used for the plain model
     data: str = ""                 # "" = generated corpus; else a fra.txt or 2-column TSV file
     pairs: int = 40000             # generated pairs (or the most read from --data)
     dev_size: int = 400
@@ -126,7 +127,7 @@ def _vocabulary(sentences, min_freq: int, excluded: set[str]) -> Vocabulary:
 
 def build_model(cfg: Config, extras: dict) -> Seq2Seq:
     return Seq2Seq(len(extras["src_itos"]), len(extras["tgt_itos"]), cfg.embed_size, cfg.hidden_size,
-                   cfg.layers, cfg.dropout, cfg.attention)
+                   cfg.layers, cfg.dropout, cfg.attention, cfg.reverse_source)
 
 
 def loss(model: nn.Module, batch) -> torch.Tensor:
