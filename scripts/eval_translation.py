@@ -1,11 +1,13 @@
 """Evaluate the English->French models on the held-out test sentences and print the tables.
 
-    python scripts/eval_translation.py [--beam-limit=1000] [--threads=2]
+    python scripts/eval_translation.py [--beam-limit=1000] [--threads=2] [--only=plain]
 
-For the attention model and the plain encoder-decoder (same data, same budget): sacrebleu BLEU
+For the attention model and the plain encoder-decoder (same data; the training steps and the
+plain model's reversed source are read from the cards and written in the note): sacrebleu BLEU
 and chrF overall and by English sentence length (the long-sentence problem, Bahdanau 2014
 Fig. 2), greedy vs beam-5 search, <unk> replacement through attention on vs off, and a
-word-by-word dictionary baseline. Writes ``pretrained/translation/evaluation.json`` (read by
+word-by-word dictionary baseline. ``--only=plain`` re-evaluates one model and keeps the other's
+rows from the existing evaluation.json (after retraining one of them). Writes ``pretrained/translation/evaluation.json`` (read by
 the page) and appends the tables to both model cards.
 """
 
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--beam-limit", type=int, default=1000, help="test sentences decoded with beam search")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--only", choices=sorted(MODELS), help="re-evaluate this model only; keep the other's rows")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     dictionary = translation_data.bilingual_dictionary()
@@ -101,7 +104,17 @@ def main() -> None:
     print(f"test set: {len(pairs)} sentence pairs never seen in training")
 
     overall, by_length, seconds = {}, {}, {}
+    previous = PRETRAINED / "translation" / "evaluation.json"
+    if args.only and previous.exists():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        for name in MODELS:
+            if name != args.only and name in old["by_length"]:
+                overall.update({k: v for k, v in old["overall"].items() if k.startswith(name + " ")})
+                seconds.update({k: v for k, v in old["seconds"].items() if k.startswith(name + " ")})
+                by_length[name] = old["by_length"][name]
     for name, translator in translators.items():
+        if args.only and name != args.only and name in by_length:
+            continue
         start = time.perf_counter()
         greedy = greedy_outputs(translator, sources, replace=translator.has_attention)
         seconds[f"{name} greedy"] = time.perf_counter() - start
@@ -133,14 +146,27 @@ def main() -> None:
             print(f"| {bucket} | {by_length[names[0]][bucket]['n']} | " + " | ".join(cells) + " |")
     print("\ndecoding time for the whole test set (s): " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
 
+    models = {name: training_summary(t.card) for name, t in translators.items()}
     note = (f"{len(pairs)} held-out generated sentence pairs; sacrebleu BLEU/chrF on lowercased rnnkit tokens; "
-            f"greedy decoding (attention model with <unk> replacement). Same data and training budget for both models.")
-    evaluation = {"overall": overall, "by_length": by_length, "seconds": seconds, "note": note}
+            f"greedy decoding (attention model with <unk> replacement). Same data for both models; "
+            + "; ".join(f"{name}: {m['text']}" for name, m in models.items()) + ".")
+    evaluation = {"overall": overall, "by_length": by_length, "seconds": seconds, "models": models, "note": note}
     (PRETRAINED / "translation").mkdir(parents=True, exist_ok=True)
     (PRETRAINED / "translation" / "evaluation.json").write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
     for name, directory in MODELS.items():
         if name in translators:
             attach_to_card(directory, evaluation)
+
+
+def training_summary(card: dict) -> dict:
+    """Steps, threads, seconds and source order of one trained model, with a sentence."""
+    cfg = card.get("config", {})
+    summary = {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
+               "threads": cfg.get("threads"), "hidden_size": cfg.get("hidden_size"),
+               "reverse_source": bool(cfg.get("reverse_source", False))}
+    summary["text"] = (f"{summary['steps']:,} training steps, hidden size {summary['hidden_size']}"
+                       + (", source read backwards (Sutskever et al. 2014)" if summary["reverse_source"] else ""))
+    return summary
 
 
 def attach_to_card(directory: str, evaluation: dict) -> None:
