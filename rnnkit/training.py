@@ -95,7 +95,7 @@ def fit(model: nn.Module,
         evaluate: called on the main rank after each epoch with the unwrapped model; its dict
             (e.g. ``{"dev_accuracy": 0.8}``) is logged and returned in the history.
         on_step: ``on_step(step, total_steps, loss)`` after every optimiser step (the UI's
-            progress bar and live loss curve hang here).
+            progress bar and live loss curve hang here); returning True stops training early.
     """
     setup_distributed()
     seed_everything(cfg.seed)
@@ -128,12 +128,11 @@ def fit(model: nn.Module,
             value = loss.item()
             history.steps.append(step)
             history.losses.append(value)
-            if on_step:
-                on_step(step, total, value)
+            stop = bool(on_step(step, total, value)) if on_step else False
             if bar:
                 bar.update(1)
                 bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-            if step >= total or (cfg.time_limit and time.perf_counter() - start > cfg.time_limit):
+            if stop or step >= total or (cfg.time_limit and time.perf_counter() - start > cfg.time_limit):
                 total = step
                 break
         if evaluate and is_main():

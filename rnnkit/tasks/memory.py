@@ -1,8 +1,10 @@
 """Remember the first element: the long-range memory task of the Equation Playground.
 
-A sequence of ``seq_len`` symbols from an alphabet of ``symbols``; the label is the *first*
-symbol, which the network must carry through every later step. A vanilla RNN forgets it as the
-sequence grows; an LSTM's cell state keeps it. Small enough to train live in a browser session.
+The first step shows one of ``symbols`` signal symbols; every later step shows a random
+distractor (one of ``distractors`` other symbols). The label is the *first* symbol, which the
+network must carry through every later step. An LSTM learns to close its input gate on
+distractors and keep its forget gate open; a vanilla RNN's gradient vanishes over the gap.
+Small enough to train live in a browser session.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Config(TrainConfig):
     cell: str = "lstm"          # "lstm" or "rnn"
     seq_len: int = 60
     symbols: int = 4
+    distractors: int = 4
     hidden_size: int = 32
     forget_bias: float = 4.0    # LSTM only: f_t starts near 1, so the cell state keeps the first symbol
     train_size: int = 4096
@@ -40,29 +43,30 @@ def dry_run(cfg: Config) -> Config:
     return cfg
 
 
-def make_sequences(n: int, seq_len: int, symbols: int, seed: int) -> TensorDataset:
+def make_sequences(n: int, seq_len: int, symbols: int, distractors: int, seed: int) -> TensorDataset:
     generator = torch.Generator().manual_seed(seed)
-    x = torch.randint(symbols, (n, seq_len), generator=generator)   # (N, T)
+    x = symbols + torch.randint(distractors, (n, seq_len), generator=generator)   # (N, T) distractors
+    x[:, 0] = torch.randint(symbols, (n,), generator=generator)                    # the symbol to keep
     return TensorDataset(x, x[:, 0].clone())
 
 
 def prepare(cfg: Config) -> Prepared:
-    return Prepared(train=make_sequences(cfg.train_size, cfg.seq_len, cfg.symbols, cfg.seed),
-                    dev=make_sequences(cfg.test_size, cfg.seq_len, cfg.symbols, cfg.seed + 1),
-                    test=make_sequences(cfg.test_size, cfg.seq_len, cfg.symbols, cfg.seed + 2),
-                    data={"source": f"generated: {cfg.symbols} symbols, length {cfg.seq_len}, seed {cfg.seed}"})
+    splits = [make_sequences(size, cfg.seq_len, cfg.symbols, cfg.distractors, cfg.seed + k)
+              for k, size in enumerate((cfg.train_size, cfg.test_size, cfg.test_size))]
+    return Prepared(*splits, data={"source": f"generated: {cfg.symbols} symbols then {cfg.seq_len - 1} "
+                                             f"distractors from {cfg.distractors}, seed {cfg.seed}"})
 
 
 class MemoryNet(nn.Module):
     """One-hot symbols -> fused ``nn.RNN`` or ``nn.LSTM`` -> the class of the first symbol."""
 
-    def __init__(self, cell: str, symbols: int, hidden_size: int, forget_bias: float = 0.0):
+    def __init__(self, cell: str, symbols: int, hidden_size: int, forget_bias: float = 0.0, distractors: int = 0):
         super().__init__()
         if cell not in ("rnn", "lstm"):
             raise ValueError("cell must be 'rnn' or 'lstm'")
-        self.symbols = symbols
+        self.alphabet = symbols + distractors
         recurrent = nn.LSTM if cell == "lstm" else nn.RNN
-        self.recurrent = recurrent(symbols, hidden_size, batch_first=True)
+        self.recurrent = recurrent(self.alphabet, hidden_size, batch_first=True)
         self.classify = nn.Linear(hidden_size, symbols)
         if cell == "lstm":   # torch orders the gates i, f, g, o: rows H..2H are the forget gate
             with torch.no_grad():
@@ -70,13 +74,13 @@ class MemoryNet(nn.Module):
                 self.recurrent.bias_hh_l0[hidden_size:2 * hidden_size].zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        onehot = F.one_hot(x, self.symbols).float()     # (B, T, K)
+        onehot = F.one_hot(x, self.alphabet).float()    # (B, T, K + D)
         states, _ = self.recurrent(onehot)              # (B, T, H)
         return self.classify(states[:, -1])             # (B, K) many-to-one: read the last state
 
 
 def build_model(cfg: Config, extras: dict) -> MemoryNet:
-    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size, cfg.forget_bias)
+    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size, cfg.forget_bias, cfg.distractors)
 
 
 def loss(model: nn.Module, batch) -> torch.Tensor:
