@@ -102,13 +102,17 @@ def run(task_name: str, overrides: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m rnnkit.train", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m rnnkit.train", description=__doc__, add_help=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", choices=tasks.names())
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return
     known, rest = parser.parse_known_args(argv)
     task = tasks.get(known.task)
     if "--help" in rest or "-h" in rest:
-        print("\n".join(f"--{f.name}={f.default!r}" for f in dataclasses.fields(task.Config)))
+        print(f"{known.task}: {task.DESCRIPTION}\n\noptions (shipped defaults):")
+        print("\n".join(f"  --{f.name}={f.default!r}" for f in dataclasses.fields(task.Config)))
         return
     run(known.task, parse_overrides(task.Config, rest))
 
