@@ -78,7 +78,7 @@ def wait_for_idle(page, timeout_ms: int = 60_000) -> None:
         " && document.querySelectorAll('[data-testid=\"stMain\"] *').length > 20", timeout=timeout_ms)
     if page.query_selector("[data-testid='stPlotlyChart']"):
         page.wait_for_selector(".js-plotly-plot", state="attached", timeout=timeout_ms)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(3000)   # let images and charts paint before a screenshot
 
 
 def error_texts(page) -> list[str]:
