@@ -4,7 +4,8 @@
 
 For each N a fresh server is started on 127.0.0.1 (nothing else is contacted); one Chromium
 (Debian's, through Playwright) opens N isolated browser contexts = N Streamlit sessions. Each
-session loops over every page for a fixed time, doing the page's main interaction and waiting
+session loops over every page for a fixed time (the first page by its address, then by the sidebar
+links, as people move around the app), doing the page's main interaction and waiting
 until its result is on screen:
 
 - playground: type a new sequence in the sidebar -> the equations show its first number;
@@ -12,7 +13,7 @@ until its result is on screen:
 - sentiment: type a review -> the verdict and the word-importance line with its words;
 - translation: type a sentence -> the French and the line "What the model read" with its words;
 - captioning: upload a photo -> its caption;
-- forecasting: press *Train the LSTM* (10 epochs) -> "Trained ..." or the "server is busy" sentence
+- forecasting: type a new seed, press *Train the LSTM* (page defaults) -> "Trained ..." or the "server is busy" sentence
   (the live-training limit working, counted apart, not as an error).
 
 Reported per page: visits, errors (exception box, traceback, or no result within --timeout),
@@ -40,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rnnkit.lecture import available_pages  # noqa: E402
+from rnnkit.lecture import PAGES, available_pages  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 MAIN = "[data-testid='stMain']"
@@ -77,6 +78,35 @@ async def wait_idle(page, timeout: float) -> None:
         raise Timeout(f"page not ready within {timeout:.0f} s") from error
 
 
+TITLES = {p.url_path: p.title for p in PAGES}
+_LAST: dict[tuple[int, str], object] = {}
+
+
+def pick(page, what: str, options, rng):
+    """A random choice that differs from this visitor's previous one (so its result cannot be on screen already)."""
+    last = _LAST.get((id(page), what))
+    choice = rng.choice([o for o in options if o != last])
+    _LAST[(id(page), what)] = choice
+    return choice
+
+
+async def open_page(page, base: str, path: str, timeout: float) -> None:
+    """The visitor's way to a page: the first time by its address (a full load of the app), then by the sidebar
+    link, as people do (Streamlit switches pages over the open WebSocket, without reloading the app)."""
+    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='/{path}']")
+    if page.url.startswith(base) and await link.count():
+        await link.first.click()
+    else:
+        await page.goto(f"{base}/{path}", wait_until="commit")
+    js = ("(title) => { const h = document.querySelector('h1'); return h && h.innerText.toLowerCase().includes(title)"
+          " && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+          " && document.querySelectorAll('[data-testid=\"stMain\"] *').length > 20; }")
+    try:
+        await page.wait_for_function(js, arg=TITLES[path].lower(), timeout=timeout * 1000, polling=100)
+    except Exception as error:
+        raise Timeout(f"{path} did not open within {timeout:.0f} s") from error
+
+
 async def press_text(page, selector: str, text: str, submit: str = "Enter") -> None:
     box = page.locator(selector).first
     await box.fill(text)
@@ -84,30 +114,27 @@ async def press_text(page, selector: str, text: str, submit: str = "Enter") -> N
 
 
 async def flow_playground(page, base, rng, timeout):
-    await page.goto(f"{base}/playground")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "playground", timeout)
     opened = time.perf_counter()
-    first = rng.choice((-2, -1.5, -0.25, 0.75, 1.25, 3))                # never the default's first value (0.5)
+    first = pick(page, "x1", (-2, -1.5, -0.25, 0.75, 1.25, 3), rng)     # never the default's first value (0.5)
     await press_text(page, "[data-testid='stSidebar'] input[type='text']", f"{first:g}, -1, 2, 0.5")
     await wait_text(page, f"Input x_1 = {first:g}", timeout=timeout)
     return opened
 
 
 async def flow_embeddings(page, base, rng, timeout):
-    await page.goto(f"{base}/embeddings")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "embeddings", timeout)
     opened = time.perf_counter()
-    word = rng.choice(ANALOGY_WORDS[1:])
+    word = pick(page, "a", ANALOGY_WORDS[1:], rng)
     await press_text(page, "input[aria-label='a']", word)
     await wait_text(page, f"{word} − man + woman ≈", timeout=timeout)
     return opened
 
 
 async def flow_sentiment(page, base, rng, timeout):
-    await page.goto(f"{base}/sentiment")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "sentiment", timeout)
     opened = time.perf_counter()
-    noun = rng.choice(REVIEW_WORDS)
+    noun = pick(page, "review", REVIEW_WORDS, rng)
     await press_text(page, "textarea", f"A {rng.choice(('dull', 'warm', 'clever', 'lazy'))} film about a {noun}.",
                      "Control+Enter")
     await wait_text(page, "The LSTM says", noun, timeout=timeout)
@@ -115,10 +142,9 @@ async def flow_sentiment(page, base, rng, timeout):
 
 
 async def flow_translation(page, base, rng, timeout):
-    await page.goto(f"{base}/translation")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "translation", timeout)
     opened = time.perf_counter()
-    noun = rng.choice(NOUNS)
+    noun = pick(page, "noun", NOUNS, rng)
     await press_text(page, "textarea", f"The {rng.choice(ADJECTIVES)} {noun} will not eat the red apple.",
                      "Control+Enter")
     await wait_text(page, "What the model read:", noun, timeout=timeout)
@@ -140,8 +166,7 @@ def photo_bytes(seed: int) -> bytes:
 
 
 async def flow_captioning(page, base, rng, timeout):
-    await page.goto(f"{base}/captioning")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "captioning", timeout)
     await page.get_by_text("Upload a photo", exact=True).click()
     await wait_text(page, "Choose a photo", timeout=timeout)
     opened = time.perf_counter()
@@ -152,8 +177,9 @@ async def flow_captioning(page, base, rng, timeout):
 
 
 async def flow_forecasting(page, base, rng, timeout):
-    await page.goto(f"{base}/forecasting?epochs=10&hidden=8&seed={rng.randrange(10_000)}")
-    await wait_idle(page, timeout)
+    await open_page(page, base, "forecasting", timeout)
+    await press_text(page, "[data-testid='stNumberInput'] input", str(pick(page, "seed", range(1, 10_000), rng)))
+    await wait_text(page, "Press Train the LSTM", timeout=timeout)    # a new seed: no stored result on screen
     opened = time.perf_counter()
     await page.get_by_role("button", name="Train the LSTM").click()
     js = ("() => { const m = document.querySelector(\"[data-testid='stMain']\");"
@@ -213,6 +239,8 @@ async def visit(page, base, name, rng, timeout, stats: PageStats) -> None:
 
 async def session(browser, base, index, pages, deadline, timeout, stats, max_rounds):
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout * 1000)
+    context.set_default_navigation_timeout(timeout * 1000)
     page = await context.new_page()
     rng = random.Random(index)
     order = pages[index % len(pages):] + pages[:index % len(pages)]     # visitors spread over the pages
