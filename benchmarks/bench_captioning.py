@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.timing import median_ms  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -37,16 +37,6 @@ print(at.subheader[0].value)
 """
 
 
-def timed(function, runs: int) -> float:
-    function()                                           # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
@@ -58,10 +48,10 @@ def main() -> None:
     regions, _ = encode_images([image])
     vocab = captioner.vocab
     rows = [
-        ("caption, 224x224, preprocessing + encoder + beam 3", timed(lambda: captioner.caption(image, beam=3), args.runs), "ms"),
-        ("caption, 224x224, greedy (beam 1)", timed(lambda: captioner.caption(image, beam=1), args.runs), "ms"),
-        ("encoder alone (preprocessing + EfficientNet-Lite0)", timed(lambda: encode_images([image]), args.runs), "ms"),
-        ("decoder alone, beam 3", timed(lambda: captioner.decoder.beam_search(regions, vocab.bos_id, vocab.eos_id, 3, 20),
+        ("caption, 224x224, preprocessing + encoder + beam 3", median_ms(lambda: captioner.caption(image, beam=3), args.runs), "ms"),
+        ("caption, 224x224, greedy (beam 1)", median_ms(lambda: captioner.caption(image, beam=1), args.runs), "ms"),
+        ("encoder alone (preprocessing + EfficientNet-Lite0)", median_ms(lambda: encode_images([image]), args.runs), "ms"),
+        ("decoder alone, beam 3", median_ms(lambda: captioner.decoder.beam_search(regions, vocab.bos_id, vocab.eos_id, 3, 20),
                                         args.runs), "ms"),
     ]
     encoder_params = sum(p.numel() for p in load_encoder().parameters())

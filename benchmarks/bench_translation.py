@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.timing import median_ms  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -25,16 +25,6 @@ from rnnkit.tasks import load_pretrained  # noqa: E402
 from rnnkit.text import tokenize  # noqa: E402
 
 SENTENCE = "My old friend will read the new book in the quiet garden tomorrow."   # 12 words + "."
-
-
-def timed(function, repeats: int) -> float:
-    function()                                   # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
@@ -57,8 +47,8 @@ def main() -> None:
         start = time.perf_counter()
         translator = Translator(*load_pretrained(name), dictionary)
         load = time.perf_counter() - start
-        greedy = timed(lambda: translator.translate(SENTENCE, beam_size=1), args.repeats)
-        beam = timed(lambda: translator.translate(SENTENCE, beam_size=5), args.repeats)
+        greedy = median_ms(lambda: translator.translate(SENTENCE, beam_size=1), args.repeats)
+        beam = median_ms(lambda: translator.translate(SENTENCE, beam_size=5), args.repeats)
         card = translator.card
         size = (directory / checkpoint.WEIGHTS).stat().st_size / 1e6
         print(f"| {name} | {load:.2f} | {greedy:.1f} | {beam:.1f} | {card['parameters']:,} | {size:.1f} | "

@@ -42,7 +42,7 @@ def url_state(fields: Sequence[Field]) -> dict[str, Any]:
     Call once at the top of a page, use the values as widget defaults, and call
     ``save_url_state`` with the widgets' values at the end so a copied link reproduces the page.
     """
-    key = f"_url_state_{st.session_state.get('_page_key', '')}{'|'.join(f.name for f in fields)}"
+    key = "_url_state_" + "|".join(f.name for f in fields)
     if key not in st.session_state:           # read the link once per page visit, not on every rerun
         values, problems = urlstate.decode(fields, st.query_params.to_dict())
         st.session_state[key] = (values, problems)
