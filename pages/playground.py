@@ -20,7 +20,7 @@ FIELDS = [
     Field("fb", 1.0, float, -5.0, 5.0),
     Field("rho", 1.0, float, 0.5, 1.5),
     Field("glen", 50, int, 10, 100),
-    Field("mlen", 60, int, *pg.MEMORY_LENGTHS),
+    Field("mlen", 100, int, *pg.MEMORY_LENGTHS),
 ]
 
 st.title("🧮 Equation Playground")
@@ -139,10 +139,11 @@ with tab_memory:
         for col, (cell, result) in zip(cols, results.items()):
             col.metric(f"{cell.upper()}: held-out accuracy", f"{result['accuracy']:.0%}",
                        help=f"{len(result['steps'])} steps in {result['seconds']:.1f} s; chance is 25 %.")
-        st.caption("Chance is 25 %. What we measured at length 60 (3 seeds, 1,280 steps each): the LSTM reached "
-                   "75-100 %, the vanilla RNN 24-100 % — the RNN sometimes bridges the gap and sometimes stalls at "
-                   "chance, and at length 100 neither learns reliably within this 30-second budget. Try other "
-                   "seeds and lengths: the lesson is in the spread.")
+        st.caption("Chance is 25 %. Measured at length 100 (3 seeds, 1 CPU thread): the LSTM reached 100 % every "
+                   "time, in 1-12 s; the vanilla RNN stayed at 50-71 % after its full 1,280 steps (17 s). The LSTM "
+                   "starts with its forget gate open and its input gate nearly shut (b_f = 4, b_i = −3), so it "
+                   "keeps what it stored; the RNN's gradient fades over the gap. Try short lengths: there the RNN "
+                   "learns too.")
 
 with tab_types:
     pages = {page.url_path: page for page in available_pages()}

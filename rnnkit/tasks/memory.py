@@ -31,6 +31,7 @@ class Config(TrainConfig):
     distractors: int = 4
     hidden_size: int = 32
     forget_bias: float = 4.0    # LSTM only: f_t starts near 1, so the cell state keeps the first symbol
+    input_bias: float = -3.0    # LSTM only: i_t starts near 0, so distractors do not flood the cell (Hochreiter 1997)
     train_size: int = 4096
     test_size: int = 1024
     epochs: int = 20
@@ -60,7 +61,8 @@ def prepare(cfg: Config) -> Prepared:
 class MemoryNet(nn.Module):
     """One-hot symbols -> fused ``nn.RNN`` or ``nn.LSTM`` -> the class of the first symbol."""
 
-    def __init__(self, cell: str, symbols: int, hidden_size: int, forget_bias: float = 0.0, distractors: int = 0):
+    def __init__(self, cell: str, symbols: int, hidden_size: int, forget_bias: float = 0.0, distractors: int = 0,
+                 input_bias: float = 0.0):
         super().__init__()
         if cell not in ("rnn", "lstm"):
             raise ValueError("cell must be 'rnn' or 'lstm'")
@@ -68,10 +70,11 @@ class MemoryNet(nn.Module):
         recurrent = nn.LSTM if cell == "lstm" else nn.RNN
         self.recurrent = recurrent(self.alphabet, hidden_size, batch_first=True)
         self.classify = nn.Linear(hidden_size, symbols)
-        if cell == "lstm":   # torch orders the gates i, f, g, o: rows H..2H are the forget gate
+        if cell == "lstm":   # torch orders the gates i, f, g, o: rows 0..H input gate, H..2H forget gate
             with torch.no_grad():
+                self.recurrent.bias_ih_l0[:hidden_size].fill_(input_bias)
                 self.recurrent.bias_ih_l0[hidden_size:2 * hidden_size].fill_(forget_bias)
-                self.recurrent.bias_hh_l0[hidden_size:2 * hidden_size].zero_()
+                self.recurrent.bias_hh_l0[:2 * hidden_size].zero_()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         onehot = F.one_hot(x, self.alphabet).float()    # (B, T, K + D)
@@ -80,7 +83,7 @@ class MemoryNet(nn.Module):
 
 
 def build_model(cfg: Config, extras: dict) -> MemoryNet:
-    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size, cfg.forget_bias, cfg.distractors)
+    return MemoryNet(cfg.cell, cfg.symbols, cfg.hidden_size, cfg.forget_bias, cfg.distractors, cfg.input_bias)
 
 
 def loss(model: nn.Module, batch) -> torch.Tensor:
