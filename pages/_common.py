@@ -16,7 +16,7 @@ import streamlit as st
 from rnnkit import urlstate
 from rnnkit.urlstate import Field
 
-__all__ = ["Field", "url_state", "save_url_state", "load_model", "show_problems"]
+__all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems"]
 
 
 def _run_through_app_navigation() -> None:
@@ -64,6 +64,15 @@ def load_model(name: str):
     """A pretrained rnnkit model, loaded once per server process and shared read-only."""
     from rnnkit.tasks import load_pretrained
     return load_pretrained(name)
+
+
+def require_model(name: str, what: str, train_command: str = ""):
+    """``(model, card)`` of a pretrained model; if it is missing, say how to train it and stop the page."""
+    try:
+        return load_model(name)
+    except FileNotFoundError:
+        st.info(f"The {what} model is not trained yet: run `{train_command or f'python -m rnnkit.train {name}'}`.")
+        st.stop()
 
 
 def show_problems(problems: Sequence[str]) -> None:

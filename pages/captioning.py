@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, load_model, save_url_state, url_state
+from pages._common import Field, require_model, save_url_state, url_state
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import Captioner
 from rnnkit.captioning.overlay import attention_overlay
@@ -23,11 +23,7 @@ st.markdown(
 )
 state = url_state(FIELDS)
 
-try:
-    decoder, card = load_model("captioning")
-except FileNotFoundError:
-    st.info("The captioning model has not been trained yet: run `python -m rnnkit.train captioning`.")
-    st.stop()
+decoder, card = require_model("captioning", "captioning")
 captioner = Captioner(decoder, card)
 
 st.warning(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, load_model, save_url_state, url_state
+from pages._common import Field, require_model, save_url_state, url_state
 from rnnkit import sentiment as S
 from rnnkit import sentiment_plots as plots
 
@@ -17,11 +17,7 @@ st.markdown(
 )
 state = url_state(FIELDS)
 
-try:
-    model, card = load_model("sentiment")
-except FileNotFoundError:
-    st.info("The sentiment model is not trained yet: run `python -m rnnkit.train sentiment`.")
-    st.stop()
+model, card = require_model("sentiment", "sentiment")
 classifier = S.SentimentClassifier(model, card)
 
 single, batch, about = st.tabs(["One sentence", "Batch (file)", "Model card"])

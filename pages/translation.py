@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, load_model, save_url_state, url_state
+from pages._common import Field, require_model, save_url_state, url_state
 from rnnkit import PRETRAINED
 from rnnkit import translation_plots as plots
 from rnnkit.attention import EQUATIONS
@@ -58,12 +58,8 @@ with left:
     text = st.text_area("English sentence", value=default_text, height=100, max_chars=20000,
                         help=f"Up to {MAX_WORDS} words and punctuation marks are translated.")
 
-try:
-    model, card = load_model(MODELS[model_choice])
-except FileNotFoundError:
-    st.info(f"The {model_choice} model is not trained yet: run `python -m rnnkit.train translation"
-            + ("`." if model_choice == "attention" else " --attention=none --reverse_source --out=pretrained/translation_plain`."))
-    st.stop()
+model, card = require_model(MODELS[model_choice], model_choice, "python -m rnnkit.train translation" + (
+    "" if model_choice == "attention" else " --attention=none --reverse_source --out=pretrained/translation_plain"))
 translator = Translator(model, card, bilingual_dictionary())
 
 url_text = text if len(text) <= 2000 else state["text"]
