@@ -3,7 +3,8 @@
     python scripts/smoke_pages.py
 
 Used by the Dockerfile at build time, so an image whose baked-in models do not load (missing file,
-weights that no longer match the code) is never produced. Prints one line per page.
+weights that no longer match the code) is never produced: an exception or a page's "model not
+trained yet" sentence fails it. Prints one line per page.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def main() -> int:
             app.switch_page(info.file)
         app.run()
         problems = [e.message for e in app.exception]
+        problems += [i.value for i in app.info if "not trained yet" in i.value]    # require_model's sentence
         failed += bool(problems)
         print(f"{'FAIL' if problems else 'ok  '} {name} ({time.perf_counter() - start:.1f} s) {' '.join(problems)[:300]}")
     return 1 if failed else 0
