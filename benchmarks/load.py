@@ -1,40 +1,54 @@
-"""Load test: N visitors at once, each a real headless Chromium session, against `streamlit run app.py`.
+"""Load test: N visitors at once against `streamlit run app.py`, each a Streamlit session of its own.
 
-    python benchmarks/load.py --clients 1 10 40 --seconds 120
+    python benchmarks/load.py --clients 1 10 40 --seconds 120                      # websocket visitors
+    python benchmarks/load.py --clients 1 10 --seconds 120 --visitors browser      # headless Chromium
 
-For each N a fresh server is started on 127.0.0.1 (nothing else is contacted); one Chromium
-(Debian's, through Playwright) opens N isolated browser contexts = N Streamlit sessions. Each
-session loops over every page for a fixed time (the first page by its address, then by the sidebar
-links, as people move around the app), doing the page's main interaction and waiting
-until its result is on screen:
+For each N a fresh server is started on 127.0.0.1 (nothing else is contacted). A visitor is one of:
+
+- ``websocket`` (default): a client that speaks Streamlit's own protocol on ``/_stcore/stream`` as the
+  browser's frontend does (BackMsg out, ForwardMsg in, Streamlit's own protobufs, the ``websockets``
+  package that Streamlit's server itself uses): it asks for a page, keeps the elements of each run,
+  sends widget values in a ``rerun_script`` message and uploads files over HTTP as the frontend does.
+  It costs the machine almost nothing, so the figures are the server's;
+- ``browser``: a real headless Chromium (Debian's, through Playwright) context. One Chromium holds N
+  isolated contexts; it renders every page, so on a small machine the browsers compete with the server
+  for the CPU.
+
+Each visitor loops over every page for a fixed time (the first page by its address, then by the
+sidebar's page switch, as people move around the app), doing the page's main interaction and waiting
+until its result is shown:
 
 - playground: type a new sequence in the sidebar -> the equations show its first number;
 - embeddings: type a new word `a` -> the analogy answer `a - man + woman = ...` appears;
 - sentiment: type a review -> the verdict and the word-importance line with its words;
 - translation: type a sentence -> the French and the line "What the model read" with its words;
-- captioning: upload a photo -> its caption;
+- captioning: choose "Upload a photo", upload one -> its caption;
 - forecasting: type a new seed, press *Train the LSTM* (page defaults) -> "Trained ..." or the "server is busy" sentence
   (the live-training limit working, counted apart, not as an error).
 
 Reported per page: visits, errors (exception box, traceback, or no result within --timeout),
-busy answers, p50 / p95 seconds to open the page and to show the result; and the server's RSS
-at start, after one warm-up visit of every page (all models loaded), at the end, and its peak.
-Everything runs on this machine, so the browsers share the CPU with the server: on 2 cores the
-latencies include the clients' own rendering. A JSON copy goes to build/load/.
+busy answers, p50 / p95 seconds to open the page and to show the result; the server's RSS
+at start, after one warm-up visit of every page (all models loaded), at the end, and its peak; and
+the server's CPU time. Everything runs on this machine, so the visitors share the CPU with the
+server. A JSON copy goes to build/load/.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import threading
 import time
+import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +56,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rnnkit.lecture import PAGES, available_pages  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.Common_pb2 import FileUploaderState  # noqa: E402
+from streamlit.proto.Element_pb2 import Element  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.NumberInput_pb2 import NumberInput  # noqa: E402
+from streamlit.proto.Slider_pb2 import Slider  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 MAIN = "[data-testid='stMain']"
@@ -51,13 +72,18 @@ ADJECTIVES = ("small", "big", "red", "old", "young", "green")
 NOUNS = ("dog", "horse", "bird", "boy", "girl", "car", "house")      # not "cat": the default sentence has it
 REVIEW_WORDS = ("pilot", "robot", "teacher", "village", "island", "doctor", "soldier", "painter")
 ANALOGY_WORDS = ("king", "prince", "father", "uncle", "boy", "brother", "son", "husband")
+UPLOAD_PROMPT = ("Choose a photo",)                  # captioning after "Upload a photo", before a photo is given
+CAPTION_SHOWN = ("Word by word", "“")
+NO_STORED_RESULT = "Press Train the LSTM"            # forecasting with a seed never trained in this session
+TRAINING_ANSWERS = ("Trained ", "busy")              # the result, or the live-training limit's sentence
+XSRF_COOKIE = "_streamlit_xsrf"
 
 
 class Timeout(Exception):
     pass
 
 
-# ------------------------------------------------------------------------------- page flows
+# ------------------------------------------------------------------------------- browser visitors
 
 async def wait_text(page, *needles: str, timeout: float) -> None:
     """Until the main area holds every needle and the script has finished running."""
@@ -82,12 +108,37 @@ TITLES = {p.url_path: p.title for p in PAGES}
 _LAST: dict[tuple[int, str], object] = {}
 
 
-def pick(page, what: str, options, rng):
+def pick(visitor, what: str, options, rng):
     """A random choice that differs from this visitor's previous one (so its result cannot be on screen already)."""
-    last = _LAST.get((id(page), what))
+    last = _LAST.get((id(visitor), what))
     choice = rng.choice([o for o in options if o != last])
-    _LAST[(id(page), what)] = choice
+    _LAST[(id(visitor), what)] = choice
     return choice
+
+
+def playground_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
+    """What a visitor types on a page, and the texts that show its result (both kinds of visitor use these)."""
+    first = pick(visitor, "x1", (-2, -1.5, -0.25, 0.75, 1.25, 3), rng)     # never the default's first value (0.5)
+    return f"{first:g}, -1, 2, 0.5", (f"Input x_1 = {first:g}",)
+
+
+def analogy_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
+    word = pick(visitor, "a", ANALOGY_WORDS[1:], rng)
+    return word, (f"{word} − man + woman ≈",)
+
+
+def review_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
+    noun = pick(visitor, "review", REVIEW_WORDS, rng)
+    return f"A {rng.choice(('dull', 'warm', 'clever', 'lazy'))} film about a {noun}.", ("The LSTM says", noun)
+
+
+def sentence_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
+    noun = pick(visitor, "noun", NOUNS, rng)
+    return f"The {rng.choice(ADJECTIVES)} {noun} will not eat the red apple.", ("What the model read:", noun)
+
+
+def seed_input(visitor, rng) -> int:
+    return pick(visitor, "seed", range(1, 10_000), rng)
 
 
 async def open_page(page, base: str, path: str, timeout: float) -> None:
@@ -116,38 +167,36 @@ async def press_text(page, selector: str, text: str, submit: str = "Enter") -> N
 async def flow_playground(page, base, rng, timeout):
     await open_page(page, base, "playground", timeout)
     opened = time.perf_counter()
-    first = pick(page, "x1", (-2, -1.5, -0.25, 0.75, 1.25, 3), rng)     # never the default's first value (0.5)
-    await press_text(page, "[data-testid='stSidebar'] input[type='text']", f"{first:g}, -1, 2, 0.5")
-    await wait_text(page, f"Input x_1 = {first:g}", timeout=timeout)
+    text, needles = playground_input(page, rng)
+    await press_text(page, "[data-testid='stSidebar'] input[type='text']", text)
+    await wait_text(page, *needles, timeout=timeout)
     return opened
 
 
 async def flow_embeddings(page, base, rng, timeout):
     await open_page(page, base, "embeddings", timeout)
     opened = time.perf_counter()
-    word = pick(page, "a", ANALOGY_WORDS[1:], rng)
+    word, needles = analogy_input(page, rng)
     await press_text(page, "input[aria-label='a']", word)
-    await wait_text(page, f"{word} − man + woman ≈", timeout=timeout)
+    await wait_text(page, *needles, timeout=timeout)
     return opened
 
 
 async def flow_sentiment(page, base, rng, timeout):
     await open_page(page, base, "sentiment", timeout)
     opened = time.perf_counter()
-    noun = pick(page, "review", REVIEW_WORDS, rng)
-    await press_text(page, "textarea", f"A {rng.choice(('dull', 'warm', 'clever', 'lazy'))} film about a {noun}.",
-                     "Control+Enter")
-    await wait_text(page, "The LSTM says", noun, timeout=timeout)
+    text, needles = review_input(page, rng)
+    await press_text(page, "textarea", text, "Control+Enter")
+    await wait_text(page, *needles, timeout=timeout)
     return opened
 
 
 async def flow_translation(page, base, rng, timeout):
     await open_page(page, base, "translation", timeout)
     opened = time.perf_counter()
-    noun = pick(page, "noun", NOUNS, rng)
-    await press_text(page, "textarea", f"The {rng.choice(ADJECTIVES)} {noun} will not eat the red apple.",
-                     "Control+Enter")
-    await wait_text(page, "What the model read:", noun, timeout=timeout)
+    text, needles = sentence_input(page, rng)
+    await press_text(page, "textarea", text, "Control+Enter")
+    await wait_text(page, *needles, timeout=timeout)
     return opened
 
 
@@ -168,32 +217,401 @@ def photo_bytes(seed: int) -> bytes:
 async def flow_captioning(page, base, rng, timeout):
     await open_page(page, base, "captioning", timeout)
     await page.get_by_text("Upload a photo", exact=True).click()
-    await wait_text(page, "Choose a photo", timeout=timeout)
+    await wait_text(page, *UPLOAD_PROMPT, timeout=timeout)
     opened = time.perf_counter()
     await page.locator("input[type='file']").first.set_input_files(
         {"name": "visitor.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(rng.randrange(10**6))})
-    await wait_text(page, "Word by word", "“", timeout=timeout)
+    await wait_text(page, *CAPTION_SHOWN, timeout=timeout)
     return opened
 
 
 async def flow_forecasting(page, base, rng, timeout):
     await open_page(page, base, "forecasting", timeout)
-    await press_text(page, "[data-testid='stNumberInput'] input", str(pick(page, "seed", range(1, 10_000), rng)))
-    await wait_text(page, "Press Train the LSTM", timeout=timeout)    # a new seed: no stored result on screen
+    await press_text(page, "[data-testid='stNumberInput'] input", str(seed_input(page, rng)))
+    await wait_text(page, NO_STORED_RESULT, timeout=timeout)    # a new seed: no stored result on screen
     opened = time.perf_counter()
     await page.get_by_role("button", name="Train the LSTM").click()
-    js = ("() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+    js = ("(answers) => { const m = document.querySelector(\"[data-testid='stMain']\");"
           " if (!m || document.querySelector('[data-testid=\"stStatusWidget\"]')) return false;"
-          " return m.innerText.includes('Trained ') || m.innerText.includes('busy'); }")
+          " return answers.some(a => m.innerText.includes(a)); }")
     try:
-        await page.wait_for_function(js, timeout=timeout * 1000, polling=100)
+        await page.wait_for_function(js, arg=list(TRAINING_ANSWERS), timeout=timeout * 1000, polling=100)
     except Exception as error:
         raise Timeout(f"no training result within {timeout:.0f} s") from error
     return opened
 
 
-FLOWS = {"playground": flow_playground, "embeddings": flow_embeddings, "sentiment": flow_sentiment,
-         "translation": flow_translation, "captioning": flow_captioning, "forecasting": flow_forecasting}
+BROWSER_FLOWS = {"playground": flow_playground, "embeddings": flow_embeddings, "sentiment": flow_sentiment,
+                 "translation": flow_translation, "captioning": flow_captioning, "forecasting": flow_forecasting}
+
+
+async def page_errors(page) -> list[str]:
+    found = [(await box.inner_text())[:200] for box in await page.query_selector_all("[data-testid='stException']")]
+    body = await page.inner_text(MAIN) if await page.query_selector(MAIN) else ""
+    if "Traceback (most recent call last)" in body:
+        found.append("traceback text on the page")
+    return found
+
+
+class BrowserVisitor:
+    """A visitor in one isolated Chromium context: the flows above, the main area's text, the exception boxes."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base
+
+    async def do(self, name: str, rng, timeout: float) -> float:
+        return await BROWSER_FLOWS[name](self.page, self.base, rng, timeout)
+
+    async def errors(self) -> list[str]:
+        return await page_errors(self.page)
+
+    async def text(self) -> str:
+        return await self.page.inner_text(MAIN)
+
+
+@contextlib.asynccontextmanager
+async def browser_visitors(base: str, timeout: float):
+    """Yields ``new_visitor()``: one Chromium for everybody, a fresh isolated context (cookies, storage) per visitor."""
+    from playwright.async_api import async_playwright
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        @contextlib.asynccontextmanager
+        async def new_visitor():
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(timeout * 1000)
+            context.set_default_navigation_timeout(timeout * 1000)
+            try:
+                yield BrowserVisitor(await context.new_page(), base)
+            finally:
+                await context.close()
+
+        try:
+            yield new_visitor
+        finally:
+            await browser.close()
+
+
+# ------------------------------------------------------------------------------- websocket visitors
+
+WIDGETS = ("text_input", "text_area", "number_input", "slider", "selectbox", "radio", "checkbox", "button",
+           "file_uploader")
+TEXT_FIELDS = {"heading": ("body",), "markdown": ("body",), "alert": ("body",), "text": ("body",),
+               "metric": ("label", "body"), "exception": ("type", "message"), "progress": ("text",)}
+MAIN_ROOT = 0                                   # delta paths start with the container: 0 = main, 1 = sidebar
+
+
+def widget_state(element: Element, value=None) -> WidgetState | None:
+    """The state the frontend sends for a widget: ``value`` when given, else what the server set, else the default."""
+    kind = element.WhichOneof("type")
+    w = getattr(element, kind)
+    state = WidgetState(id=w.id)
+    if kind in ("text_input", "text_area"):
+        if value is None:
+            value = w.value if w.set_value else w.default if w.HasField("default") else None
+        if value is None:
+            return None
+        state.string_value = value
+    elif kind == "number_input":
+        if value is None:
+            value = w.value if w.set_value else w.default if w.HasField("default") else None
+        if value is None:
+            return None
+        if w.data_type == NumberInput.INT:
+            state.int_value = int(value)
+        else:
+            state.double_value = float(value)
+    elif kind == "slider" and w.type == Slider.SELECT_SLIDER:
+        state.string_array_value.data.extend(
+            value or (w.raw_value if w.set_value else [w.options[int(i)] for i in w.default]))
+    elif kind == "slider":
+        state.double_array_value.data.extend(value or (w.value if w.set_value else w.default))
+    elif kind in ("selectbox", "radio"):
+        if value is None:
+            value = w.raw_value if w.set_value else w.options[w.default] if w.HasField("default") else None
+        if value is None:
+            return None
+        state.string_value = value
+    elif kind == "checkbox":
+        state.bool_value = value if value is not None else w.value if w.set_value else w.default
+    elif kind == "button" and value:
+        state.trigger_value = True
+    elif kind == "file_uploader" and value is not None:
+        state.file_uploader_state_value.CopyFrom(value)
+    else:
+        return None
+    return state
+
+
+def element_text(element: Element) -> str:
+    """What the browser shows of a text element, without the Markdown marks (``**``, backslash escapes)."""
+    kind = element.WhichOneof("type")
+    parts = [getattr(getattr(element, kind), name) for name in TEXT_FIELDS.get(kind, ())]
+    return re.sub(r"\\([^\w\s])", r"\1", " ".join(parts)).replace("**", "")
+
+
+class AppSession:
+    """A visitor that speaks Streamlit's protocol on ``/_stcore/stream`` as the browser's frontend does.
+
+    BackMsg ``rerun_script`` out (page, query string, every widget's value), ForwardMsg in: ``new_session``
+    starts a run (its elements replace the previous run's), ``delta`` places an element at its path,
+    ``navigation`` lists the pages, ``script_finished`` ends the run (unless it was cut short for a rerun).
+    File uploads go as in the frontend: ``file_urls_request`` -> ``file_urls_response`` -> HTTP PUT -> rerun.
+    """
+
+    def __init__(self, base: str):
+        import requests                       # ships with Streamlit
+        self.base, self.http = base, requests.Session()
+        self.socket = self.reader = None
+        self.session_id = self.page_hash = self.query_string = ""
+        self.pages: dict[str, str] = {}                               # url path -> page_script_hash
+        self.elements: dict[tuple[int, ...], Element] = {}            # this run's elements by delta path
+        self.chosen: dict[str, WidgetState] = {}                      # widget id -> the value this visitor gave it
+        self.finished = asyncio.Event()
+        self.file_urls: dict[str, asyncio.Future] = {}                # request id -> its file_urls_response
+        self.failure = ""
+
+    async def connect(self) -> None:
+        """As the frontend: the health check (it sets the XSRF cookie), then the WebSocket with the token."""
+        from websockets.asyncio.client import connect                  # the package Streamlit's server uses
+        (await asyncio.to_thread(self.http.get, f"{self.base}/_stcore/health", timeout=30)).raise_for_status()
+        xsrf = self.http.cookies.get(XSRF_COOKIE, "")
+        cookies = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        self.socket = await connect(f"ws://{self.base.split('://', 1)[1]}/_stcore/stream", origin=self.base,
+                                    subprotocols=["streamlit", xsrf or "PLACEHOLDER_AUTH_TOKEN"],
+                                    additional_headers={"Cookie": cookies} if cookies else None, max_size=None)
+        self.reader = asyncio.create_task(self.read())
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+            await self.reader
+        self.http.close()
+
+    async def read(self) -> None:
+        try:
+            async for data in self.socket:
+                message = ForwardMsg()
+                message.ParseFromString(data)
+                self.receive(message)
+        except Exception as error:                                     # the connection broke
+            self.failure = f"connection lost: {type(error).__name__}: {error}"
+        self.failure = self.failure or "the server closed the connection"
+        self.finished.set()
+        for future in self.file_urls.values():
+            if not future.done():
+                future.set_exception(ConnectionError(self.failure))
+
+    def receive(self, message: ForwardMsg) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self.elements, self.page_hash = {}, message.new_session.page_script_hash
+            if message.new_session.HasField("initialize"):
+                self.session_id = message.new_session.initialize.session_id
+        elif kind == "navigation":
+            self.pages = {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages}
+            self.page_hash = message.navigation.page_script_hash
+        elif kind == "delta" and message.delta.WhichOneof("type") in ("new_element", "add_block"):
+            path = tuple(message.metadata.delta_path)
+            for stale in [p for p in self.elements if p[:len(path)] == path]:   # what this one replaces
+                del self.elements[stale]
+            if message.delta.WhichOneof("type") == "new_element":
+                self.elements[path] = message.delta.new_element
+        elif kind == "page_info_changed":
+            self.query_string = message.page_info_changed.query_string
+        elif kind == "page_not_found":
+            self.failure = f"page not found: {message.page_not_found.page_name}"
+        elif kind == "file_urls_response":
+            future = self.file_urls.pop(message.file_urls_response.response_id, None)
+            if future is not None and not future.done():
+                future.set_result(message.file_urls_response)
+        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            shown = {state.id for state in self.widget_states()}
+            self.chosen = {key: state for key, state in self.chosen.items() if key in shown}   # as the frontend
+            self.finished.set()
+
+    def widgets(self):
+        for element in self.elements.values():
+            if element.WhichOneof("type") in WIDGETS:
+                yield element
+
+    def widget_states(self, changed: WidgetState | None = None) -> list[WidgetState]:
+        """Every widget of the last run with its value (this visitor's, else the server's); ``changed`` new."""
+        states = []
+        for element in self.widgets():
+            w = getattr(element, element.WhichOneof("type"))
+            if changed is not None and w.id == changed.id:
+                states.append(changed)
+            elif w.id in self.chosen and not getattr(w, "set_value", False):
+                states.append(self.chosen[w.id])
+            elif (state := widget_state(element)) is not None:
+                states.append(state)
+        return states
+
+    def widget(self, kind: str, label: str) -> Element:
+        """The first widget of this kind whose label starts with ``label``."""
+        for element in self.widgets():
+            if element.WhichOneof("type") == kind and getattr(element, kind).label.startswith(label):
+                return element
+        raise Timeout(f"no {kind} {label!r} on the page")
+
+    async def rerun(self, timeout: float, changed: WidgetState | None = None, *, page_hash="", page_name="") -> None:
+        """Send a ``rerun_script`` and wait until that run has finished."""
+        back = BackMsg()
+        client = back.rerun_script
+        if page_hash or page_name:              # another page: by the link's address or the sidebar's switch
+            client.page_script_hash, client.page_name = page_hash, page_name
+        else:
+            client.page_script_hash, client.query_string = self.page_hash, self.query_string
+            client.widget_states.widgets.extend(self.widget_states(changed))
+            if changed is not None and changed.WhichOneof("value") != "trigger_value":
+                self.chosen[changed.id] = changed
+        self.finished.clear()
+        await self.socket.send(back.SerializeToString())
+        try:
+            await asyncio.wait_for(self.finished.wait(), timeout)
+        except TimeoutError as error:
+            raise Timeout(f"the run did not finish within {timeout:.0f} s") from error
+        if self.failure:
+            raise ConnectionError(self.failure)
+
+    async def open_page(self, path: str, timeout: float) -> None:
+        """The first time by its address (a new session), then by the sidebar's page switch."""
+        if self.socket is None:
+            await self.connect()
+            await self.rerun(timeout, page_name=path)
+        else:
+            await self.rerun(timeout, page_hash=self.pages[path])
+        titles = [e.heading.body for e in self.elements.values() if e.WhichOneof("type") == "heading"]
+        if not any(TITLES[path].lower() in title.lower() for title in titles):
+            raise Timeout(f"{path} did not open: no title {TITLES[path]!r} when its run finished")
+
+    async def set(self, kind: str, label: str, value, timeout: float) -> None:
+        """Give a widget a new value (True presses a button) and wait for the rerun."""
+        await self.rerun(timeout, widget_state(self.widget(kind, label), value))
+
+    async def upload(self, label: str, name: str, data: bytes, mime: str, timeout: float) -> None:
+        uploader = self.widget("file_uploader", label)
+        back = BackMsg()
+        back.file_urls_request.request_id = request_id = uuid.uuid4().hex
+        back.file_urls_request.file_names.append(name)
+        back.file_urls_request.session_id = self.session_id
+        self.file_urls[request_id] = asyncio.get_running_loop().create_future()
+        await self.socket.send(back.SerializeToString())
+        try:
+            response = await asyncio.wait_for(self.file_urls[request_id], timeout)
+        except TimeoutError as error:
+            raise Timeout(f"no upload URL within {timeout:.0f} s") from error
+        if response.error_msg:
+            raise RuntimeError(f"no upload URL: {response.error_msg}")
+        urls = response.file_urls[0]
+        put = await asyncio.to_thread(
+            self.http.put, urllib.parse.urljoin(self.base + "/", urls.upload_url), files={name: (name, data, mime)},
+            headers={"X-Xsrftoken": self.http.cookies.get(XSRF_COOKIE, "")}, timeout=timeout)
+        put.raise_for_status()
+        uploaded = FileUploaderState()
+        uploaded.uploaded_file_info.add(name=name, size=len(data), file_id=urls.file_id).file_urls.CopyFrom(urls)
+        await self.rerun(timeout, widget_state(uploader, uploaded))
+
+    def main_text(self) -> str:
+        return "\n".join(element_text(self.elements[path]) for path in sorted(self.elements) if path[0] == MAIN_ROOT)
+
+    def expect(self, *needles: str) -> None:
+        text = self.main_text()
+        if not all(needle in text for needle in needles):
+            raise Timeout(f"no {needles!r} when the run finished")
+
+    async def do(self, name: str, rng, timeout: float) -> float:
+        return await SOCKET_FLOWS[name](self, rng, timeout)
+
+    async def errors(self) -> list[str]:
+        found = [element_text(e)[:200] for e in self.elements.values() if e.WhichOneof("type") == "exception"]
+        if "Traceback (most recent call last)" in self.main_text():
+            found.append("traceback text on the page")
+        return found
+
+    async def text(self) -> str:
+        return self.main_text()
+
+
+async def socket_playground(app: AppSession, rng, timeout):
+    await app.open_page("playground", timeout)
+    opened = time.perf_counter()
+    text, needles = playground_input(app, rng)
+    await app.set("text_input", "Input sequence", text, timeout)
+    app.expect(*needles)
+    return opened
+
+
+async def socket_embeddings(app: AppSession, rng, timeout):
+    await app.open_page("embeddings", timeout)
+    opened = time.perf_counter()
+    word, needles = analogy_input(app, rng)
+    await app.set("text_input", "a", word, timeout)
+    app.expect(*needles)
+    return opened
+
+
+async def socket_sentiment(app: AppSession, rng, timeout):
+    await app.open_page("sentiment", timeout)
+    opened = time.perf_counter()
+    text, needles = review_input(app, rng)
+    await app.set("text_area", "A movie-review sentence", text, timeout)
+    app.expect(*needles)
+    return opened
+
+
+async def socket_translation(app: AppSession, rng, timeout):
+    await app.open_page("translation", timeout)
+    opened = time.perf_counter()
+    text, needles = sentence_input(app, rng)
+    await app.set("text_area", "English sentence", text, timeout)
+    app.expect(*needles)
+    return opened
+
+
+async def socket_captioning(app: AppSession, rng, timeout):
+    await app.open_page("captioning", timeout)
+    await app.set("radio", "Image", "Upload a photo", timeout)
+    app.expect(*UPLOAD_PROMPT)
+    opened = time.perf_counter()
+    await app.upload("JPEG", "visitor.jpg", photo_bytes(rng.randrange(10**6)), "image/jpeg", timeout)
+    app.expect(*CAPTION_SHOWN)
+    return opened
+
+
+async def socket_forecasting(app: AppSession, rng, timeout):
+    await app.open_page("forecasting", timeout)
+    await app.set("number_input", "Seed", seed_input(app, rng), timeout)
+    app.expect(NO_STORED_RESULT)
+    opened = time.perf_counter()
+    await app.set("button", "Train the LSTM", True, timeout)
+    if not any(answer in app.main_text() for answer in TRAINING_ANSWERS):
+        raise Timeout("no training result when the run finished")
+    return opened
+
+
+SOCKET_FLOWS = {"playground": socket_playground, "embeddings": socket_embeddings, "sentiment": socket_sentiment,
+                "translation": socket_translation, "captioning": socket_captioning, "forecasting": socket_forecasting}
+
+
+@contextlib.asynccontextmanager
+async def socket_visitors(base: str, timeout: float):
+    """Yields ``new_visitor()``: a new WebSocket session per visitor."""
+
+    @contextlib.asynccontextmanager
+    async def new_visitor():
+        app = AppSession(base)
+        try:
+            yield app
+        finally:
+            await app.close()
+
+    yield new_visitor
+
+
+VISITORS = {"websocket": socket_visitors, "browser": browser_visitors}
+WHO = {"websocket": "websocket clients", "browser": "headless Chromium contexts"}
 
 
 # ------------------------------------------------------------------------------- measurement
@@ -207,21 +625,14 @@ class PageStats:
     busy: int = 0
 
 
-async def page_errors(page) -> list[str]:
-    found = [(await box.inner_text())[:200] for box in await page.query_selector_all("[data-testid='stException']")]
-    body = await page.inner_text(MAIN) if await page.query_selector(MAIN) else ""
-    if "Traceback (most recent call last)" in body:
-        found.append("traceback text on the page")
-    return found
-
-
-async def visit(page, base, name, rng, timeout, stats: PageStats) -> None:
+async def visit(visitor, name, rng, timeout, stats: PageStats) -> None:
     stats.visits += 1
     start = time.perf_counter()
     try:
-        opened = await FLOWS[name](page, base, rng, timeout)
+        opened = await visitor.do(name, rng, timeout)
         done = time.perf_counter()
-        problems = await page_errors(page)
+        problems = await visitor.errors()
+        text = await visitor.text()
     except Timeout as error:
         stats.errors.append(str(error))
         return
@@ -231,50 +642,39 @@ async def visit(page, base, name, rng, timeout, stats: PageStats) -> None:
     if problems:
         stats.errors.extend(problems)
         return
-    if name == "forecasting" and "busy" in (await page.inner_text(MAIN)) and "Trained " not in (await page.inner_text(MAIN)):
+    if name == "forecasting" and TRAINING_ANSWERS[1] in text and TRAINING_ANSWERS[0] not in text:
         stats.busy += 1
     stats.opens.append(opened - start)
     stats.results.append(done - opened)
 
 
-async def session(browser, base, index, pages, deadline, timeout, stats, max_rounds):
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(timeout * 1000)
-    context.set_default_navigation_timeout(timeout * 1000)
-    page = await context.new_page()
+async def session(new_visitor, index, pages, deadline, timeout, stats, max_rounds):
     rng = random.Random(index)
     order = pages[index % len(pages):] + pages[:index % len(pages)]     # visitors spread over the pages
-    try:
+    async with new_visitor() as visitor:
         for _ in range(max_rounds):
             for name in order:
                 if time.monotonic() > deadline:
                     return
-                await visit(page, base, name, rng, timeout, stats[name])
-    finally:
-        await context.close()
+                await visit(visitor, name, rng, timeout, stats[name])
 
 
-async def drive(base, clients, pages, seconds, timeout, max_rounds, on_warm=None):
+async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None):
     """One warm-up visitor opens every page once (every model gets loaded), ``on_warm()`` is called, then
-    ``clients`` visitors run at once until ``seconds`` have passed."""
-    from playwright.async_api import async_playwright
+    ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed."""
     stats = {name: PageStats() for name in pages}
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            warm = {name: PageStats() for name in pages}
-            await session(browser, base, 0, pages, time.monotonic() + 10 * timeout, timeout, warm, 1)
-            if any(s.errors for s in warm.values()):
-                print(f"warm-up errors: { {n: s.errors for n, s in warm.items() if s.errors} }", file=sys.stderr)
-            if on_warm:
-                on_warm(warm)
-            mark = time.monotonic()
-            deadline = mark + seconds
-            await asyncio.gather(*(session(browser, base, i, pages, deadline, timeout, stats, max_rounds)
-                                   for i in range(clients)))
-            elapsed = time.monotonic() - mark
-        finally:
-            await browser.close()
+    async with VISITORS[visitors](base, timeout) as new_visitor:
+        warm = {name: PageStats() for name in pages}
+        await session(new_visitor, 0, pages, time.monotonic() + 10 * timeout, timeout, warm, 1)
+        if any(s.errors for s in warm.values()):
+            print(f"warm-up errors: { {n: s.errors for n, s in warm.items() if s.errors} }", file=sys.stderr)
+        if on_warm:
+            on_warm(warm)
+        mark = time.monotonic()
+        deadline = mark + seconds
+        await asyncio.gather(*(session(new_visitor, i, pages, deadline, timeout, stats, max_rounds)
+                               for i in range(clients)))
+        elapsed = time.monotonic() - mark
     return stats, elapsed
 
 
@@ -342,7 +742,7 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
     return rows
 
 
-def run_one(clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int) -> dict:
+def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int) -> dict:
     """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors."""
     started = time.perf_counter()
     with streamlit_server() as base:
@@ -357,10 +757,10 @@ def run_one(clients: int, pages: list[str], seconds: float, timeout: float, max_
             rss["warm"], rss["cpu"] = rss_mb(pid), cpu_seconds(pid)
             first.update(summary(warm))
 
-        stats, elapsed = asyncio.run(drive(base, clients, pages, seconds, timeout, max_rounds, on_warm=on_warm))
+        stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         sampler.stop()
-    return {"clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
+    return {"visitors": visitors, "clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
@@ -381,7 +781,8 @@ def print_report(result: dict) -> None:
           f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
     print(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
           f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
-          f"load average at the end {result['load_average_1min']} (browsers and server share the machine)")
+          f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
+          "share the machine)")
     for name, r in result["pages"].items():
         for sample in r["error_samples"]:
             print(f"  error on {name}: {sample}")
@@ -394,14 +795,17 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds a result may take before it is an error")
     parser.add_argument("--max-rounds", type=int, default=50, help="upper bound on rounds over the pages per visitor")
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
+    parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
+                        help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
     args = parser.parse_args()
     built = [p.url_path for p in available_pages()]
-    pages = [p for p in (args.pages or built) if p in built and p in FLOWS]
-    print(f"pages: {', '.join(pages)}; Chromium {CHROMIUM}; {args.seconds:.0f} s per run")
+    pages = [p for p in (args.pages or built) if p in built and p in SOCKET_FLOWS]
+    print(f"pages: {', '.join(pages)}; visitors: {WHO[args.visitors]}"
+          f"{f' ({CHROMIUM})' if args.visitors == 'browser' else ''}; {args.seconds:.0f} s per run")
     out = ROOT / "build" / "load"
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
-        result = run_one(clients, pages, args.seconds, args.timeout, args.max_rounds)
+        result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds)
         print_report(result)
         (out / f"load-{clients}.json").write_text(json.dumps(result, indent=1))
 
