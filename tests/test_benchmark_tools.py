@@ -1,9 +1,15 @@
-"""The measuring tools themselves: run_all's table flattening and load.py's statistics and /proc readers."""
+"""The measuring tools themselves: run_all's table flattening, load.py's statistics and /proc readers, and its
+websocket visitor (Streamlit's own protocol) against a real server."""
 
+import asyncio
 import os
+import random
 
-from benchmarks.load import cpu_seconds, percentile, rss_mb
+from streamlit.proto.Element_pb2 import Element
+
+from benchmarks.load import AppSession, PageStats, cpu_seconds, element_text, percentile, rss_mb, visit, widget_state
 from benchmarks.run_all import flatten
+from tests.browser import streamlit_server
 
 TWO_COLUMNS = """torch 2.13.0, 2 threads
 
@@ -61,3 +67,44 @@ def test_proc_readers_on_this_process():
     before = cpu_seconds(os.getpid())
     sum(i * i for i in range(300_000))
     assert cpu_seconds(os.getpid()) >= before > 0
+
+
+def test_widget_state_is_what_the_frontend_sends():
+    seed = Element()
+    seed.number_input.id, seed.number_input.default, seed.number_input.data_type = "s", 42, 0      # INT
+    assert widget_state(seed).int_value == 42
+    assert widget_state(seed, 7).WhichOneof("value") == "int_value"
+    choice = Element()
+    choice.radio.id, choice.radio.default = "r", 1
+    choice.radio.options.extend(["Sample photo", "Upload a photo"])
+    assert widget_state(choice).string_value == "Upload a photo"
+    choice.radio.set_value, choice.radio.raw_value = True, "Sample photo"       # the script set it
+    assert widget_state(choice).string_value == "Sample photo"
+    button = Element()
+    button.button.id = "b"
+    assert widget_state(button) is None and widget_state(button, True).trigger_value
+
+
+def test_element_text_drops_markdown_marks():
+    info = Element()
+    info.alert.body = r"Press **Train the LSTM** to add it \(a few seconds\)."
+    assert element_text(info) == "Press Train the LSTM to add it (a few seconds)."
+
+
+def test_websocket_visitor_visits_a_page_on_a_real_server():
+    """One visit of the sentiment page over Streamlit's protocol: the page opens, the review is sent, the verdict
+    that names its words comes back, and nothing on the page is an exception."""
+    async def one_visit(base):
+        stats, app = PageStats(), AppSession(base)
+        try:
+            await visit(app, "sentiment", random.Random(0), 60, stats)
+            return stats, app.main_text(), list(app.chosen.values())
+        finally:
+            await app.close()
+
+    with streamlit_server() as base:
+        stats, text, chosen = asyncio.run(one_visit(base))
+    assert stats.visits == 1 and stats.errors == [], stats.errors
+    assert len(stats.results) == 1 and "The LSTM says" in text
+    typed = [state.string_value for state in chosen]
+    assert len(typed) == 1 and typed[0].split()[-1].rstrip(".") in text      # the review's noun is in the answer
