@@ -754,16 +754,18 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
         rss, first = {}, {}
 
         def on_warm(warm):
-            rss["warm"], rss["cpu"] = rss_mb(pid), cpu_seconds(pid)
+            rss["warm"], rss["cpu"], rss["own_cpu"] = rss_mb(pid), cpu_seconds(pid), time.process_time()
             first.update(summary(warm))
 
         stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
+        own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
     return {"visitors": visitors, "clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
+            "load_script_cpu_s": round(own_cpu, 1),
             "cores": len(os.sched_getaffinity(0))}
 
 
@@ -783,6 +785,8 @@ def print_report(result: dict) -> None:
           f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
           f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
           "share the machine)")
+    print(f"this script's own CPU: {result['load_script_cpu_s']:.0f} s"
+          + (" (the websocket clients)" if result["visitors"] == "websocket" else " (Playwright's driver; Chromium apart)"))
     for name, r in result["pages"].items():
         for sample in r["error_samples"]:
             print(f"  error on {name}: {sample}")
