@@ -7,7 +7,7 @@ For each N a fresh server is started on 127.0.0.1 (nothing else is contacted). A
 
 - ``websocket`` (default): a client that speaks Streamlit's own protocol on ``/_stcore/stream`` as the
   browser's frontend does (BackMsg out, ForwardMsg in, Streamlit's own protobufs, the ``websockets``
-  package that Streamlit's server itself uses): it asks for a page, keeps the elements of each run,
+  package that Streamlit requires): it asks for a page, keeps the elements of each run,
   sends widget values in a ``rerun_script`` message and uploads files over HTTP as the frontend does.
   It costs the machine almost nothing, so the figures are the server's;
 - ``browser``: a real headless Chromium (Debian's, through Playwright) context. One Chromium holds N
@@ -373,7 +373,7 @@ class AppSession:
 
     async def connect(self) -> None:
         """As the frontend: the health check (it sets the XSRF cookie), then the WebSocket with the token."""
-        from websockets.asyncio.client import connect                  # the package Streamlit's server uses
+        from websockets.asyncio.client import connect                  # a dependency of Streamlit's server
         (await asyncio.to_thread(self.http.get, f"{self.base}/_stcore/health", timeout=30)).raise_for_status()
         xsrf = self.http.cookies.get(XSRF_COOKIE, "")
         cookies = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
@@ -419,14 +419,12 @@ class AppSession:
                 self.elements[path] = message.delta.new_element
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
-        elif kind == "page_not_found":
-            self.failure = f"page not found: {message.page_not_found.page_name}"
         elif kind == "file_urls_response":
             future = self.file_urls.pop(message.file_urls_response.response_id, None)
             if future is not None and not future.done():
                 future.set_result(message.file_urls_response)
         elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            shown = {state.id for state in self.widget_states()}
+            shown = {getattr(element, element.WhichOneof("type")).id for element in self.widgets()}
             self.chosen = {key: state for key, state in self.chosen.items() if key in shown}   # as the frontend
             self.finished.set()
 
