@@ -26,6 +26,13 @@ state = url_state(FIELDS)
 decoder, card = require_model("captioning", "captioning")
 captioner = Captioner(decoder, card)
 
+
+@st.cache_resource(max_entries=5 * len(GALLERY), show_spinner=False)
+def sample_caption(sample_key: str, beam: int):
+    """A bundled photo is captioned once per server process and beam width, not on every visit."""
+    return captioner.caption(samples.load_sample(sample_key), beam=beam)
+
+
 st.warning(
     "**What this model was trained on (no caption data ships offline).** It never saw a caption written by a "
     "person. It learned from (1) generated pictures of coloured shapes with template captions such as "
@@ -74,7 +81,10 @@ for note in notes:
     st.caption(f"ℹ️ {note}")
 
 with st.spinner("Encoding the image and searching for a caption…"):
-    result = captioner.caption(image, beam=state["beam"])
+    if source == "Sample photo":
+        result = sample_caption(key, state["beam"])
+    else:
+        result = captioner.caption(image, beam=state["beam"])
 
 left, right = st.columns([2, 3])
 with left:

@@ -239,6 +239,17 @@ def captioner():
     return load_captioner("captioning")
 
 
+def test_frozen_encoder_graph_gives_the_eager_encoder_numbers_at_any_batch_size():
+    from rnnkit.captioning.encoder import load_encoder, load_frozen_graph, preprocess
+    cat = preprocess(samples.load_sample("cat"))
+    pixels = torch.stack([cat, cat.flip(-1), torch.zeros_like(cat)])
+    with torch.no_grad():
+        for batch in (1, 3):
+            for eager, frozen in zip(load_encoder()(pixels[:batch]), load_frozen_graph()(pixels[:batch])):
+                assert eager.shape == frozen.shape
+                assert torch.allclose(eager, frozen, atol=1e-4), float((eager - frozen).abs().max())
+
+
 def test_shipped_model_names_the_cat_and_attends(captioner):
     result = captioner.caption(samples.load_sample("cat"), beam=3)
     assert samples.names_subject(result.caption, samples.by_key("cat")), result.caption
