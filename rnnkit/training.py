@@ -105,7 +105,10 @@ def fit(model: nn.Module,
     sampler = (DistributedSampler(train_data, shuffle=True, seed=cfg.seed) if distributed()
                else RandomSampler(train_data, generator=torch.Generator().manual_seed(cfg.seed)))
     loader = DataLoader(train_data, batch_size=cfg.batch_size, sampler=sampler, collate_fn=collate)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    # foreach: one multi-tensor op per update instead of ~10 per parameter. Same numbers; on a busy server each
+    # op must win Python's GIL back from other visitors' threads, so fewer ops train faster there
+    # (forecasting's default run beside a Python-busy thread: 30 s -> 17 s; alone both 0.3 s).
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, foreach=True)
     total = cfg.epochs * len(loader)
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
