@@ -29,7 +29,9 @@ until its result is shown:
 Reported per page: visits, errors (exception box, traceback, or no result within --timeout),
 busy answers, p50 / p95 seconds to open the page and to show the result; the server's RSS
 at start, after one warm-up visit of every page (all models loaded), at the end, and its peak; and
-the server's CPU time. Everything runs on this machine, so the visitors share the CPU with the
+the server's CPU time. With ``--waves 2`` the same N visitors' work is repeated by N new sessions
+after the first ones have expired, and the RSS after each wave shows whether sessions leave memory
+behind (a leak) or their memory is reused. Everything runs on this machine, so the visitors share the CPU with the
 server. A JSON copy goes to build/load/.
 """
 
@@ -657,9 +659,12 @@ async def session(new_visitor, index, pages, deadline, timeout, stats, max_round
                 await visit(visitor, name, rng, timeout, stats[name])
 
 
-async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None):
+async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None,
+                waves=1, pause=0.0, on_wave=None):
     """One warm-up visitor opens every page once (every model gets loaded), ``on_warm()`` is called, then
-    ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed."""
+    ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed; ``on_wave(k)``
+    after each. With ``waves`` > 1, after ``pause`` seconds of quiet a new set of ``clients`` visitors (new
+    sessions) does it again, and so on. The elapsed time returned leaves the pauses out."""
     stats = {name: PageStats() for name in pages}
     async with VISITORS[visitors](base, timeout) as new_visitor:
         warm = {name: PageStats() for name in pages}
@@ -668,11 +673,16 @@ async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on
             print(f"warm-up errors: { {n: s.errors for n, s in warm.items() if s.errors} }", file=sys.stderr)
         if on_warm:
             on_warm(warm)
-        mark = time.monotonic()
-        deadline = mark + seconds
-        await asyncio.gather(*(session(new_visitor, i, pages, deadline, timeout, stats, max_rounds)
-                               for i in range(clients)))
-        elapsed = time.monotonic() - mark
+        elapsed = 0.0
+        for wave in range(waves):
+            if wave:
+                await asyncio.sleep(pause)
+            mark = time.monotonic()
+            await asyncio.gather(*(session(new_visitor, wave * clients + i, pages, mark + seconds, timeout, stats,
+                                           max_rounds) for i in range(clients)))
+            elapsed += time.monotonic() - mark
+            if on_wave:
+                on_wave(wave)
     return stats, elapsed
 
 
@@ -740,8 +750,10 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
     return rows
 
 
-def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int) -> dict:
-    """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors."""
+def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int,
+            waves: int = 1, pause: float = 0.0) -> dict:
+    """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors
+    (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``)."""
     started = time.perf_counter()
     with streamlit_server() as base:
         ready = time.perf_counter() - started
@@ -755,13 +767,15 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             rss["warm"], rss["cpu"], rss["own_cpu"] = rss_mb(pid), cpu_seconds(pid), time.process_time()
             first.update(summary(warm))
 
-        stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm))
+        waves_rss = []
+        stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm,
+                                           waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid)))))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
     return {"visitors": visitors, "clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
-            "rss_end_mb": round(rss_end), "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
+            "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
             "load_script_cpu_s": round(own_cpu, 1),
             "cores": len(os.sched_getaffinity(0))}
@@ -779,6 +793,11 @@ def print_report(result: dict) -> None:
     print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
           f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
           f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
+    if len(result["rss_waves_mb"]) > 1:
+        print(f"server RSS after each wave of {n} new visitor(s): {', '.join(map(str, result['rss_waves_mb']))} MB "
+              f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor leaves; "
+              f"last wave minus first: "
+              f"{result['rss_waves_mb'][-1] - result['rss_waves_mb'][0]:+d} MB)")
     print(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
           f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
           f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
@@ -796,6 +815,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120, help="how long the N visitors keep visiting")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a result may take before it is an error")
     parser.add_argument("--max-rounds", type=int, default=50, help="upper bound on rounds over the pages per visitor")
+    parser.add_argument("--waves", type=int, default=1,
+                        help="run the N visitors this many times on the same server, new sessions each time")
+    parser.add_argument("--pause", type=float, default=130,
+                        help="quiet seconds between waves: longer than Streamlit's server.disconnectedSessionTTL "
+                             "(120 s), so the earlier wave's sessions are gone")
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
                         help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
@@ -807,7 +831,8 @@ def main() -> None:
     out = ROOT / "build" / "load"
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
-        result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds)
+        result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
+                         args.waves, args.pause)
         print_report(result)
         (out / f"load-{clients}.json").write_text(json.dumps(result, indent=1))
 
