@@ -19,3 +19,7 @@ st.set_page_config(page_title="rnnkit — RNNs you can use", page_icon="🔁", l
 home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
 pages = [home] + [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path) for p in available_pages()]
 st.navigation(pages).run()
+
+from pages._common import freeze_what_is_loaded  # noqa: E402  (after the run: the page has imported it)
+
+freeze_what_is_loaded()     # after a page's first visit: keeps Streamlit's per-run gc.collect() cheap

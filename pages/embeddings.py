@@ -280,8 +280,8 @@ with tab_train:
             else:
                 text = w2v.builtin_text(source)
             sentences, tokens = w2v.sentences(text, cfg.max_tokens)
-            bar = st.progress(0.0, text="training…")
-            with training_slot(timeout=2.0):
+            bar = st.progress(0.0, text="Waiting for a free training slot…")
+            with training_slot():
                 own = w2v.train(sentences, cfg, on_epoch=lambda done, total: bar.progress(
                     done / total, text=f"epoch {done} of {total}"))
             with st.spinner("Running questions-words on your vectors and on GloVe…"):

@@ -107,7 +107,7 @@ if st.button("Train the LSTM", type="primary"):
                                                "MSE of scaled changes", x=steps))
 
     try:
-        with training_slot(timeout=2.0):
+        with training_slot():
             progress.progress(0.0, text="Training…")
             _, _, result = fc.train(series, cfg, show_step)
     except Busy as busy:

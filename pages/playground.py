@@ -112,10 +112,10 @@ with tab_memory:
     mem_len = st.slider("Sequence length", *pg.MEMORY_LENGTHS, state["mlen"], 5)
     values["mlen"] = mem_len
     if st.button("Train a vanilla RNN and an LSTM", type="primary"):
-        bar, chart = st.progress(0.0, "Starting…"), st.empty()
+        bar, chart = st.progress(0.0, "Waiting for a free training slot…"), st.empty()
         curves = {}
         try:
-            with training_slot(timeout=2.0):
+            with training_slot():
                 for k, cell in enumerate(("rnn", "lstm")):
                     curves[cell.upper()] = []
 

@@ -2,12 +2,12 @@
 
 Every Streamlit session runs in a thread of one server process on a couple of CPU cores, so
 live training must not starve the other visitors. Pages wrap their training in
-``training_slot``; when all slots are taken the visitor gets a sentence to show instead of a
-queue that blocks the page::
+``training_slot``; when all slots are taken the visitor waits up to ``QUEUE_SECONDS`` (the page
+says it is waiting), then gets a sentence to show instead of an endless queue::
 
     from rnnkit.live import Busy, training_slot
     try:
-        with training_slot(timeout=2.0):
+        with training_slot():
             history = fit(...)
     except Busy as busy:
         st.warning(str(busy))
@@ -24,6 +24,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 MAX_CONCURRENT_TRAININGS = 2
+# How long a visitor waits for a free slot before hearing "busy". Live trainings take about a second alone
+# (forecasting) to 30 s (the playground's two memory models), so a short queue turns most "busy" answers
+# into a short wait (measured at 10 websocket visitors pressing Train non-stop: 62 % busy with a 2 s wait).
+QUEUE_SECONDS = 10.0
 
 
 class Busy(RuntimeError):
@@ -66,6 +70,6 @@ class SlotLimiter:
 LIVE_TRAINING = SlotLimiter(MAX_CONCURRENT_TRAININGS)
 
 
-def training_slot(timeout: float = 0.0):
-    """One of the server-wide live-training slots (``with training_slot(timeout=2): ...``)."""
-    return LIVE_TRAINING.slot(timeout)
+def training_slot(timeout: float | None = None):
+    """One of the server-wide live-training slots, waiting up to ``timeout`` s (default ``QUEUE_SECONDS``)."""
+    return LIVE_TRAINING.slot(QUEUE_SECONDS if timeout is None else timeout)

@@ -269,7 +269,9 @@ def test_page_shows_baselines_then_trains_the_lstm():
     assert at.query_params["window"] == "20"
 
 
-def test_page_tells_the_visitor_when_the_server_is_busy():
+def test_page_tells_the_visitor_when_the_server_is_busy(monkeypatch):
+    from rnnkit import live
+    monkeypatch.setattr(live, "QUEUE_SECONDS", 0.2)       # the queue's wait, shortened for the test
     at = page(epochs="10", hidden="8")
     with LIVE_TRAINING.slot(), LIVE_TRAINING.slot():
         at.button[0].click().run()

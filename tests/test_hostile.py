@@ -366,9 +366,11 @@ def _train_button(app: AppTest, url_path: str):
     ("playground", {"mlen": "5"}),
     ("embeddings", {}),
 ])
-def test_live_training_when_all_slots_are_taken_says_busy(url_path, params):
-    """Other visitors hold every live-training slot: the page says so at once and keeps drawing."""
+def test_live_training_when_all_slots_are_taken_says_busy(url_path, params, monkeypatch):
+    """Other visitors hold every live-training slot: after its wait the page says so and keeps drawing."""
+    from rnnkit import live
     from rnnkit.live import LIVE_TRAINING
+    monkeypatch.setattr(live, "QUEUE_SECONDS", 0.2)       # the queue's wait, shortened for the test
     require_page(url_path)
     app = open_page(url_path, params)
     held = []
