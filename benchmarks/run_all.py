@@ -94,8 +94,8 @@ def app_figures(timeout: float) -> list[tuple[str, str, str, str]]:
     """Cold start, each page's first visit to its result, RSS with every model loaded (one real visitor)."""
     from benchmarks import load
     from rnnkit.lecture import available_pages
-    pages = [p.url_path for p in available_pages() if p.url_path in load.FLOWS]
-    result = load.run_one(0, pages, 0, timeout, 1)
+    pages = [p.url_path for p in available_pages() if p.url_path in load.BROWSER_FLOWS]
+    result = load.run_one("browser", 0, pages, 0, timeout, 1)         # first visits in a real Chromium
     rows = [("app", "cold start: `streamlit run app.py` to health endpoint", f"{result['server_ready_s']:.2f} s", "")]
     for name, r in result["first_visit"].items():
         if r["errors"]:

@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from benchmarks.load import FLOWS, Timeout, page_errors
+from benchmarks.load import BROWSER_FLOWS as FLOWS, Timeout, page_errors
 from rnnkit.lecture import available_pages
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, streamlit_server
 
