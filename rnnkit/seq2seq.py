@@ -14,7 +14,6 @@ word each ``<unk>`` attended to most (Luong et al. 2015).
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -237,7 +236,6 @@ def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: s
 
 # ---------------------------------------------------------------------------------------------
 # Translating text: what the page, the evaluation and the benchmark call.
-_INFERENCE_LOCK = threading.Lock()   # one model object is shared by every session of the app
 MAX_WORDS = 50          # longer inputs are cut (the longest training sentence has ~40 tokens)
 _MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]+;|&#\d+;")
 
@@ -274,7 +272,6 @@ class Translator:
         self.src_vocab = Vocabulary(card["extras"]["src_itos"])
         self.tgt_vocab = Vocabulary(card["extras"]["tgt_itos"])
         self.dictionary = dictionary or {}
-        self._lock = _INFERENCE_LOCK
 
     @property
     def has_attention(self) -> bool:
@@ -308,7 +305,7 @@ class Translator:
         max_len = 2 * len(tokens) + 10
         src_ids = self.src_vocab.encode(tokens)
         unknown = [i for i, t in enumerate(tokens) if t not in self.src_vocab]
-        with self._lock, torch.no_grad():
+        with torch.no_grad():
             hypotheses = beam_search(self.model, src_ids, max(1, beam_size), max_len, length_alpha)
         best = hypotheses[0]
         alpha = torch.stack(best.alphas).numpy() if best.alphas else None   # (T, S) incl. the <eos> row
@@ -327,7 +324,7 @@ class Translator:
         """Decoder step ``t`` (0-based) of ``translation`` opened up: numpy arrays of the step."""
         src_ids = self.src_vocab.encode(translation.source)
         prefix = [BOS_ID] + translation.output_ids[:t]
-        with self._lock, torch.no_grad():
+        with torch.no_grad():
             h_s, state, src_mask = self.model.encode(torch.tensor([src_ids]), torch.tensor([len(src_ids)]))
             logits, _, details = self.model.decoder.forward_step(torch.tensor([prefix]), state, h_s, src_mask)
         out = {k: v[0, -1].numpy() for k, v in details.items()}               # this step only

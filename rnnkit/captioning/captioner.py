@@ -7,7 +7,6 @@ helpers shared with training: tokens <-> text and BLEU-1..4.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,12 +65,10 @@ class CaptionResult:
     top5: list[tuple[ImagenetClass, float]]  # the encoder's own ImageNet prediction
 
 
-_LOCK = threading.Lock()                       # one decoder is shared by every session of the app
-
-
 class Captioner:
-    """A trained decoder + the frozen encoder, both shared read-only between sessions; a
-    process-wide lock serialises inference on them (cheap objects: make one per rerun)."""
+    """A trained decoder + the frozen encoder, both shared read-only between sessions and used by
+    several at once (inference changes no state; a test checks concurrent callers' answers). Cheap:
+    make one per rerun."""
 
     def __init__(self, decoder: ShowAttendTell, card: dict):
         self.decoder = decoder.eval()
@@ -81,7 +78,7 @@ class Captioner:
 
     def caption(self, image: Image.Image, beam: int = 3) -> CaptionResult:
         regions, logits = encode_images([image])                        # (1, 49, 1280), (1, 1000)
-        with _LOCK, torch.no_grad():
+        with torch.no_grad():
             candidates = self.decoder.beam_search(regions, self.vocab.bos_id, self.vocab.eos_id, beam, self.max_len)
         best = candidates[0]
         return CaptionResult(caption=self.text(best), words=self.words(best),
