@@ -66,3 +66,18 @@ def test_torchrun_two_processes_end_with_the_same_weights(tmp_path):
     assert card["world_size"] == 2
     first, second = card["rank_checksums"]
     assert first == second
+
+
+def test_tensor_batches_are_the_dataloaders_batches():
+    from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
+    from rnnkit.training import tensor_batches
+    data = TensorDataset(torch.randn(37, 5, 2), torch.arange(37))
+    fast_sampler = RandomSampler(data, generator=torch.Generator().manual_seed(3))
+    slow_sampler = RandomSampler(data, generator=torch.Generator().manual_seed(3))
+    for _ in range(2):                                       # two epochs: the generator advances alike
+        fast = list(tensor_batches(data, fast_sampler, 8))
+        slow = list(DataLoader(data, batch_size=8, sampler=slow_sampler))
+        assert len(fast) == len(slow) == 5
+        for a, b in zip(fast, slow):
+            assert all(torch.equal(x, y) for x, y in zip(a, b))
