@@ -91,11 +91,11 @@ def freeze_what_is_loaded() -> None:
     """After a run that imported modules (a page's first visit, which also loads its model): move every
     object alive now out of the cyclic garbage collector's sight.
 
-    Streamlit runs a full ``gc.collect()`` after every script run of every visitor. With torch, plotly,
-    pandas and the models in the process it walked ~300,000 objects, ~170 ms holding the GIL per rerun
-    (41 % of the server's time under load, measured with py-spy). ``gc.freeze()`` parks the long-lived
-    objects (modules, models, caches); the collection after each run then walks only what sessions made
-    since, so their garbage is still freed. Runs a handful of times per process.
+    With torch, plotly, pandas and the models in the process a full collection walks ~300,000 objects,
+    ~170 ms holding the GIL (Streamlit's collection after every run took 41 % of the server's time under
+    load; it is off in .streamlit/config.toml). ``gc.freeze()`` parks the long-lived objects (modules,
+    models, caches): Python's own collections then walk only what sessions made since, so they stay cheap
+    and still free the sessions' garbage. Runs a handful of times per process.
     """
     if len(sys.modules) > _MODULES_AT_LAST_FREEZE[0]:
         gc.collect()
