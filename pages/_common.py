@@ -28,16 +28,16 @@ def _run_through_app_navigation() -> None:
 
     Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until ``st.navigation``
     has run once in the process; a fresh server's first visitor arriving on a deep link would get
-    the bare page script with a file-name sidebar. Every page imports this module, so the first such
-    run switches the process to ``st.navigation`` and reruns: app.py then serves the page asked for.
+    the bare page script with a file-name sidebar. Every page calls ``url_state`` first, which calls
+    this: the first such run switches the process to ``st.navigation`` and reruns, and app.py then
+    serves the page asked for. Never at import: a rerun raised inside the import left the module half
+    made for the other first visitors importing it at the same moment ("cannot import name
+    'require_model'": 6 of 9 visitors who opened deep links together on a fresh server got an error).
     """
     from streamlit.runtime.pages_manager import PagesManager
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-_run_through_app_navigation()
 
 
 def url_state(fields: Sequence[Field]) -> dict[str, Any]:
@@ -46,6 +46,7 @@ def url_state(fields: Sequence[Field]) -> dict[str, Any]:
     Call once at the top of a page, use the values as widget defaults, and call
     ``save_url_state`` with the widgets' values at the end so a copied link reproduces the page.
     """
+    _run_through_app_navigation()
     key = "_url_state_" + "|".join(f.name for f in fields)
     if key not in st.session_state:           # read the link once per page visit, not on every rerun
         values, problems = urlstate.decode(fields, st.query_params.to_dict())

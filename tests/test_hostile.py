@@ -477,3 +477,30 @@ def test_shared_models_answer_concurrent_callers_as_they_answer_one():
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda job: job(), jobs * 4))
     assert together == alone * 4
+
+
+def test_a_class_opening_shared_links_at_once_on_a_fresh_server():
+    """Nine visitors open deep links to three pages at the same moment on a server nobody has visited yet
+    (a teacher shares links to a new deployment). Every one gets its page (over Streamlit's WebSocket, as
+    the browser's frontend talks to it): none an error from the first run's switch to app.py's navigation."""
+    import asyncio
+    import random
+
+    from benchmarks import load
+    from tests.browser import streamlit_server
+
+    names = [p for p in ("sentiment", "translation", "embeddings") if p in {page.url_path for page in PAGES}]
+
+    async def visitors(base):
+        stats = {name: load.PageStats() for name in names}
+        async with load.socket_visitors(base, 90) as new_visitor:
+            async def one(i):
+                async with new_visitor() as visitor:
+                    await load.visit(visitor, names[i % len(names)], random.Random(i), 90, stats[names[i % len(names)]])
+            await asyncio.gather(*(one(i) for i in range(3 * len(names))))
+        return stats
+
+    with streamlit_server() as base:
+        stats = asyncio.run(visitors(base))
+    assert {name: s.errors for name, s in stats.items()} == {name: [] for name in names}
+    assert all(s.visits == 3 for s in stats.values())
