@@ -35,9 +35,13 @@ def _run_through_app_navigation() -> None:
     'require_model'": 6 of 9 visitors who opened deep links together on a fresh server got an error).
     """
     from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not _SWITCHED:
+        _SWITCHED.append(True)          # once per process (AppTest sets the flag again before each of its runs)
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+_SWITCHED: list[bool] = []
 
 
 def url_state(fields: Sequence[Field]) -> dict[str, Any]:
