@@ -700,23 +700,41 @@ def server_pid(port: int) -> int | None:
     return None
 
 
-def rss_mb(pid: int) -> float:
+def streamlit_pids() -> list[int]:
+    """Every `streamlit run` process on this machine (the replicas behind a --url balancer)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0") if proc.name.isdigit() else []
+        except OSError:
+            continue
+        if any(a.endswith(b"streamlit") for a in argv) and b"run" in argv:
+            found.append(int(proc.name))
+    return found
+
+
+def rss_mb(pid: int | list[int]) -> float:
+    """Resident memory of a process, or the sum over several (replicas)."""
+    if isinstance(pid, list):
+        return sum(rss_mb(p) for p in pid)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used so far."""
+def cpu_seconds(pid: int | list[int]) -> float:
+    """User + system CPU time the process (or the sum over several) has used so far."""
+    if isinstance(pid, list):
+        return sum(cpu_seconds(p) for p in pid)
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class RssSampler(threading.Thread):
-    """Samples the server's RSS twice a second; ``peak`` is the largest seen."""
+    """Samples the server's RSS (summed over replicas) twice a second; ``peak`` is the largest seen."""
 
-    def __init__(self, pid: int):
+    def __init__(self, pid: int | list[int]):
         super().__init__(daemon=True)
         self.pid, self.peak, self._halt = pid, 0.0, threading.Event()
 
@@ -751,13 +769,15 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
 
 
 def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int,
-            waves: int = 1, pause: float = 0.0) -> dict:
+            waves: int = 1, pause: float = 0.0, url: str | None = None) -> dict:
     """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors
-    (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``)."""
+    (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``).
+    With ``url``, the server already runs there (e.g. a balancer in front of replicas); memory and CPU are
+    then summed over every `streamlit run` process on this machine."""
     started = time.perf_counter()
-    with streamlit_server() as base:
+    with (contextlib.nullcontext(url.rstrip("/")) if url else streamlit_server()) as base:
         ready = time.perf_counter() - started
-        pid = server_pid(int(base.rsplit(":", 1)[1]))
+        pid = streamlit_pids() if url else server_pid(int(base.rsplit(":", 1)[1]))
         rss_start = rss_mb(pid)
         sampler = RssSampler(pid)
         sampler.start()
@@ -773,7 +793,8 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
-    return {"visitors": visitors, "clients": clients, "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
+    return {"visitors": visitors, "clients": clients, "url": url, "processes": len(pid) if url else 1,
+            "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
@@ -790,6 +811,8 @@ def print_report(result: dict) -> None:
     for name, r in result["pages"].items():
         print(f"| {name} | {r['visits']} | {r['errors']} | {r['busy']} | {r['open_p50']:.2f} / {r['open_p95']:.2f} | "
               f"{r['result_p50']:.2f} / {r['result_p95']:.2f} |")
+    if result.get("url"):
+        print(f"\nagainst {result['url']}: {result['processes']} `streamlit run` process(es) here, memory and CPU summed")
     print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
           f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
           f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
@@ -820,6 +843,8 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=130,
                         help="quiet seconds between waves: longer than Streamlit's server.disconnectedSessionTTL "
                              "(120 s), so the earlier wave's sessions are gone")
+    parser.add_argument("--url", help="an app already running there (say, a balancer in front of replicas on this "
+                                      "machine) instead of a fresh `streamlit run app.py`")
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
                         help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
@@ -832,9 +857,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
         result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
-                         args.waves, args.pause)
+                         args.waves, args.pause, args.url)
         print_report(result)
-        (out / f"load-{clients}.json").write_text(json.dumps(result, indent=1))
+        (out / f"load-{clients}{'-url' if args.url else ''}.json").write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,113 @@
+"""Scale-out check: K replicas of the app behind HAProxy with cookie-sticky sessions, then the load test.
+
+    apt-get install -y haproxy                      # Debian's; not needed by the app or the tests
+    python benchmarks/replicas.py --replicas 2 --clients 40 --seconds 90
+
+Starts K `streamlit run app.py` processes on free loopback ports (one shared cookie secret, as
+docs/DEPLOY.md asks), HAProxy in front of them with the backend of docs/DEPLOY.md (round robin,
+``cookie RNNKIT_REPLICA insert``, health checks on ``/_stcore/health``, one-hour tunnel timeout),
+and runs ``benchmarks/load.py --url`` against HAProxy. Every visitor's WebSocket and uploads must
+reach the replica that holds its session: an upload sent elsewhere fails its XSRF check or finds
+no session, which the load test counts as an error. Memory and CPU are summed over the replicas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import free_port  # noqa: E402
+
+HAPROXY = """global
+    maxconn 4096
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 1h
+    timeout server 1h
+frontend web
+    bind 127.0.0.1:{port}
+    default_backend rnnkit
+backend rnnkit
+    balance roundrobin
+    cookie RNNKIT_REPLICA insert indirect nocache
+    option httpchk GET /_stcore/health
+    timeout tunnel 1h
+{servers}
+"""
+
+
+def wait_healthy(url: str, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+@contextlib.contextmanager
+def replicas(count: int):
+    """``count`` app processes and HAProxy before them; yields HAProxy's URL."""
+    haproxy = shutil.which("haproxy")
+    if not haproxy:
+        sys.exit("haproxy is not installed: apt-get install -y haproxy")
+    logs = ROOT / "build" / "replicas"
+    logs.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
+    ports, processes = [free_port() for _ in range(count)], []
+    try:
+        for k, port in enumerate(ports):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                 "--server.headless", "true", "--server.address", "127.0.0.1"],
+                cwd=ROOT, env=env, stdout=open(logs / f"replica-{k + 1}.log", "w"), stderr=subprocess.STDOUT))
+        for port in ports:
+            wait_healthy(f"http://127.0.0.1:{port}")
+        front = free_port()
+        config = logs / "haproxy.cfg"
+        config.write_text(HAPROXY.format(port=front, servers="\n".join(
+            f"    server r{k + 1} 127.0.0.1:{port} check cookie r{k + 1}" for k, port in enumerate(ports))))
+        processes.append(subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=open(logs / "haproxy.log", "w"),
+                                          stderr=subprocess.STDOUT))
+        url = f"http://127.0.0.1:{front}"
+        wait_healthy(url)
+        yield url
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--clients", type=int, nargs="+", default=[40])
+    parser.add_argument("--seconds", type=float, default=90)
+    args = parser.parse_args()
+    with replicas(args.replicas) as url:
+        print(f"{args.replicas} replicas behind HAProxy at {url}", flush=True)
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "load.py"), "--url", url,
+                        "--clients", *map(str, args.clients), "--seconds", str(args.seconds)], check=True)
+
+
+if __name__ == "__main__":
+    main()
