@@ -7,7 +7,6 @@ Pages import this as ``from pages._common import ...``. Keep it small: model cod
 from __future__ import annotations
 
 import gc
-import gc
 import os
 import sys
 from typing import Any, Sequence

@@ -4,7 +4,6 @@ import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
 from rnnkit import playground as pg
-from rnnkit.cells import ACTIVATIONS
 from rnnkit.gradients import lstm_gradient_norms, rnn_gradient_norms
 from rnnkit.lecture import RNN_TYPES, available_pages
 from rnnkit.live import Busy, training_slot

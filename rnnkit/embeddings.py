@@ -44,7 +44,6 @@ def load_glove(directory: str | Path = GLOVE_DIR):
     The vectors are stored as float16 safetensors (``vectors``: (V, 50)) and one word per line
     in ``vocab.txt``, in GloVe's frequency order, so ``restrict_vocab`` means "most frequent".
     """
-    from gensim.models import KeyedVectors
     from safetensors.numpy import load_file
 
     directory = Path(directory)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

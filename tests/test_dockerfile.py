@@ -32,7 +32,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 from tests.browser import free_port
 

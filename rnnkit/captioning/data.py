@@ -30,7 +30,7 @@ from safetensors.torch import load_file, save_file
 from rnnkit import ROOT
 from rnnkit.captioning import samples
 from rnnkit.captioning.encoder import encode_images, imagenet_classes
-from rnnkit.captioning.scenes import article, make_scenes
+from rnnkit.captioning.scenes import make_scenes
 from rnnkit.images import ImageError, load_image
 
 CACHE = ROOT / "build" / "captioning" / "features"
