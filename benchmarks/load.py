@@ -534,40 +534,16 @@ class AppSession:
         return self.main_text()
 
 
-async def socket_playground(app: AppSession, rng, timeout):
-    await app.open_page("playground", timeout)
-    opened = time.perf_counter()
-    text, needles = playground_input(app, rng)
-    await app.set("text_input", "Input sequence", text, timeout)
-    app.expect(*needles)
-    return opened
-
-
-async def socket_embeddings(app: AppSession, rng, timeout):
-    await app.open_page("embeddings", timeout)
-    opened = time.perf_counter()
-    word, needles = analogy_input(app, rng)
-    await app.set("text_input", "a", word, timeout)
-    app.expect(*needles)
-    return opened
-
-
-async def socket_sentiment(app: AppSession, rng, timeout):
-    await app.open_page("sentiment", timeout)
-    opened = time.perf_counter()
-    text, needles = review_input(app, rng)
-    await app.set("text_area", "A movie-review sentence", text, timeout)
-    app.expect(*needles)
-    return opened
-
-
-async def socket_translation(app: AppSession, rng, timeout):
-    await app.open_page("translation", timeout)
-    opened = time.perf_counter()
-    text, needles = sentence_input(app, rng)
-    await app.set("text_area", "English sentence", text, timeout)
-    app.expect(*needles)
-    return opened
+def socket_typing(path: str, kind: str, label: str, make_input):
+    """The flow of a page whose main interaction is typing into one box: open it, type, expect the result."""
+    async def flow(app: AppSession, rng, timeout):
+        await app.open_page(path, timeout)
+        opened = time.perf_counter()
+        text, needles = make_input(app, rng)
+        await app.set(kind, label, text, timeout)
+        app.expect(*needles)
+        return opened
+    return flow
 
 
 async def socket_captioning(app: AppSession, rng, timeout):
@@ -591,8 +567,11 @@ async def socket_forecasting(app: AppSession, rng, timeout):
     return opened
 
 
-SOCKET_FLOWS = {"playground": socket_playground, "embeddings": socket_embeddings, "sentiment": socket_sentiment,
-                "translation": socket_translation, "captioning": socket_captioning, "forecasting": socket_forecasting}
+SOCKET_FLOWS = {"playground": socket_typing("playground", "text_input", "Input sequence", playground_input),
+                "embeddings": socket_typing("embeddings", "text_input", "a", analogy_input),
+                "sentiment": socket_typing("sentiment", "text_area", "A movie-review sentence", review_input),
+                "translation": socket_typing("translation", "text_area", "English sentence", sentence_input),
+                "captioning": socket_captioning, "forecasting": socket_forecasting}
 
 
 @contextlib.asynccontextmanager
