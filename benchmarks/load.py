@@ -166,40 +166,16 @@ async def press_text(page, selector: str, text: str, submit: str = "Enter") -> N
     await box.press(submit)
 
 
-async def flow_playground(page, base, rng, timeout):
-    await open_page(page, base, "playground", timeout)
-    opened = time.perf_counter()
-    text, needles = playground_input(page, rng)
-    await press_text(page, "[data-testid='stSidebar'] input[type='text']", text)
-    await wait_text(page, *needles, timeout=timeout)
-    return opened
-
-
-async def flow_embeddings(page, base, rng, timeout):
-    await open_page(page, base, "embeddings", timeout)
-    opened = time.perf_counter()
-    word, needles = analogy_input(page, rng)
-    await press_text(page, "input[aria-label='a']", word)
-    await wait_text(page, *needles, timeout=timeout)
-    return opened
-
-
-async def flow_sentiment(page, base, rng, timeout):
-    await open_page(page, base, "sentiment", timeout)
-    opened = time.perf_counter()
-    text, needles = review_input(page, rng)
-    await press_text(page, "textarea", text, "Control+Enter")
-    await wait_text(page, *needles, timeout=timeout)
-    return opened
-
-
-async def flow_translation(page, base, rng, timeout):
-    await open_page(page, base, "translation", timeout)
-    opened = time.perf_counter()
-    text, needles = sentence_input(page, rng)
-    await press_text(page, "textarea", text, "Control+Enter")
-    await wait_text(page, *needles, timeout=timeout)
-    return opened
+def browser_typing(path: str, selector: str, make_input, submit: str = "Enter"):
+    """The flow of a page whose main interaction is typing into one box: open it, type, wait for the result."""
+    async def flow(page, base, rng, timeout):
+        await open_page(page, base, path, timeout)
+        opened = time.perf_counter()
+        text, needles = make_input(page, rng)
+        await press_text(page, selector, text, submit)
+        await wait_text(page, *needles, timeout=timeout)
+        return opened
+    return flow
 
 
 def photo_bytes(seed: int) -> bytes:
@@ -243,8 +219,12 @@ async def flow_forecasting(page, base, rng, timeout):
     return opened
 
 
-BROWSER_FLOWS = {"playground": flow_playground, "embeddings": flow_embeddings, "sentiment": flow_sentiment,
-                 "translation": flow_translation, "captioning": flow_captioning, "forecasting": flow_forecasting}
+BROWSER_FLOWS = {
+    "playground": browser_typing("playground", "[data-testid='stSidebar'] input[type='text']", playground_input),
+    "embeddings": browser_typing("embeddings", "input[aria-label='a']", analogy_input),
+    "sentiment": browser_typing("sentiment", "textarea", review_input, "Control+Enter"),
+    "translation": browser_typing("translation", "textarea", sentence_input, "Control+Enter"),
+    "captioning": flow_captioning, "forecasting": flow_forecasting}
 
 
 async def page_errors(page) -> list[str]:
@@ -665,31 +645,23 @@ async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on
     return stats, elapsed
 
 
-def server_pid(port: int) -> int | None:
-    """The process listening for `streamlit run ... --server.port <port>` (read from /proc)."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            argv = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"streamlit" in b" ".join(argv) and b"--server.port" in argv and str(port).encode() in argv:
-            return int(proc.name)
-    return None
-
-
-def streamlit_pids() -> list[int]:
-    """Every `streamlit run` process on this machine (the replicas behind a --url balancer)."""
-    found = []
+def streamlit_processes() -> dict[int, list[bytes]]:
+    """pid -> argv of every `streamlit run` process on this machine (read from /proc)."""
+    found = {}
     for proc in Path("/proc").iterdir():
         try:
             argv = (proc / "cmdline").read_bytes().split(b"\0") if proc.name.isdigit() else []
         except OSError:
             continue
         if any(a.endswith(b"streamlit") for a in argv) and b"run" in argv:
-            found.append(int(proc.name))
+            found[int(proc.name)] = argv
     return found
+
+
+def server_pid(port: int) -> int | None:
+    """The `streamlit run ... --server.port <port>` process."""
+    return next((pid for pid, argv in streamlit_processes().items()
+                 if b"--server.port" in argv and str(port).encode() in argv), None)
 
 
 def rss_mb(pid: int | list[int]) -> float:
@@ -756,7 +728,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
     started = time.perf_counter()
     with (contextlib.nullcontext(url.rstrip("/")) if url else streamlit_server()) as base:
         ready = time.perf_counter() - started
-        pid = streamlit_pids() if url else server_pid(int(base.rsplit(":", 1)[1]))
+        pid = list(streamlit_processes()) if url else server_pid(int(base.rsplit(":", 1)[1]))
         rss_start = rss_mb(pid)
         sampler = RssSampler(pid)
         sampler.start()

@@ -20,14 +20,12 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import free_port  # noqa: E402
+from tests.browser import free_port, streamlit_server, wait_healthy  # noqa: E402
 
 HAPROXY = """global
     maxconn 4096
@@ -48,18 +46,6 @@ backend rnnkit
 """
 
 
-def wait_healthy(url: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not become healthy")
-
-
 @contextlib.contextmanager
 def replicas(count: int):
     """``count`` app processes and HAProxy before them; yields HAProxy's URL."""
@@ -69,32 +55,19 @@ def replicas(count: int):
     logs = ROOT / "build" / "replicas"
     logs.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(16))
-    ports, processes = [free_port() for _ in range(count)], []
-    try:
-        for k, port in enumerate(ports):
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                 "--server.headless", "true", "--server.address", "127.0.0.1"],
-                cwd=ROOT, env=env, stdout=open(logs / f"replica-{k + 1}.log", "w"), stderr=subprocess.STDOUT))
-        for port in ports:
-            wait_healthy(f"http://127.0.0.1:{port}")
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(streamlit_server(90, env)) for _ in range(count)]
         front = free_port()
         config = logs / "haproxy.cfg"
         config.write_text(HAPROXY.format(port=front, servers="\n".join(
-            f"    server r{k + 1} 127.0.0.1:{port} check cookie r{k + 1}" for k, port in enumerate(ports))))
-        processes.append(subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=open(logs / "haproxy.log", "w"),
-                                          stderr=subprocess.STDOUT))
+            f"    server r{k + 1} {url.removeprefix('http://')} check cookie r{k + 1}" for k, url in enumerate(urls))))
+        log = stack.enter_context(open(logs / "haproxy.log", "w"))
+        balancer = subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=log, stderr=subprocess.STDOUT)
+        stack.callback(balancer.wait, 10)
+        stack.callback(balancer.terminate)
         url = f"http://127.0.0.1:{front}"
-        wait_healthy(url)
+        wait_healthy(url, 30, balancer)
         yield url
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def main() -> None:

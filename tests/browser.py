@@ -27,27 +27,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_healthy(url: str, timeout: float = 60.0, process: subprocess.Popen | None = None, failure: str = "") -> None:
+    """Until ``url``'s Streamlit health endpoint answers 200; RuntimeError (``failure``) if ``process`` exits or
+    time runs out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if (process and process.poll() is not None) or time.monotonic() > deadline:
+            raise RuntimeError(failure or f"{url} did not become healthy")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0):
-    """Start ``streamlit run app.py`` on a free port; yield its base URL; stop it."""
+def streamlit_server(timeout: float = 60.0, env: dict | None = None):
+    """Start ``streamlit run app.py`` on a free port (with ``env``, else this environment); yield its base
+    URL; stop it."""
     port = free_port()
-    log = open(ROOT / "build" / f"streamlit-{port}.log", "w") if (ROOT / "build").mkdir(exist_ok=True) or True else None
+    (ROOT / "build").mkdir(exist_ok=True)
+    log = open(ROOT / "build" / f"streamlit-{port}.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                 "--server.headless", "true", "--server.address", "127.0.0.1"],
-                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.2)
+        wait_healthy(url, timeout, process, f"streamlit did not start; see {log.name}")
         yield url
     finally:
         process.terminate()
