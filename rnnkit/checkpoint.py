@@ -56,6 +56,8 @@ def render_card(card: dict) -> str:
     if card.get("metrics"):
         lines += ["## Metrics (held-out data)", "", "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {_fmt(v)} |" for k, v in card["metrics"].items()] + [""]
+    if card.get("speed"):
+        lines += speed_lines(card["speed"])
     if card.get("limits"):
         lines += ["## Limits", "", card["limits"], ""]
     lines += ["## Training", ""]
@@ -65,6 +67,11 @@ def render_card(card: dict) -> str:
     lines += ["", "## Reproduce", "", "```", card.get("reproduce", ""), "```", "",
               "## Config", "", "```json", json.dumps(card.get("config", {}), indent=1), "```", ""]
     return "\n".join(lines)
+
+
+def speed_lines(speed: dict) -> list[str]:
+    """The card's "Speed and memory" section: figures measured by the benchmark scripts after training."""
+    return ["## Speed and memory (measured)", ""] + [f"- **{k}**: {v}" for k, v in speed.items()] + [""]
 
 
 def _fmt(value) -> str:

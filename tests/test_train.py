@@ -81,3 +81,12 @@ def test_tensor_batches_are_the_dataloaders_batches():
         assert len(fast) == len(slow) == 5
         for a, b in zip(fast, slow):
             assert all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_model_card_shows_measured_speed_when_the_card_has_it():
+    from rnnkit.checkpoint import render_card
+    card = {"name": "m", "metrics": {"acc": 0.5}, "limits": "none", "speed": {"greedy": "14.5 ms"}}
+    text = render_card(card)
+    assert "## Speed and memory (measured)" in text and "- **greedy**: 14.5 ms" in text
+    assert text.index("## Metrics") < text.index("## Speed") < text.index("## Limits")
+    assert "## Speed" not in render_card({"name": "m"})
