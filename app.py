@@ -12,7 +12,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from rnnkit.lecture import available_pages  # noqa: E402
+from pages._lecture import available_pages
 
 st.set_page_config(page_title="rnnkit — RNNs you can use", page_icon="🔁", layout="wide")
 

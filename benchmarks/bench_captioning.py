@@ -17,14 +17,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from benchmarks.timing import median_ms  # noqa: E402
+from benchmarks.timing import median_ms
 
-import torch  # noqa: E402
+import torch
 
-from rnnkit.captioning import samples  # noqa: E402
-from rnnkit.captioning.captioner import load_captioner  # noqa: E402
-from rnnkit.captioning.encoder import encode_images, load_encoder  # noqa: E402
+from rnnkit.captioning import samples
+from rnnkit.captioning.captioner import load_captioner
+from rnnkit.captioning.encoder import encode_images, load_encoder
 
 PAGE_SCRIPT = f"""
 import sys; sys.path.insert(0, {str(ROOT)!r})

@@ -24,9 +24,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from rnnkit import embeddings as emb  # noqa: E402
+from rnnkit.embeddings import vectors as emb
 
 
 def timed(fn, repeats: int) -> np.ndarray:
@@ -106,7 +105,7 @@ def main() -> None:
                      f"trained in {ref['train_seconds']} s"))
 
     if args.word2vec:
-        from rnnkit import embeddings_word2vec as w2v
+        from rnnkit.embeddings import word2vec as w2v
         sentences, tokens = w2v.sentences(w2v.builtin_text("lee"))
         start = time.perf_counter()
         w2v.train(sentences, w2v.Word2VecConfig())

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from rnnkit import forecasting as fc  # noqa: E402
+from rnnkit.forecasting import forecaster as fc
 
 
 def forecast_latency_ms(model: fc.Forecaster, data: fc.Split, repeats: int = 200) -> tuple[float, float]:

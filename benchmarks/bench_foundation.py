@@ -13,12 +13,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def lstm_forward_ratio(batch: int = 32, steps: int = 50, hidden: int = 128, repeats: int = 5) -> tuple[float, float]:
     import torch
-    from rnnkit.cells import lstm_layer_from_torch
+    from rnnkit.core.cells import lstm_layer_from_torch
     torch.manual_seed(0)
     fused = torch.nn.LSTM(hidden, hidden, batch_first=True)
     ours = lstm_layer_from_torch(fused)
@@ -39,7 +38,7 @@ def lstm_forward_ratio(batch: int = 32, steps: int = 50, hidden: int = 128, repe
 
 def cold_start() -> tuple[float, float]:
     """Seconds from process start to /_stcore/health answering, and to the home title in Chromium."""
-    from tests.browser import browser_page, streamlit_server, wait_for_idle
+    from harness.browser import browser_page, streamlit_server, wait_for_idle
     with browser_page() as page:
         start = time.perf_counter()
         with streamlit_server() as url:

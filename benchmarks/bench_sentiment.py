@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def rss_mb() -> float:
@@ -50,9 +49,10 @@ def main() -> None:
 
     import torch
     torch.set_num_threads(args.threads)
-    from rnnkit import checkpoint, sentiment as S
-    from rnnkit.tasks import load_pretrained
-    from rnnkit.text import tokenize
+    from rnnkit.core import checkpoint
+    from rnnkit.sentiment import classifier as S
+    from rnnkit.core.registry import load_pretrained
+    from rnnkit.core.text import tokenize
 
     before = rss_mb()
     start = time.perf_counter()

@@ -14,15 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.timing import median_ms  # noqa: E402
+from benchmarks.timing import median_ms
 
-import torch  # noqa: E402
+import torch
 
-from rnnkit import checkpoint, translation_data  # noqa: E402
-from rnnkit.seq2seq import Translator  # noqa: E402
-from rnnkit.tasks import load_pretrained  # noqa: E402
-from rnnkit.text import tokenize  # noqa: E402
+from rnnkit.core import checkpoint
+from rnnkit.translation import data as translation_data
+from rnnkit.translation.model import Translator
+from rnnkit.core.registry import load_pretrained
+from rnnkit.core.text import tokenize
 
 SENTENCE = "My old friend will read the new book in the quiet garden tomorrow."   # 12 words + "."
 

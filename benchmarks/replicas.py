@@ -23,9 +23,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from tests.browser import free_port, streamlit_server, wait_healthy  # noqa: E402
+from harness.browser import free_port, streamlit_server, wait_healthy
 
 HAPROXY = """global
     maxconn 4096

@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 RSS_TARGET_MB = 1024
 LABELLED_NUMBER = re.compile(r"^([A-Za-z][^|:]{3,90}):\s+([-+]?\d[\d,.]*\s*\S{0,12}.*)$")
@@ -93,7 +92,7 @@ def run_benchmark(path: Path, timeout: float) -> tuple[list[tuple[str, str, str,
 def app_figures(timeout: float) -> list[tuple[str, str, str, str]]:
     """Cold start, each page's first visit to its result, RSS with every model loaded (one real visitor)."""
     from benchmarks import load
-    from rnnkit.lecture import available_pages
+    from pages._lecture import available_pages
     pages = [p.url_path for p in available_pages() if p.url_path in load.BROWSER_FLOWS]
     result = load.run_one("browser", 0, pages, 0, timeout, 1)         # first visits in a real Chromium
     rows = [("app", "cold start: `streamlit run app.py` to health endpoint", f"{result['server_ready_s']:.2f} s", "")]

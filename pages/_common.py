@@ -15,8 +15,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, for a deep link 
 
 import streamlit as st
 
-from rnnkit import urlstate
-from rnnkit.urlstate import Field
+from pages import _urlstate as urlstate
+from pages._urlstate import Field
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
            "freeze_what_is_loaded"]
@@ -70,7 +70,7 @@ def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
 @st.cache_resource(show_spinner="Loading the trained model…")
 def load_model(name: str):
     """A pretrained rnnkit model, loaded once per server process and shared read-only."""
-    from rnnkit.tasks import load_pretrained
+    from rnnkit.core.registry import load_pretrained
     return load_pretrained(name)
 
 

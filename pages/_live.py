@@ -5,7 +5,7 @@ live training must not starve the other visitors. Pages wrap their training in
 ``training_slot``; when all slots are taken the visitor waits up to ``QUEUE_SECONDS`` (the page
 says it is waiting), then gets a sentence to show instead of an endless queue::
 
-    from rnnkit.live import Busy, training_slot
+    from pages._live import Busy, training_slot
     try:
         with training_slot():
             history = fit(...)

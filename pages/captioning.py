@@ -6,8 +6,8 @@ import streamlit as st
 from pages._common import Field, require_model, save_url_state, url_state
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import Captioner
-from rnnkit.captioning.overlay import attention_overlay
-from rnnkit.images import MAX_BYTES, ImageError, load_image
+from rnnkit.captioning.plots import attention_overlay
+from rnnkit.core.images import MAX_BYTES, InputError, load_image
 
 GALLERY = {s.key: s for s in samples.GALLERY}
 FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
@@ -70,7 +70,7 @@ else:
         st.stop()
     try:
         loaded = load_image(upload.getvalue())
-    except ImageError as error:
+    except InputError as error:
         st.error(str(error))
         st.stop()
     image, notes = loaded.image, loaded.notes

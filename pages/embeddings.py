@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
-from rnnkit import embeddings as emb
-from rnnkit import embeddings_word2vec as w2v
-from rnnkit.embeddings_plots import benchmark_figure, pca_figure, similarity_heatmap
-from rnnkit.live import Busy, training_slot
-from rnnkit.sentiment_plots import escape_markdown as plain
+from rnnkit.embeddings import vectors as emb
+from rnnkit.embeddings import word2vec as w2v
+from rnnkit.embeddings.plots import benchmark_figure, pca_figure, similarity_heatmap
+from pages._live import Busy, training_slot
+from rnnkit.sentiment.plots import escape_markdown as plain
 
 INPUT_CHARS, LIST_CHARS = 200, 600     # what a widget accepts = what the link may carry
 FIELDS = (

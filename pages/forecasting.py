@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
-from rnnkit import forecasting as fc
-from rnnkit.live import Busy, training_slot
-from rnnkit.plots import line_chart
+from rnnkit.forecasting import forecaster as fc
+from pages._live import Busy, training_slot
+from rnnkit.core.plots import line_chart
 
 UPLOAD = "upload"
 ROW_NUMBER = "(row number)"

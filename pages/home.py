@@ -3,7 +3,7 @@
 import streamlit as st
 
 import pages._common  # noqa: F401  (deep links go through app.py's navigation)
-from rnnkit.lecture import TOPICS, available_pages
+from pages._lecture import TOPICS, available_pages
 
 st.title("rnnkit: recurrent neural networks you can use")
 st.markdown(

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
-from rnnkit import playground as pg
-from rnnkit.gradients import lstm_gradient_norms, rnn_gradient_norms
-from rnnkit.lecture import RNN_TYPES, available_pages
-from rnnkit.live import Busy, training_slot
-from rnnkit.plots import line_chart, unrolled_heatmap
+from rnnkit.playground import stepper as pg
+from rnnkit.playground.gradients import lstm_gradient_norms, rnn_gradient_norms
+from pages._lecture import RNN_TYPES, available_pages
+from pages._live import Busy, training_slot
+from rnnkit.core.plots import line_chart, unrolled_heatmap
 
 ACTIVATION_CHOICES = ("tanh", "relu", "sigmoid")
 FIELDS = [

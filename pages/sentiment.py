@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages._common import Field, require_model, save_url_state, url_state
-from rnnkit import sentiment as S
-from rnnkit import sentiment_plots as plots
+from rnnkit.sentiment import classifier as S
+from rnnkit.sentiment import plots
 
 EXAMPLE = "There is nothing to like in this movie."
 FIELDS = (Field("text", EXAMPLE, max_chars=2000),)

@@ -7,10 +7,10 @@ import streamlit as st
 
 from pages._common import Field, require_model, save_url_state, url_state
 from rnnkit import PRETRAINED
-from rnnkit import translation_plots as plots
-from rnnkit.attention import EQUATIONS
-from rnnkit.seq2seq import MAX_WORDS, Translator
-from rnnkit.translation_data import bilingual_dictionary
+from rnnkit.translation import plots
+from rnnkit.core.attention import EQUATIONS
+from rnnkit.translation.model import MAX_WORDS, Translator
+from rnnkit.translation.data import bilingual_dictionary
 
 LECTURE = ("Jane went to Africa last September, and enjoyed the culture and met many wonderful people; "
            "she came back raving about how wonderful her trip was, and is encouraging me to join her.")

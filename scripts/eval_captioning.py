@@ -22,17 +22,16 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
+import torch
+import torch.nn.functional as F
 
-from rnnkit import checkpoint  # noqa: E402
-from rnnkit.captioning import samples  # noqa: E402
-from rnnkit.captioning.captioner import bleu_scores, detokenize, load_captioner  # noqa: E402
-from rnnkit.captioning.encoder import imagenet_classes  # noqa: E402
-from rnnkit.tasks import captioning as task  # noqa: E402
-from rnnkit.tasks import make_config  # noqa: E402
+from rnnkit.core import checkpoint
+from rnnkit.captioning import samples
+from rnnkit.captioning.captioner import bleu_scores, detokenize, load_captioner
+from rnnkit.captioning.encoder import imagenet_classes
+from rnnkit.captioning import task
+from rnnkit.core.registry import make_config
 
 
 def same(caption: str) -> str:

@@ -19,9 +19,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from rnnkit import embeddings as emb  # noqa: E402
+from rnnkit.embeddings import vectors as emb
 
 
 def word_pairs(kv, name: str) -> tuple[float, float]:

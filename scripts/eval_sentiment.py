@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from rnnkit import checkpoint, sentiment as S          # noqa: E402
-from rnnkit.tasks import load_pretrained                 # noqa: E402
+from rnnkit.core import checkpoint
+from rnnkit.sentiment import classifier as S
+from rnnkit.core.registry import load_pretrained
 
 SPLITS = ("test", "ood_amazon", "ood_nyt")
 METRICS = ("binary_accuracy", "binary_macro_f1", "fine_accuracy", "fine_macro_f1")

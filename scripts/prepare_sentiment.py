@@ -32,10 +32,9 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from rnnkit.sentiment import FINE_EDGES, fine_label   # noqa: E402
-from rnnkit.text import normalize, tokenize             # noqa: E402
+from rnnkit.sentiment.classifier import FINE_EDGES, fine_label
+from rnnkit.core.text import normalize, tokenize
 
 OUT = ROOT / "data" / "sentiment"
 CACHE = ROOT / "build" / "sentiment"

@@ -15,10 +15,9 @@ import collections
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rnnkit.tasks import translation  # noqa: E402
-from rnnkit.text import tokenize  # noqa: E402
+from rnnkit.translation import task as translation
+from rnnkit.core.text import tokenize
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
@@ -22,7 +21,7 @@ def main() -> int:
     from streamlit.testing.v1 import AppTest
     config.set_option("client.showErrorDetails", "full")     # the real error in the build log, not the visitor's text
 
-    from rnnkit.lecture import available_pages
+    from pages._lecture import available_pages
     failed = 0
     for info in [None, *available_pages()]:
         name = info.file if info else "pages/home.py"

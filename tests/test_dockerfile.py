@@ -33,7 +33,7 @@ import urllib.request
 from pathlib import Path
 
 
-from tests.browser import free_port
+from harness.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from rnnkit.captioning.encoder import GRID, ImagenetClass, encode_images, top_classes
 from rnnkit.captioning.model import Candidate, ShowAttendTell
-from rnnkit.text import Vocabulary, tokenize
+from rnnkit.core.text import Vocabulary, tokenize
 
 
 def caption_tokens(caption: str, atomic: set[str] = frozenset()) -> list[str]:
@@ -94,6 +94,6 @@ class Captioner:
 
 
 def load_captioner(name: str = "captioning") -> Captioner:
-    from rnnkit.tasks import load_pretrained
+    from rnnkit.core.registry import load_pretrained
     decoder, card = load_pretrained(name)
     return Captioner(decoder, card)

@@ -31,7 +31,7 @@ from rnnkit import ROOT
 from rnnkit.captioning import samples
 from rnnkit.captioning.encoder import encode_images, imagenet_classes
 from rnnkit.captioning.scenes import make_scenes
-from rnnkit.images import ImageError, load_image
+from rnnkit.core.images import InputError, load_image
 
 CACHE = ROOT / "build" / "captioning" / "features"
 
@@ -174,7 +174,7 @@ def encode(data: Captioned, cache_name: str | None, batch_size: int = 32, progre
             try:
                 images.append(data.loaders[i]())
                 keep.append(i)
-            except (ImageError, OSError) as error:
+            except (InputError, OSError) as error:
                 print(f"skipping {data.names[i]}: {error}")
         if images:
             r, l = encode_images(images, batch_size)

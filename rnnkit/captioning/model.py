@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from rnnkit.attention import attention
+from rnnkit.core.attention import attention
 
 NEG_INF = -1e9
 GRID = 7                         # the encoder's 7 x 7 grid: L = 49 regions

@@ -27,9 +27,9 @@ from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import bleu_scores, caption_tokens, detokenize
 from rnnkit.captioning.encoder import imagenet_classes
 from rnnkit.captioning.model import ShowAttendTell, doubly_stochastic, sequence_loss
-from rnnkit.tasks import Prepared
-from rnnkit.text import Vocabulary
-from rnnkit.training import TrainConfig
+from rnnkit.core.training import Prepared
+from rnnkit.core.text import Vocabulary
+from rnnkit.core.training import TrainConfig
 
 DESCRIPTION = ("Image captioning: a frozen ImageNet EfficientNet-Lite0 encoder (7x7x1280 features) and an "
                "LSTM decoder with soft attention (Show, Attend and Tell), greedy and beam search.")

@@ -6,6 +6,7 @@ and how to reproduce. Nothing is ever unpickled: weights are safetensors, the re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,6 +16,25 @@ from safetensors.torch import load_file, save_file
 from rnnkit import PRETRAINED
 
 WEIGHTS, CARD, README = "model.safetensors", "card.json", "README.md"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that does not match the code that would load it."""
+
+
+def config_from_dict(config_class: type, values: dict | None, task: str = "model"):
+    """``config_class(**values)``, refusing unknown or missing keys instead of guessing."""
+    if not isinstance(values, dict):
+        raise CheckpointError(f"the {task} card has no model_config: retrain with `rnnkit train {task}`")
+    names = {f.name for f in dataclasses.fields(config_class)}
+    unknown, missing = sorted(set(values) - names), sorted(names - set(values))
+    if unknown or missing:
+        raise CheckpointError(
+            f"the {task} card's model_config does not match {config_class.__name__}: "
+            + "; ".join(part for part in (f"unknown keys {unknown}" if unknown else "",
+                                          f"missing keys {missing}" if missing else "") if part)
+            + f". Retrain with `rnnkit train {task}`.")
+    return config_class(**values)
 
 
 def resolve(name_or_dir: str | Path) -> Path:
@@ -37,7 +57,7 @@ def load(name_or_dir: str | Path) -> tuple[dict[str, torch.Tensor], dict]:
     directory = resolve(name_or_dir)
     if not (directory / WEIGHTS).exists():
         raise FileNotFoundError(f"no trained weights in {directory}: train them with "
-                                f"`python -m rnnkit.train <task>`")
+                                f"`rnnkit train <task>`")
     card = json.loads((directory / CARD).read_text(encoding="utf-8"))
     return load_file(directory / WEIGHTS), card
 
@@ -65,7 +85,8 @@ def render_card(card: dict) -> str:
         if key in card:
             lines.append(f"- {key}: {_fmt(card[key])}")
     lines += ["", "## Reproduce", "", "```", card.get("reproduce", ""), "```", "",
-              "## Config", "", "```json", json.dumps(card.get("config", {}), indent=1), "```", ""]
+              "## Model config", "", "```json", json.dumps(card.get("model_config", {}), indent=1), "```", "",
+              "## Training config", "", "```json", json.dumps(card.get("config", {}), indent=1), "```", ""]
     return "\n".join(lines)
 
 

@@ -1,7 +1,7 @@
 """Safe image loading for every page that accepts a picture: one function, clear messages.
 
 ``load_image(data)`` turns the bytes of an upload into an 8-bit RGB ``PIL.Image`` or raises
-``ImageError`` with a sentence for the visitor. It checks, in this order, before decoding pixels:
+``InputError`` with a sentence for the visitor. It checks, in this order, before decoding pixels:
 
 1. size of the file (empty, over ``max_bytes``);
 2. the format from the file's magic bytes (JPEG, PNG, WebP, BMP, GIF only: a text, PDF or SVG
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from rnnkit.core.inputs import InputError
+
 MAX_BYTES = 10 * 1024 * 1024          # the app's upload limit (.streamlit/config.toml: maxUploadSize = 10)
 MAX_PIXELS = 25_000_000               # 5000 x 5000: bigger headers are refused undecoded...
 JPEG_MAX_PIXELS = 80_000_000          # ...except JPEGs, which draft mode decodes at 1/2 to 1/8 scale
@@ -38,10 +40,6 @@ _MAGIC = (                            # (format name, test on the first 16 bytes
     ("BMP", lambda h: h[:2] == b"BM"),
 )
 ALLOWED = tuple(name for name, _ in _MAGIC)
-
-
-class ImageError(ValueError):
-    """A problem with an uploaded image, phrased for the person who uploaded it."""
 
 
 @dataclass
@@ -62,29 +60,29 @@ def sniff_format(header: bytes) -> str | None:
 
 def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
                work_side: int = WORK_SIDE) -> LoadedImage:
-    """Decode an uploaded file into a small 8-bit RGB image, or raise ``ImageError``."""
+    """Decode an uploaded file into a small 8-bit RGB image, or raise ``InputError``."""
     if not data:
-        raise ImageError("The file is empty (0 bytes). Choose a JPEG, PNG, WebP, BMP or GIF photo.")
+        raise InputError("The file is empty (0 bytes). Choose a JPEG, PNG, WebP, BMP or GIF photo.")
     if len(data) > max_bytes:
-        raise ImageError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
+        raise InputError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
                          "Save a smaller copy of the photo and try again.")
     kind = sniff_format(data[:16])
     if kind is None:
-        raise ImageError("This file is not a photo this page can read (JPEG, PNG, WebP, BMP or GIF): "
+        raise InputError("This file is not a photo this page can read (JPEG, PNG, WebP, BMP or GIF): "
                          "its content is something else, whatever its name says.")
     image = _open(data, kind)
     width, height = image.size
     if kind == "JPEG" and max_pixels == MAX_PIXELS:
         max_pixels = JPEG_MAX_PIXELS
     if width * height > max_pixels:
-        raise ImageError(f"The image claims {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
+        raise InputError(f"The image claims {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
                          f"the limit is {max_pixels / 1e6:.0f} megapixels (a possible decompression bomb); "
                          "it was not decoded. Shrink it first.")
     if min(width, height) < MIN_SIDE:
-        raise ImageError(f"The image is only {width} x {height} pixels; it needs at least "
+        raise InputError(f"The image is only {width} x {height} pixels; it needs at least "
                          f"{MIN_SIDE} pixels on each side to show anything.")
     if max(width, height) / min(width, height) > MAX_ASPECT:
-        raise ImageError(f"The image is {width} x {height} pixels, more than {MAX_ASPECT:g} times wider than tall "
+        raise InputError(f"The image is {width} x {height} pixels, more than {MAX_ASPECT:g} times wider than tall "
                          "(or the other way round); crop it to the part you want captioned.")
     notes = []
     if getattr(image, "n_frames", 1) > 1:
@@ -95,7 +93,7 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
         image.seek(0)
         image.load()
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
-        raise ImageError("The image file is damaged or cut off (it could not be decoded to the end); "
+        raise InputError("The image file is damaged or cut off (it could not be decoded to the end); "
                          f"try saving it again. ({type(error).__name__})") from None
     rgb = to_rgb(image, notes)
     rgb = _exif_transpose(image, rgb, notes)
@@ -108,10 +106,10 @@ def _open(data: bytes, kind: str) -> Image.Image:
     try:                     # PIL itself refuses > 2 x MAX_IMAGE_PIXELS; load_image refuses far less
         return Image.open(io.BytesIO(data), formats=[kind])
     except Image.DecompressionBombError:
-        raise ImageError(f"The image claims far more than {MAX_PIXELS / 1e6:.0f} megapixels (a possible "
+        raise InputError(f"The image claims far more than {MAX_PIXELS / 1e6:.0f} megapixels (a possible "
                          "decompression bomb); it was not decoded. Shrink it first.") from None
     except (OSError, ValueError, SyntaxError, EOFError) as error:
-        raise ImageError(f"The file starts like a {kind} image but its header is damaged; "
+        raise InputError(f"The file starts like a {kind} image but its header is damaged; "
                          f"try saving it again. ({type(error).__name__})") from None
 
 

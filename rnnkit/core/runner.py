@@ -1,13 +1,14 @@
-"""The training CLI: ``python -m rnnkit.train <task> [--key=value ...] [--dry-run]``.
+"""``rnnkit train <task> [--key=value ...] [--dry-run]``: train one task and write its checkpoint.
 
-Runs unchanged under ``torchrun --nproc_per_node=N`` (DistributedDataParallel over gloo).
-Writes ``pretrained/<task>/`` (weights + model card); ``--dry-run`` trains a few steps on a
-few examples and writes ``build/dry-run/<task>/`` instead.
+Runs unchanged under ``torchrun --nproc_per_node=N -m rnnkit train ...`` (DistributedDataParallel
+over gloo). Writes ``pretrained/<task>/`` (weights + model card); ``--dry-run`` trains a few steps
+on a few examples and writes ``build/dry-run/<task>/`` instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import dataclasses
 import platform
 import shlex
@@ -16,14 +17,27 @@ import typing
 
 import torch
 
-from rnnkit import checkpoint, tasks
-from rnnkit.training import default_out, fit, is_main, seed_everything, setup_distributed
+from rnnkit.core import checkpoint, registry as tasks
+from rnnkit.core.training import default_out, fit, is_main, seed_everything, setup_distributed
 import torch.distributed as dist
 
 
-def parse_overrides(config_cls, pairs: list[str]) -> dict:
-    """``["--epochs=3", "--dry-run"]`` -> ``{"epochs": 3, "dry_run": True}`` typed by the dataclass."""
-    hints = typing.get_type_hints(config_cls)
+def option_types(task) -> dict[str, type]:
+    """Every option of a task: its training settings and its model's architecture, one flat namespace."""
+    hints = {k: v for k, v in typing.get_type_hints(task.Config).items() if k != "model"}
+    return hints | typing.get_type_hints(task.ModelConfig)
+
+
+def make_config(task, values: dict):
+    """A task's ``Config`` (with its ``ModelConfig`` nested) from flat ``--key=value`` settings."""
+    model_keys = {f.name for f in dataclasses.fields(task.ModelConfig)}
+    model = task.ModelConfig(**{k: v for k, v in values.items() if k in model_keys})
+    return task.Config(**{k: v for k, v in values.items() if k not in model_keys}, model=model)
+
+
+def parse_overrides(task, pairs: list[str]) -> dict:
+    """``["--epochs=3", "--dry-run"]`` -> ``{"epochs": 3, "dry_run": True}`` typed by the dataclasses."""
+    hints = option_types(task)
     values = {}
     for pair in pairs:
         if not pair.startswith("--"):
@@ -41,6 +55,24 @@ def parse_overrides(config_cls, pairs: list[str]) -> dict:
     return values
 
 
+def option_help(task) -> str:
+    """One line per option: its default and the comment that describes it in the dataclass."""
+    comments = {}
+    for config in (task.Config, task.ModelConfig, *task.Config.__mro__[1:]):
+        for line in inspect.getsource(config).splitlines():
+            name, _, rest = line.strip().partition(":")
+            if name.isidentifier() and "#" in rest:
+                comments.setdefault(name, rest.split("#", 1)[1].strip())
+    defaults = make_config(task, {})
+    lines = []
+    for config, values in ((task.ModelConfig, defaults.model), (task.Config, defaults)):
+        for f in dataclasses.fields(config):
+            if f.name != "model":
+                default = getattr(values, f.name)
+                lines.append(f"  --{f.name}={default!r}".ljust(34) + f"  {comments.get(f.name, '')}")
+    return "\n".join(lines)
+
+
 def count_parameters(model: torch.nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
@@ -48,7 +80,7 @@ def count_parameters(model: torch.nn.Module) -> int:
 def reproduce_command(task_name: str, overrides: dict) -> str:
     options = [("--dry-run" if key == "dry_run" else f"--{key}={shlex.quote(str(value))}")
                for key, value in overrides.items() if key != "out" and value is not False]
-    return " ".join(["python -m rnnkit.train", task_name] + options)
+    return " ".join(["rnnkit train", task_name] + options)
 
 
 def rank_checksums(model: torch.nn.Module) -> list[float]:
@@ -65,15 +97,15 @@ def rank_checksums(model: torch.nn.Module) -> list[float]:
 def run(task_name: str, overrides: dict) -> dict:
     """Train one task end to end and write its checkpoint; returns the model card."""
     task = tasks.get(task_name)
-    cfg = task.Config(**overrides)
+    cfg = make_config(task, overrides)
     if cfg.dry_run:
         cfg = task.dry_run(cfg)
     cfg.out = cfg.out or default_out(task_name, cfg.dry_run)
     setup_distributed()
     seed_everything(cfg.seed)
     prepared = task.prepare(cfg)
-    model = task.build_model(cfg, prepared.extras)
-    history = fit(model, task.loss, prepared.train, cfg, collate=prepared.collate,
+    model = task.build_model(cfg.model, prepared.extras)
+    history = fit(model, lambda m, batch: task.loss(m, batch, cfg), prepared.train, cfg, collate=prepared.collate,
                   evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"))
     checksums = rank_checksums(model)
     card = {}
@@ -82,7 +114,9 @@ def run(task_name: str, overrides: dict) -> dict:
             metrics = task.evaluate(model, prepared, cfg, "test" if prepared.test is not None else "dev")
         card = {
             "name": task_name, "task": task_name, "description": task.DESCRIPTION,
-            "config": dataclasses.asdict(cfg), "extras": prepared.extras, "data": prepared.data,
+            "model_config": dataclasses.asdict(cfg.model),
+            "config": {k: v for k, v in dataclasses.asdict(cfg).items() if k != "model"},
+            "extras": prepared.extras, "data": prepared.data,
             "metrics": metrics, "dev_history": history.dev, "limits": getattr(task, "LIMITS", ""),
             "parameters": count_parameters(model), "train_seconds": round(history.seconds, 1),
             "steps": len(history.steps), "final_loss": history.losses[-1] if history.losses else None,
@@ -102,7 +136,7 @@ def run(task_name: str, overrides: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m rnnkit.train", description=__doc__, add_help=False,
+    parser = argparse.ArgumentParser(prog="rnnkit train", description=__doc__, add_help=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", choices=tasks.names())
     if not argv or argv[0] in ("-h", "--help"):
@@ -112,9 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     task = tasks.get(known.task)
     if "--help" in rest or "-h" in rest:
         print(f"{known.task}: {task.DESCRIPTION}\n\noptions (shipped defaults):")
-        print("\n".join(f"  --{f.name}={f.default!r}" for f in dataclasses.fields(task.Config)))
+        print(option_help(task))
         return
-    run(known.task, parse_overrides(task.Config, rest))
+    run(known.task, parse_overrides(task, rest))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import math
 import os
 import random
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Callable
 
 import numpy as np
@@ -43,6 +43,18 @@ class TrainConfig:
     @classmethod
     def field_types(cls) -> dict[str, type]:
         return {f.name: f.type for f in fields(cls)}
+
+
+@dataclass
+class Prepared:
+    """A task's data, as its ``prepare`` returns it."""
+
+    train: object
+    dev: object
+    test: object = None
+    collate: Callable | None = None
+    extras: dict = field(default_factory=dict)  # JSON-able, saved in the card (vocabularies...)
+    data: dict = field(default_factory=dict)    # provenance for the model card
 
 
 def seed_everything(seed: int) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from rnnkit import DATA
-from rnnkit.embeddings import analogy_benchmark, questions_words_path
-from rnnkit.text import tokenize
+from rnnkit.embeddings.vectors import analogy_benchmark, questions_words_path
+from rnnkit.core.text import tokenize
 
 MAX_UPLOAD_BYTES = 5_000_000          # ~900k words of English
 MIN_TOKENS = 2_000                    # below this no word appears often enough to learn anything

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from rnnkit.training import TrainConfig, fit
+from rnnkit.core.training import TrainConfig, fit
 
 STOCKS = ("GOOG", "AAPL", "AMZN", "FB", "NFLX", "MSFT")
 STOCKS_SOURCE = "plotly.express.data.stocks(): weekly closing prices 2018-2019, each divided by its first value"

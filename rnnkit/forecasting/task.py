@@ -18,8 +18,8 @@ from pathlib import Path
 
 from torch import nn
 
-from rnnkit import forecasting as fc
-from rnnkit.tasks import Prepared
+from rnnkit.forecasting import forecaster as fc
+from rnnkit.core.training import Prepared
 
 DESCRIPTION = ("A many-to-many LSTM that reads a window of weekly prices and, at every step, predicts the "
                "next k values; compared on the held-out tail with the last-value forecast.")

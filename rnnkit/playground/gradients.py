@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from rnnkit.cells import LSTMCell, RNNCell
+from rnnkit.core.cells import LSTMCell, RNNCell
 
 
 def orthogonal(size: int, generator: torch.Generator) -> torch.Tensor:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from rnnkit.cells import LSTMCell, LSTMLayer, RNNCell, RNNLayer
+from rnnkit.core.cells import LSTMCell, LSTMLayer, RNNCell, RNNLayer
 
 MAX_STEPS = 40
 HIDDEN_RANGE = (1, 8)
@@ -142,8 +142,8 @@ def train_memory(cell: str, seq_len: int, seed: int = 0, time_limit: float = 25.
     Stops early once solved (mean loss of the last 20 steps below 0.01). Returns
     ``{"steps", "losses", "accuracy", "seconds"}`` with the held-out accuracy (chance = 1/4).
     """
-    from rnnkit.tasks import memory
-    from rnnkit.training import fit
+    from rnnkit.playground import task as memory
+    from rnnkit.core.training import fit
 
     low, high = MEMORY_LENGTHS
     if not low <= seq_len <= high:

@@ -16,8 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from rnnkit.tasks import Prepared
-from rnnkit.training import TrainConfig
+from rnnkit.core.training import Prepared
+from rnnkit.core.training import TrainConfig
 
 DESCRIPTION = "A recurrent classifier that must remember the first symbol of a long sequence."
 LIMITS = "Synthetic task for teaching; chance accuracy is 1 / symbols."

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rnnkit import ROOT
-from rnnkit.text import Vocabulary, tokenize
+from rnnkit.core.text import Vocabulary, tokenize
 
 DATA = ROOT / "data" / "sentiment"
 FINE_EDGES = (-2.0, -0.5, 0.5, 2.0)

@@ -23,10 +23,10 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from torch.utils.data import Dataset
 
-from rnnkit import sentiment as data
-from rnnkit.tasks import Prepared
-from rnnkit.text import Vocabulary, tokenize
-from rnnkit.training import TrainConfig
+from rnnkit.sentiment import classifier as data
+from rnnkit.core.training import Prepared
+from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.core.training import TrainConfig
 
 DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings that rates a "
                "movie-review sentence: negative / positive and 5 classes from very negative to very positive.")

@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnkit.text import tokenize
+from rnnkit.core.text import tokenize
 
 GENERATOR_VERSION = 1
 

@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from rnnkit.attention import GlobalAttention, sequence_mask
-from rnnkit.text import Vocabulary, tokenize
+from rnnkit.core.attention import GlobalAttention, sequence_mask
+from rnnkit.core.text import Vocabulary, tokenize
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 

@@ -16,11 +16,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from rnnkit import ROOT
-from rnnkit.seq2seq import Seq2Seq, greedy_decode
-from rnnkit.tasks import Prepared
-from rnnkit.text import Vocabulary, tokenize
-from rnnkit.training import TrainConfig
-from rnnkit import translation_data
+from rnnkit.translation.model import Seq2Seq, greedy_decode
+from rnnkit.core.training import Prepared
+from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.core.training import TrainConfig
+from rnnkit.translation import data as translation_data
 
 DESCRIPTION = ("English->French encoder-decoder LSTM with Luong global attention "
                "(or the plain encoder-decoder with attention=none).")

@@ -18,7 +18,7 @@ from rnnkit.captioning.captioner import bleu_scores, caption_tokens, detokenize
 from rnnkit.captioning.data import read_coco, read_flickr8k, split_names
 from rnnkit.captioning.model import ShowAttendTell, SoftAttention
 from rnnkit.captioning.scenes import make_scenes
-from rnnkit.images import ImageError, load_image, sniff_format
+from rnnkit.core.images import InputError, load_image, sniff_format
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,23 +49,23 @@ def png_header_only(width: int, height: int) -> bytes:
     (encoded(Image.new("RGB", (2600, 40)), "PNG"), "wider"),
 ])
 def test_bad_inputs_get_a_sentence(data, words):
-    with pytest.raises(ImageError, match=words):
+    with pytest.raises(InputError, match=words):
         load_image(data)
 
 
 def test_truncated_jpeg_and_oversize_file():
     rng = np.random.default_rng(0)
     photo = encoded(Image.fromarray(rng.integers(0, 255, (300, 300, 3), dtype=np.uint8)), "JPEG")
-    with pytest.raises(ImageError, match="damaged or cut off"):
+    with pytest.raises(InputError, match="damaged or cut off"):
         load_image(photo[: len(photo) // 2])
-    with pytest.raises(ImageError, match="limit is"):
+    with pytest.raises(InputError, match="limit is"):
         load_image(photo, max_bytes=1000)
 
 
 def test_real_decompression_bomb_is_refused_before_decoding():
     bomb = encoded(Image.new("L", (9000, 9000)), "PNG", optimize=True)   # 81 megapixels in a small file
     assert len(bomb) < 200_000 and sniff_format(bomb) == "PNG"
-    with pytest.raises(ImageError, match="megapixels"):
+    with pytest.raises(InputError, match="megapixels"):
         load_image(bomb)
 
 
@@ -152,7 +152,7 @@ def test_copy_head_only_produces_class_tokens_by_copying():
 
 
 def test_attention_overlay_lights_the_attended_cell():
-    from rnnkit.captioning.overlay import attention_overlay
+    from rnnkit.captioning.plots import attention_overlay
     alpha = np.zeros((7, 7))
     alpha[0, 6] = 1.0                                   # top-right cell
     shown = np.asarray(attention_overlay(Image.new("RGB", (300, 200), (120, 120, 120)), alpha), dtype=float)
@@ -212,7 +212,7 @@ def test_flickr8k_and_coco_readers_agree(tmp_path):
 
 @pytest.mark.parametrize("kind", ["flickr8k", "coco"])
 def test_training_cli_on_user_formats(tmp_path, kind):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     token_file, json_file, images = write_fixtures(tmp_path)
     captions = token_file if kind == "flickr8k" else json_file
     card = run("captioning", {"dry_run": True, "data": kind, "captions": str(captions), "images": str(images),
@@ -225,7 +225,7 @@ def test_training_cli_on_user_formats(tmp_path, kind):
 
 
 def test_default_dry_run(tmp_path):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     card = run("captioning", {"dry_run": True, "out": str(tmp_path)})
     assert card["extras"]["copy"] is True
     assert "test_photo_subject_named" in card["metrics"] and (tmp_path / "card.json").exists()

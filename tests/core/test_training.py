@@ -8,9 +8,9 @@ import sys
 import pytest
 import torch
 
-from rnnkit import checkpoint, tasks
-from rnnkit.tasks import load_pretrained
-from rnnkit.train import parse_overrides, run
+from rnnkit.core import checkpoint, registry as tasks
+from rnnkit.core.registry import load_pretrained
+from rnnkit.core.runner import parse_overrides, run
 from tests.conftest import ROOT
 
 
@@ -71,7 +71,7 @@ def test_torchrun_two_processes_end_with_the_same_weights(tmp_path):
 def test_tensor_batches_are_the_dataloaders_batches():
     from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-    from rnnkit.training import tensor_batches
+    from rnnkit.core.training import tensor_batches
     data = TensorDataset(torch.randn(37, 5, 2), torch.arange(37))
     fast_sampler = RandomSampler(data, generator=torch.Generator().manual_seed(3))
     slow_sampler = RandomSampler(data, generator=torch.Generator().manual_seed(3))
@@ -84,7 +84,7 @@ def test_tensor_batches_are_the_dataloaders_batches():
 
 
 def test_model_card_shows_measured_speed_when_the_card_has_it():
-    from rnnkit.checkpoint import render_card
+    from rnnkit.core.checkpoint import render_card
     card = {"name": "m", "metrics": {"acc": 0.5}, "limits": "none", "speed": {"greedy": "14.5 ms"}}
     text = render_card(card)
     assert "## Speed and memory (measured)" in text and "- **greedy**: 14.5 ms" in text

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnnkit import embeddings as emb
-from rnnkit import embeddings_word2vec as w2v
+from rnnkit.embeddings import vectors as emb
+from rnnkit.embeddings import word2vec as w2v
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "embeddings.py")

@@ -7,8 +7,8 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from rnnkit import forecasting as fc
-from rnnkit.live import LIVE_TRAINING, Busy, SlotLimiter
+from rnnkit.forecasting import forecaster as fc
+from pages._live import LIVE_TRAINING, Busy, SlotLimiter
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages/forecasting.py")
@@ -145,7 +145,7 @@ def test_verdict_says_plainly_when_the_lstm_loses():
 # --- the training CLI task and the committed reference checkpoint --------------------------------
 
 def test_cli_dry_run_writes_a_card(tmp_path):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     card = run("forecasting", {"dry_run": True, "out": str(tmp_path)})
     assert (tmp_path / "model.safetensors").exists() and 1 <= card["steps"] <= 3
     assert set(card["metrics"]) == {"test_mae", "test_rmse", "test_last_value_mae", "test_mae_over_last_value"}
@@ -153,7 +153,8 @@ def test_cli_dry_run_writes_a_card(tmp_path):
 
 
 def test_committed_checkpoint_reproduces_its_card():
-    from rnnkit.tasks import forecasting as task, load_pretrained, make_config
+    from rnnkit.forecasting import task
+    from rnnkit.core.registry import load_pretrained, make_config
     model, card = load_pretrained("forecasting")
     cfg = make_config(task, card["config"])
     prepared = task.prepare(cfg)
@@ -270,7 +271,7 @@ def test_page_shows_baselines_then_trains_the_lstm():
 
 
 def test_page_tells_the_visitor_when_the_server_is_busy(monkeypatch):
-    from rnnkit import live
+    from pages import _live as live
     monkeypatch.setattr(live, "QUEUE_SECONDS", 0.2)       # the queue's wait, shortened for the test
     at = page(epochs="10", hidden="8")
     with LIVE_TRAINING.slot(), LIVE_TRAINING.slot():

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from rnnkit.lecture import available_pages
+from pages._lecture import available_pages
 from tests.conftest import ROOT
 
 

@@ -16,8 +16,8 @@ import shutil
 import pytest
 
 from benchmarks.load import BROWSER_FLOWS as FLOWS, Timeout, page_errors
-from rnnkit.lecture import available_pages
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, streamlit_server
+from pages._lecture import available_pages
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, streamlit_server
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
                                 reason="Debian chromium is not installed (.ci/run installs it)")

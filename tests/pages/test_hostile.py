@@ -25,7 +25,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from rnnkit.lecture import PAGES
+from pages._lecture import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = {p.url_path: p.file for p in PAGES}
@@ -368,8 +368,8 @@ def _train_button(app: AppTest, url_path: str):
 ])
 def test_live_training_when_all_slots_are_taken_says_busy(url_path, params, monkeypatch):
     """Other visitors hold every live-training slot: after its wait the page says so and keeps drawing."""
-    from rnnkit import live
-    from rnnkit.live import LIVE_TRAINING
+    from pages import _live as live
+    from pages._live import LIVE_TRAINING
     monkeypatch.setattr(live, "QUEUE_SECONDS", 0.2)       # the queue's wait, shortened for the test
     require_page(url_path)
     app = open_page(url_path, params)
@@ -445,11 +445,11 @@ def test_shared_models_answer_concurrent_callers_as_they_answer_one():
     own inputs, must get exactly the numbers one caller gets alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from rnnkit import sentiment as S
+    from rnnkit.sentiment import classifier as S
     from rnnkit.captioning import samples
     from rnnkit.captioning.captioner import Captioner
-    from rnnkit.seq2seq import Translator
-    from rnnkit.tasks import load_pretrained
+    from rnnkit.translation.model import Translator
+    from rnnkit.core.registry import load_pretrained
 
     jobs = []
     try:
@@ -487,7 +487,7 @@ def test_a_class_opening_shared_links_at_once_on_a_fresh_server():
     import random
 
     from benchmarks import load
-    from tests.browser import streamlit_server
+    from harness.browser import streamlit_server
 
     names = [p for p in ("sentiment", "translation", "embeddings") if p in {page.url_path for page in PAGES}]
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from rnnkit.gradients import lstm_gradient_norms, orthogonal, rnn_gradient_norms
+from rnnkit.playground.gradients import lstm_gradient_norms, orthogonal, rnn_gradient_norms
 import torch
 
 

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 import torch
 
-from rnnkit import sentiment as S
-from rnnkit import sentiment_plots as plots
-from rnnkit.tasks import load_pretrained
-from rnnkit.tasks import sentiment as task
-from rnnkit.text import Vocabulary, tokenize
+from rnnkit.sentiment import classifier as S
+from rnnkit.sentiment import plots
+from rnnkit.core.registry import load_pretrained
+from rnnkit.sentiment import task
+from rnnkit.core.text import Vocabulary, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = (ROOT / "pretrained" / "sentiment" / "model.safetensors").exists()
@@ -86,7 +86,7 @@ def test_loss_ignores_neutral_binary_labels():
 
 
 def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     card = run("sentiment", {"dry_run": True, "out": str(tmp_path)})
     assert (tmp_path / "model.safetensors").exists() and (tmp_path / "README.md").exists()
     assert {"test_binary_accuracy", "test_fine_accuracy", "test_fine_confusion"} <= set(card["metrics"])

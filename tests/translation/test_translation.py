@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from rnnkit import translation_data
-from rnnkit.attention import SCORES, GlobalAttention, attention, sequence_mask
-from rnnkit.seq2seq import BOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode, replace_unknowns
-from rnnkit.tasks import translation as task
+from rnnkit.translation import data as translation_data
+from rnnkit.core.attention import SCORES, GlobalAttention, attention, sequence_mask
+from rnnkit.translation.model import BOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode, replace_unknowns
+from rnnkit.translation import task
 
 ROOT = Path(__file__).resolve().parent.parent
 HAS_WEIGHTS = (ROOT / "pretrained/translation/model.safetensors").exists()
@@ -125,7 +125,7 @@ def test_reverse_source_is_read_from_the_card():
     cfg = task.Config(reverse_source=True, attention="none", embed_size=8, hidden_size=16)
     model = task.build_model(cfg, {"src_itos": list("abcdef"), "tgt_itos": list("abcdefg")})
     assert model.reverse_source and model.encoder.reverse_source
-    from rnnkit.tasks import make_config
+    from rnnkit.core.registry import make_config
     assert make_config(task, {"attention": "none"}).reverse_source is False   # older cards: forwards
 
 def test_beam_of_one_is_greedy_and_beams_are_sorted():
@@ -189,7 +189,7 @@ def write_fixture(path: Path, tatoeba: bool) -> Path:
 
 @pytest.mark.parametrize("tatoeba", [True, False])
 def test_readers_and_training_steps_on_user_files(tmp_path, tatoeba):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     data = write_fixture(tmp_path / ("fra.txt" if tatoeba else "pairs.tsv"), tatoeba)
     pairs = translation_data.read_pairs(data)
     assert len(pairs) == 60 and pairs[0] == ("I see the cat.", "Je vois le chat.")
@@ -210,7 +210,7 @@ def test_bad_files_get_a_sentence(tmp_path):
 
 
 def test_dry_run_on_the_generated_corpus(tmp_path):
-    from rnnkit.train import run
+    from rnnkit.core.runner import run
     card = run("translation", {"dry_run": True, "out": str(tmp_path)})
     assert card["steps"] == 3 and "pyrealb" in card["data"]["source"]
     itos = card["extras"]["src_itos"]
@@ -220,7 +220,7 @@ def test_dry_run_on_the_generated_corpus(tmp_path):
 # --- the trained models -----------------------------------------------------------------------
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_committed_models_translate():
-    from rnnkit.tasks import load_pretrained
+    from rnnkit.core.registry import load_pretrained
     translator = Translator(*load_pretrained("translation"), translation_data.bilingual_dictionary())
     result = translator.translate("The small cat will not eat the red apple.", beam_size=5)
     assert result.alpha.shape == (len(result.raw_output), len(result.source))

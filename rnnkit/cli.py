@@ -1,0 +1,71 @@
+"""The ``rnnkit`` command: train any task, and use every shipped model from the shell.
+
+``rnnkit train <task> ...`` trains; the other commands take their inputs as arguments, or one per
+line on standard input, and print one line per input (``--json``: one JSON object per line with
+the prediction and its scores). They call the same services, with the same defaults, as the pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Callable, Iterable
+
+# One torch thread per process, as on the server, unless the caller set OMP_NUM_THREADS.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable]] = {}
+
+
+def command(name: str, help_text: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register a command: ``add_arguments(parser)`` declares its options, the decorated function runs it."""
+    def register(run: Callable) -> Callable:
+        COMMANDS[name] = (help_text, add_arguments, run)
+        return run
+    return register
+
+
+def common_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help=f"{what}; none: one per line on stdin")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line with the prediction and its scores")
+
+
+def inputs(values: list[str]) -> Iterable[str]:
+    """The command's inputs: its arguments, else one per non-empty line of standard input."""
+    if values:
+        yield from values
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def emit(result: dict, as_json: bool, text: str) -> None:
+    print(json.dumps(result, ensure_ascii=False) if as_json else text, flush=True)
+
+
+# ----------------------------------------------------------------------------- commands
+# Each application's command: ``<name>_arguments(parser)`` and ``@command(...) def <name>(args)``.
+
+
+# ----------------------------------------------------------------------------- entry point
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["train"]:
+        from rnnkit.core import runner
+        runner.main(argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(prog="rnnkit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("train", help="train a task: rnnkit train <task> [--key=value ...] (rnnkit train --help)")
+    for name, (help_text, add_arguments, _) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    return COMMANDS[args.command][2](args) or 0
