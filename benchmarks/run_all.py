@@ -1,7 +1,7 @@
 """Every figure in one table: runs each benchmarks/bench_*.py, then measures the whole app.
 
-    python benchmarks/run_all.py                 # everything (several minutes on 2 cores)
-    python benchmarks/run_all.py --only sentiment translation --no-app
+    python -m benchmarks.run_all                 # everything (several minutes on 2 cores)
+    python -m benchmarks.run_all --only sentiment translation --no-app
 
 1. Each ``benchmarks/bench_<x>.py`` runs in its own process, one after the other (never two at once,
    so they do not share the CPU), with its default settings; the Markdown tables it prints are
@@ -11,7 +11,7 @@
    on screen — model loading included — and the server's RSS with every model loaded (target ≤ 1 GB).
 
 The table is printed and written to ``build/benchmarks/figures.md`` with the machine it ran on.
-The load test with many visitors is separate: ``python benchmarks/load.py --clients 1 10 40``.
+The load test with many visitors is separate: ``python -m benchmarks.load --clients 1 10 40``.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from harness.measure import flatten
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RSS_TARGET_MB = 1024
-LABELLED_NUMBER = re.compile(r"^([A-Za-z][^|:]{3,90}):\s+([-+]?\d[\d,.]*\s*\S{0,12}.*)$")
 
 
 def machine() -> str:
@@ -42,42 +42,11 @@ def machine() -> str:
             f"(CPU); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
 
 
-def cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def flatten(benchmark: str, output: str) -> list[tuple[str, str, str, str]]:
-    """Rows (benchmark, figure, value, note) from the Markdown tables and ``label: number`` lines of ``output``."""
-    rows, header = [], None
-    for line in output.splitlines():
-        if line.lstrip().startswith("|"):
-            row = cells(line)
-            if all(set(cell) <= set("-: ") for cell in row):
-                continue                                  # the |---|---| line
-            if header is None:
-                header = row
-                continue
-            filled = [cell for cell in row[1:] if cell]
-            if len(header) >= 2 and header[1].lower() in ("value", "measured", "figure"):
-                rows.append((benchmark, row[0], row[1] if len(row) > 1 else "", " · ".join(c for c in row[2:] if c)))
-            elif len(row) > 2 and len(filled) == 1:     # a note row such as "| output | le chat … | | |"
-                rows.append((benchmark, row[0], filled[0][:150], ""))
-            else:
-                rows += [(benchmark, f"{row[0]} — {name}", value, "") for name, value in zip(header[1:], row[1:])
-                         if value]
-        else:
-            header = None
-            match = LABELLED_NUMBER.match(line.strip()) if not line.startswith(" ") else None
-            if match:
-                rows.append((benchmark, match.group(1).strip(), match.group(2).strip(), ""))
-    return rows
-
-
 def run_benchmark(path: Path, timeout: float) -> tuple[list[tuple[str, str, str, str]], float]:
     name = path.stem.removeprefix("bench_")
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.{path.stem}"], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return [(name, "(did not finish)", f"over {timeout:.0f} s", "")], time.perf_counter() - start
     seconds = time.perf_counter() - start

@@ -11,29 +11,22 @@ import os
 import sys
 from typing import Any, Sequence
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, for a deep link served before app.py ran
-
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from pages import _urlstate as urlstate
 from pages._urlstate import Field
+from rnnkit.core.inputs import escape_markdown
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
            "freeze_what_is_loaded"]
 
 
 def _run_through_app_navigation() -> None:
-    """Make a shared deep link (``/sentiment?text=...``) open the page *inside* app.py's navigation.
-
-    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until ``st.navigation``
-    has run once in the process; a fresh server's first visitor arriving on a deep link would get
-    the bare page script with a file-name sidebar. Every page calls ``url_state`` first, which calls
-    this: the first such run switches the process to ``st.navigation`` and reruns, and app.py then
-    serves the page asked for. Never at import: a rerun raised inside the import left the module half
-    made for the other first visitors importing it at the same moment ("cannot import name
-    'require_model'": 6 of 9 visitors who opened deep links together on a fresh server got an error).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
+    # The one workaround for pages/' legacy meaning: Streamlit serves a deep link on a fresh server as a
+    # v1 page until st.navigation has run once, so the first visit switches modes and reruns through app.py.
     if PagesManager.uses_pages_directory and not _SWITCHED:
         _SWITCHED.append(True)          # once per process (AppTest sets the flag again before each of its runs)
         PagesManager.uses_pages_directory = False
@@ -56,7 +49,7 @@ def url_state(fields: Sequence[Field]) -> dict[str, Any]:
         st.session_state[key] = (values, problems)
     values, problems = st.session_state[key]
     for problem in problems:
-        st.warning(f"The shared link was not quite right: {problem}")
+        st.warning(f"The shared link was not quite right: {escape_markdown(problem)}")
     return dict(values)
 
 
@@ -70,7 +63,7 @@ def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
 @st.cache_resource(show_spinner="Loading the trained model…")
 def load_model(name: str):
     """A pretrained rnnkit model, loaded once per server process and shared read-only."""
-    from rnnkit.core.registry import load_pretrained
+    from rnnkit.core.registry import load_pretrained  # on first use: the home page never imports torch
     return load_pretrained(name)
 
 
@@ -79,7 +72,7 @@ def require_model(name: str, what: str, train_command: str = ""):
     try:
         return load_model(name)
     except FileNotFoundError:
-        st.info(f"The {what} model is not trained yet: run `{train_command or f'python -m rnnkit.train {name}'}`.")
+        st.info(f"The {what} model is not trained yet: run `{train_command or f'rnnkit train {name}'}`.")
         st.stop()
 
 
@@ -92,14 +85,11 @@ _MODULES_AT_LAST_FREEZE = [0]
 
 
 def freeze_what_is_loaded() -> None:
-    """After a run that imported modules (a page's first visit, which also loads its model): move every
-    object alive now out of the cyclic garbage collector's sight.
+    """After a run that imported modules (a page's first visit, which loads its model), hide every object
+    alive now from the cyclic garbage collector, so its collections walk only what sessions made since.
 
-    With torch, plotly, pandas and the models in the process a full collection walks ~300,000 objects,
-    ~170 ms holding the GIL (Streamlit's collection after every run took 41 % of the server's time under
-    load; it is off in .streamlit/config.toml). ``gc.freeze()`` parks the long-lived objects (modules,
-    models, caches): Python's own collections then walk only what sessions made since, so they stay cheap
-    and still free the sessions' garbage. Runs a handful of times per process.
+    Streamlit's own collection after every run is off (.streamlit/config.toml): with torch and the models
+    loaded it held the interpreter lock for a long time on every rerun of every visitor.
     """
     if len(sys.modules) > _MODULES_AT_LAST_FREEZE[0]:
         gc.collect()

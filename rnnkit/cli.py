@@ -29,7 +29,8 @@ def command(name: str, help_text: str, add_arguments: Callable[[argparse.Argumen
 
 def common_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help=f"{what}; none: one per line on stdin")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line with the prediction and its scores")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per line with the prediction and its scores")
 
 
 def inputs(values: list[str]) -> Iterable[str]:

@@ -16,7 +16,8 @@ EQUATIONS = {
     "dot": r"\operatorname{score}(h_t, \bar h_s) = h_t^\top \bar h_s",
     "general": r"\operatorname{score}(h_t, \bar h_s) = h_t^\top W_a \bar h_s",
     "concat": r"\operatorname{score}(h_t, \bar h_s) = v_a^\top \tanh\left(W_a [h_t; \bar h_s]\right)",
-    "alpha": r"\alpha_{ts} = \frac{\exp \operatorname{score}(h_t, \bar h_s)}{\sum_{s'} \exp \operatorname{score}(h_t, \bar h_{s'})}",
+    "alpha": (r"\alpha_{ts} = \frac{\exp \operatorname{score}(h_t, \bar h_s)}"
+              r"{\sum_{s'} \exp \operatorname{score}(h_t, \bar h_{s'})}"),
     "context": r"c_t = \sum_s \alpha_{ts} \bar h_s",
     "output": r"\tilde h_t = a_t = \tanh\left(W_c [c_t; h_t]\right)",
 }

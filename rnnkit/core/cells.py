@@ -86,8 +86,8 @@ class LSTMCell(nn.Module):
         self.input_size, self.hidden_size = input_size, hidden_size
         bound = hidden_size ** -0.5
         for gate in self.GATES:   # W_gate acts on the concatenation [h_{t-1}, x_t]
-            self.register_parameter(f"W_{gate}", nn.Parameter(torch.empty(hidden_size, hidden_size + input_size)
-                                                              .uniform_(-bound, bound, generator=generator)))  # (H, H+I)
+            W = torch.empty(hidden_size, hidden_size + input_size).uniform_(-bound, bound, generator=generator)
+            self.register_parameter(f"W_{gate}", nn.Parameter(W))                               # (H, H+I)
             self.register_parameter(f"b_{gate}", nn.Parameter(torch.zeros(hidden_size)))      # (H,)
         with torch.no_grad():
             self.b_f.fill_(forget_bias)
@@ -162,8 +162,9 @@ class LSTMLayer(nn.Module):
                  generator: torch.Generator | None = None):
         super().__init__()
         self.hidden_size = hidden_size
-        self.cells = nn.ModuleList(LSTMCell(input_size if layer == 0 else hidden_size, hidden_size, forget_bias, generator)
-                                   for layer in range(num_layers))
+        self.cells = nn.ModuleList(
+            LSTMCell(input_size if layer == 0 else hidden_size, hidden_size, forget_bias, generator)
+            for layer in range(num_layers))
 
     def forward(self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None):
         B, T, _ = x.shape

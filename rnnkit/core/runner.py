@@ -8,18 +8,19 @@ on a few examples and writes ``build/dry-run/<task>/`` instead.
 from __future__ import annotations
 
 import argparse
-import inspect
 import dataclasses
+import inspect
 import platform
 import shlex
 import sys
 import typing
 
 import torch
-
-from rnnkit.core import checkpoint, registry as tasks
-from rnnkit.core.training import default_out, fit, is_main, seed_everything, setup_distributed
 import torch.distributed as dist
+
+from rnnkit.core import checkpoint
+from rnnkit.core import registry as tasks
+from rnnkit.core.training import default_out, fit, is_main, seed_everything, setup_distributed
 
 
 def option_types(task) -> dict[str, type]:

@@ -11,7 +11,7 @@ import math
 import os
 import random
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -27,22 +27,17 @@ from rnnkit import PRETRAINED
 class TrainConfig:
     """Settings every task shares; a task's own ``Config`` subclasses this."""
 
-    seed: int = 0
-    epochs: int = 10
-    batch_size: int = 64
-    lr: float = 2e-3
-    weight_decay: float = 0.0
-    clip: float = 1.0
+    seed: int = 0               # random seed of data order, initial weights and generated data
+    epochs: int = 10            # passes over the training data
+    batch_size: int = 64        # examples per optimiser step
+    lr: float = 2e-3            # AdamW learning rate (cosine decay to 0 over the run)
+    weight_decay: float = 0.0   # AdamW weight decay
+    clip: float = 1.0           # gradient-norm clipping; 0 = none
     max_steps: int = 0          # 0 = no limit; --dry-run sets a handful
-    threads: int = 0            # 0 = torch's default; under torchrun each rank takes 1
-    dry_run: bool = False
-    out: str = ""               # default: pretrained/<task> (build/dry-run/<task> for --dry-run)
-    log_every: int = 50
-    time_limit: float = 0.0     # seconds; 0 = none. Live training in the app stops here.
-
-    @classmethod
-    def field_types(cls) -> dict[str, type]:
-        return {f.name: f.type for f in fields(cls)}
+    threads: int = 0            # torch threads; 0 = torch's default; under torchrun each rank takes 1
+    dry_run: bool = False       # a few steps on a few examples, written to build/dry-run/<task>
+    out: str = ""               # where to write; default pretrained/<task> (build/dry-run/<task> for --dry-run)
+    time_limit: float = 0.0     # stop after this many seconds, keeping what was learned; 0 = none
 
 
 @dataclass
@@ -125,7 +120,8 @@ def fit(model: nn.Module,
     total = cfg.epochs * len(loader)
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1))))
+    cosine = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1)))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, cosine)
     bar = _progress_bar(total) if progress and is_main() else None
     history, step, start = History([], [], 0.0, []), 0, time.perf_counter()
     for epoch in range(cfg.epochs):

@@ -1,6 +1,6 @@
 """End to end in a real headless Chromium, every page: type or upload, wait for the result, check it.
 
-Uses the same visitor flows as the load test (``benchmarks/load.py``): each flow waits until its
+Uses the same visitor flows as the load test (``benchmarks.load``): each flow waits until its
 result text is on screen (the page's own words plus the words the visitor typed), then the page
 must show no exception box or traceback. A screenshot of each result lands in
 ``build/screenshots/e2e-<page>.png`` (a CI artifact, not committed).
@@ -15,9 +15,10 @@ import shutil
 
 import pytest
 
-from benchmarks.load import BROWSER_FLOWS as FLOWS, Timeout, page_errors
-from pages._lecture import available_pages
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, streamlit_server
+from harness.visitors import BROWSER_FLOWS as FLOWS
+from harness.visitors import Timeout, page_errors
+from pages._lecture import available_pages
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
                                 reason="Debian chromium is not installed (.ci/run installs it)")
@@ -62,7 +63,7 @@ async def hammer_training(base: str) -> tuple[list[str], str, int]:
     training succeeds (at most 6 tries, 3 s apart). Returns the errors, the page text and the busy answers."""
     from playwright.async_api import async_playwright
 
-    from benchmarks.load import wait_idle
+    from harness.visitors import wait_idle
     done = ("() => { const m = document.querySelector(\"[data-testid='stMain']\");"
             " return m && !document.querySelector('[data-testid=\"stStatusWidget\"]')"
             " && (m.innerText.includes('Trained ') || m.innerText.includes('busy')); }")

@@ -486,7 +486,7 @@ def test_a_class_opening_shared_links_at_once_on_a_fresh_server():
     import asyncio
     import random
 
-    from benchmarks import load
+    from harness import visitors as load
     from harness.browser import streamlit_server
 
     names = [p for p in ("sentiment", "translation", "embeddings") if p in {page.url_path for page in PAGES}]

@@ -7,9 +7,9 @@ import random
 
 from streamlit.proto.Element_pb2 import Element
 
-from benchmarks.load import AppSession, PageStats, cpu_seconds, element_text, percentile, rss_mb, visit, widget_state
-from benchmarks.run_all import flatten
 from harness.browser import streamlit_server
+from harness.measure import cpu_seconds, flatten, percentile, rss_mb
+from harness.visitors import AppSession, PageStats, element_text, visit, widget_state
 
 TWO_COLUMNS = """torch 2.13.0, 2 threads
 
