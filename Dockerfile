@@ -26,13 +26,14 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==$(sed -
 # 2. The code, the data and the trained models (pretrained/ is committed: the image needs no download at
 #    run time and every replica serves the same weights).
 COPY . .
+RUN pip install --no-deps -e .
 
 # 3. A non-root user owns nothing but its home; the app files stay read-only for it.
 RUN useradd --create-home --uid 10001 rnnkit
 USER rnnkit
 
 # 4. Refuse to build an image whose pages fail: every page is opened once (models loaded from the image).
-RUN python scripts/smoke_pages.py
+RUN python -m scripts.smoke_pages
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -1,6 +1,6 @@
 """Open every page once, as a visitor would (AppTest through app.py), and fail on any exception.
 
-    python scripts/smoke_pages.py
+    python -m scripts.smoke_pages
 
 Used by the Dockerfile at build time, so an image whose baked-in models do not load (missing file,
 weights that no longer match the code) is never produced: an exception or a page's "model not
@@ -13,15 +13,16 @@ import sys
 import time
 from pathlib import Path
 
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from pages._lecture import available_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    from streamlit import config
-    from streamlit.testing.v1 import AppTest
     config.set_option("client.showErrorDetails", "full")     # the real error in the build log, not the visitor's text
-
-    from pages._lecture import available_pages
     failed = 0
     for info in [None, *available_pages()]:
         name = info.file if info else "pages/home.py"
@@ -33,7 +34,8 @@ def main() -> int:
         problems = [e.message for e in app.exception]
         problems += [i.value for i in app.info if "not trained yet" in i.value]    # require_model's sentence
         failed += bool(problems)
-        print(f"{'FAIL' if problems else 'ok  '} {name} ({time.perf_counter() - start:.1f} s) {' '.join(problems)[:300]}")
+        seconds = time.perf_counter() - start
+        print(f"{'FAIL' if problems else 'ok  '} {name} ({seconds:.1f} s) {' '.join(problems)[:300]}")
     return 1 if failed else 0
 
 
