@@ -1,7 +1,7 @@
 """Scale-out check: K replicas of the app behind HAProxy with cookie-sticky sessions, then the load test.
 
     apt-get install -y haproxy                      # Debian's; not needed by the app or the tests
-    python benchmarks/replicas.py --replicas 2 --clients 40 --seconds 90
+    python -m benchmarks.replicas --replicas 2 --clients 40 --seconds 90
 
 Starts K `streamlit run app.py` processes on free loopback ports (one shared cookie secret, as
 docs/DEPLOY.md asks), HAProxy in front of them with the backend of docs/DEPLOY.md (round robin,

@@ -21,7 +21,7 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
-           "freeze_what_is_loaded"]
+           "freeze_what_is_loaded", "show_model_card"]
 
 
 def _run_through_app_navigation() -> None:
@@ -74,6 +74,12 @@ def require_model(name: str, what: str, train_command: str = ""):
     except FileNotFoundError:
         st.info(f"The {what} model is not trained yet: run `{train_command or f'rnnkit train {name}'}`.")
         st.stop()
+
+
+def show_model_card(card: dict) -> None:
+    """The model card as pretrained/<name>/README.md shows it: data, metrics, speed, limits, how to reproduce."""
+    from rnnkit.core.checkpoint import render_card  # the page has loaded its model (and torch) already
+    st.markdown(render_card(card))
 
 
 def show_problems(problems: Sequence[str]) -> None:
