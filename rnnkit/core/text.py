@@ -6,7 +6,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import ClassVar, Iterable, Sequence
+
+import torch
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
@@ -31,9 +33,17 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass
 class Vocabulary:
-    """Maps tokens to ids and back. Ids 0-3 are always ``<pad> <unk> <bos> <eos>``."""
+    """Maps tokens to ids and back. Ids 0-3 are always ``<pad> <unk> <bos> <eos>``.
+
+    The special ids are class constants, so a model can name its padding id (``Vocabulary.pad_id``)
+    before any vocabulary exists.
+    """
 
     itos: list[str] = field(default_factory=lambda: list(SPECIALS))
+    pad_id: ClassVar[int] = 0
+    unk_id: ClassVar[int] = 1
+    bos_id: ClassVar[int] = 2
+    eos_id: ClassVar[int] = 3
 
     def __post_init__(self):
         if tuple(self.itos[: len(SPECIALS)]) != SPECIALS:
@@ -55,22 +65,6 @@ class Vocabulary:
     def __contains__(self, token: str) -> bool:
         return token in self.stoi
 
-    @property
-    def pad_id(self) -> int:
-        return 0
-
-    @property
-    def unk_id(self) -> int:
-        return 1
-
-    @property
-    def bos_id(self) -> int:
-        return 2
-
-    @property
-    def eos_id(self) -> int:
-        return 3
-
     def encode(self, tokens: Iterable[str], add_bos: bool = False, add_eos: bool = False) -> list[int]:
         ids = [self.stoi.get(token, self.unk_id) for token in tokens]
         return ([self.bos_id] if add_bos else []) + ids + ([self.eos_id] if add_eos else [])
@@ -84,3 +78,34 @@ class Vocabulary:
     def unknown(self, tokens: Iterable[str]) -> list[str]:
         """The tokens this vocabulary does not know (for highlighting in the UI)."""
         return [t for t in tokens if t not in self.stoi]
+
+
+def pad_batch(sequences: Sequence[Sequence[int]], pad_id: int = Vocabulary.pad_id,
+              min_length: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Id sequences (lists or 1-D tensors) -> ids (B, T) padded with ``pad_id`` to the longest, and lengths (B,).
+
+    ``min_length=1`` gives an empty sequence length 1 (one padding token), for encoders that must read something.
+    """
+    lengths = torch.tensor([max(len(s), min_length) for s in sequences], dtype=torch.long)      # (B,)
+    ids = torch.full((len(sequences), int(lengths.max()) if len(sequences) else 0), pad_id, dtype=torch.long)
+    for i, sequence in enumerate(sequences):
+        ids[i, :len(sequence)] = torch.as_tensor(sequence, dtype=torch.long)                   # (B, T)
+    return ids, lengths
+
+
+_ATTACHED = re.compile(r" ([.,!?;:])")
+
+
+def detokenize(tokens: list[str], capitalize: bool = False, english_articles: bool = False) -> str:
+    """Tokens -> a readable sentence: punctuation attached, ``tabby_cat`` shown as "tabby cat".
+
+    ``capitalize`` upper-cases the first letter; ``english_articles`` makes each "a"/"an" agree
+    with the next word ("a Egyptian cat" -> "an Egyptian cat"), which only makes sense in English.
+    """
+    words = [t.replace("_", " ") for t in tokens]
+    if english_articles:
+        for i in range(len(words) - 1):
+            if words[i] in ("a", "an"):
+                words[i] = "an" if words[i + 1][:1].lower() in "aeiou" else "a"
+    text = _ATTACHED.sub(r"\1", " ".join(words))
+    return text[:1].upper() + text[1:] if capitalize else text
