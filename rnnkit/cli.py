@@ -50,6 +50,50 @@ def emit(result: dict, as_json: bool, text: str) -> None:
 # ----------------------------------------------------------------------------- commands
 # Each application's command: ``<name>_arguments(parser)`` and ``@command(...) def <name>(args)``.
 
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}")
+        return int(text)
+    return parse
+
+
+def translate_arguments(parser: argparse.ArgumentParser) -> None:
+    common_arguments(parser, "English sentences")
+    parser.add_argument("--model", choices=("attention", "plain"), default="attention",
+                        help="the LSTM with Luong attention, or the plain encoder-decoder (default: attention)")
+    parser.add_argument("--beam", type=_int_between(1, 10), default=5,
+                        help="beam size, 1-10; 1 = greedy decoding (default: 5)")
+
+
+@command("translate", "translate English sentences to French (the Translation page's models)", translate_arguments)
+def translate(args: argparse.Namespace) -> int:
+    from rnnkit.core.inputs import InputError
+    from rnnkit.translation.translator import TRAIN_COMMANDS, Translator
+    try:
+        translator = Translator.load(args.model)
+    except FileNotFoundError:
+        print(f"The {args.model} translation model is not trained yet: run `{TRAIN_COMMANDS[args.model]}`.",
+              file=sys.stderr)
+        return 2
+    failed = 0
+    for sentence in inputs(args.inputs):
+        try:
+            result = translator.translate(sentence, beam_size=args.beam)
+        except InputError as error:
+            print(f"{sentence!r}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        candidates = [{"translation": text, "log_prob": log_p, "score": score}
+                      for text, log_p, score in result.candidates]
+        emit({"input": sentence, "translation": result.text, "log_prob": candidates[0]["log_prob"],
+              "score": candidates[0]["score"], "candidates": candidates,
+              "unknown": [result.source[i] for i in result.unknown], "notes": result.notes},
+             args.json, result.text)
+    return 1 if failed else 0
+
+
+
 
 # ----------------------------------------------------------------------------- entry point
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&^=\"'])")
+# Markdown turns bare addresses into links even when escaped ("http\://x", "www\.x", "a@b.org"):
+# a zero-width space before the ":" of "://", the "." after "www" and every "@" stops it.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])\\:(?=//)|(?<=www)\\\.|@")
 
 
 class InputError(ValueError):
@@ -17,8 +20,9 @@ class InputError(ValueError):
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape every Markdown/HTML/LaTeX-special character so visitor text is shown literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Visitor text shown literally: every Markdown/HTML/LaTeX-special character backslash-escaped, and no
+    bare address turned into a link."""
+    return _AUTOLINK.sub(lambda match: "\u200b" + match.group(0), _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def decode_text(raw: bytes, max_bytes: int, what: str = "file") -> tuple[str, list[str]]:
