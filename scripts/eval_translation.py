@@ -7,31 +7,27 @@ plain model's reversed source are read from the cards and written in the note): 
 and chrF overall and by English sentence length (the long-sentence problem, Bahdanau 2014
 Fig. 2), greedy vs beam-5 search, <unk> replacement through attention on vs off, and a
 word-by-word dictionary baseline. ``--only=plain`` re-evaluates one model and keeps the other's
-rows from the existing evaluation.json (after retraining one of them). Writes ``pretrained/translation/evaluation.json`` (read by
-the page) and appends the tables to both model cards.
+rows from the existing evaluation.json (after retraining one of them). Writes
+``pretrained/translation/evaluation.json`` (read by the page) and appends the tables to both model cards.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
-
 
 import torch
 
-from rnnkit import PRETRAINED
 from rnnkit.core import checkpoint
-from rnnkit.translation import data as translation_data
-from rnnkit.translation.model import Translator, greedy_decode, replace_unknowns
-from rnnkit.core.registry import load_pretrained, make_config
-from rnnkit.translation import task
+from rnnkit.core.registry import load_pretrained
+from rnnkit.core.runner import make_config
 from rnnkit.core.text import tokenize
+from rnnkit.translation import data as translation_data
+from rnnkit.translation import task
+from rnnkit.translation.translator import EVALUATION, MODELS, Translator, replace_unknowns
 
 BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 40))
-MODELS = {"attention": "translation", "plain": "translation_plain"}
 
 
 def bucket_of(length: int) -> str:
@@ -43,23 +39,21 @@ def bucket_of(length: int) -> str:
 
 def test_pairs(card: dict) -> list[tuple[str, str]]:
     cfg = make_config(task, card["config"])
-    pairs, _ = task.corpus(cfg)
+    pairs, _ = translation_data.corpus(cfg.data, cfg.pairs, cfg.seed, cfg.workers)
     _, _, test = translation_data.split_pairs(pairs, cfg.dev_size, cfg.test_size, cfg.seed)
     return test
 
 
 def greedy_outputs(translator: Translator, sources: list[str], replace: bool) -> list[list[str]]:
+    """Greedy translations of the test set, ``<unk>`` copied back through attention when ``replace``."""
+    decoded = task.translate_batch(translator.model, sources, translator.src_vocab, translator.tgt_vocab, max_len=None)
     outputs = []
-    for start in range(0, len(sources), 100):
-        tokens = [tokenize(s) for s in sources[start:start + 100]]
-        encoded = [translator.src_vocab.encode(t) for t in tokens]
-        src, src_lengths, _ = task.collate([(e, [0]) for e in encoded])
-        for toks, (ids, alpha) in zip(tokens, greedy_decode(translator.model, src, src_lengths, 2 * src.size(1) + 10)):
-            words = translator.tgt_vocab.decode(ids, strip_specials=False)
-            if replace:
-                unknown = {i for i, t in enumerate(toks) if t not in translator.src_vocab}
-                words, _ = replace_unknowns(words, alpha, toks, unknown, translator.dictionary)
-            outputs.append(words)
+    for source, (words, alpha) in zip(sources, decoded):
+        if replace:
+            tokens = tokenize(source)
+            unknown = {i for i, t in enumerate(tokens) if t not in translator.src_vocab}
+            words, _ = replace_unknowns(words, alpha, tokens, unknown, translator.dictionary)
+        outputs.append(words)
     return outputs
 
 
@@ -88,8 +82,8 @@ def dictionary_baseline(sources: list[str], dictionary: dict) -> list[list[str]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--beam-limit", type=int, default=1000, help="test sentences decoded with beam search")
-    parser.add_argument("--beam", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--beam", type=int, default=5, help="beam size of the beam-search rows")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
     parser.add_argument("--only", choices=sorted(MODELS), help="re-evaluate this model only; keep the other's rows")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -105,9 +99,8 @@ def main() -> None:
     print(f"test set: {len(pairs)} sentence pairs never seen in training")
 
     overall, by_length, seconds = {}, {}, {}
-    previous = PRETRAINED / "translation" / "evaluation.json"
-    if args.only and previous.exists():
-        old = json.loads(previous.read_text(encoding="utf-8"))
+    if args.only and EVALUATION.exists():
+        old = json.loads(EVALUATION.read_text(encoding="utf-8"))
         for name in MODELS:
             if name != args.only and name in old["by_length"]:
                 overall.update({k: v for k, v in old["overall"].items() if k.startswith(name + " ")})
@@ -152,8 +145,8 @@ def main() -> None:
             f"greedy decoding (attention model with <unk> replacement). Same data for both models; "
             + "; ".join(f"{name}: {m['text']}" for name, m in models.items()) + ".")
     evaluation = {"overall": overall, "by_length": by_length, "seconds": seconds, "models": models, "note": note}
-    (PRETRAINED / "translation").mkdir(parents=True, exist_ok=True)
-    (PRETRAINED / "translation" / "evaluation.json").write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
+    EVALUATION.parent.mkdir(parents=True, exist_ok=True)
+    EVALUATION.write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
     for name, directory in MODELS.items():
         if name in translators:
             attach_to_card(directory, evaluation)
@@ -161,10 +154,10 @@ def main() -> None:
 
 def training_summary(card: dict) -> dict:
     """Steps, threads, seconds and source order of one trained model, with a sentence."""
-    cfg = card.get("config", {})
+    cfg, model = card.get("config", {}), card.get("model_config", {})
     summary = {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
-               "threads": cfg.get("threads"), "hidden_size": cfg.get("hidden_size"),
-               "reverse_source": bool(cfg.get("reverse_source", False))}
+               "threads": cfg.get("threads"), "hidden_size": model.get("hidden_size"),
+               "reverse_source": bool(model.get("reverse_source", False))}
     summary["text"] = (f"{summary['steps']:,} training steps, hidden size {summary['hidden_size']}"
                        + (", source read backwards (Sutskever et al. 2014)" if summary["reverse_source"] else ""))
     return summary

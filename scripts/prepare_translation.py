@@ -2,7 +2,7 @@
 
     python scripts/prepare_translation.py [--pairs=40000] [--seed=0] [--workers=2]
 
-The corpus is regenerated deterministically from ``rnnkit/translation_data.py`` (pyrealb +
+The corpus is regenerated deterministically from ``rnnkit/translation/data.py`` (pyrealb +
 the bilingual lexicon), so only this script is committed, not megabytes of text. It writes
 ``build/translation/corpus-v<version>-seed<seed>-n<pairs>.tsv`` (the cache the training CLI
 reads) and prints its sha256, the length distribution and a few examples.
@@ -12,22 +12,19 @@ from __future__ import annotations
 
 import argparse
 import collections
-import sys
-from pathlib import Path
 
-
-from rnnkit.translation import task as translation
 from rnnkit.core.text import tokenize
+from rnnkit.translation import data
+from rnnkit.translation.task import Config
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pairs", type=int, default=translation.Config.pairs)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pairs", type=int, default=Config.pairs, help="how many distinct sentence pairs")
+    parser.add_argument("--seed", type=int, default=Config.seed, help="the generator's seed (training uses 0)")
+    parser.add_argument("--workers", type=int, default=Config.workers, help="processes generating the corpus")
     args = parser.parse_args()
-    cfg = translation.Config(pairs=args.pairs, seed=args.seed, workers=args.workers)
-    pairs, provenance = translation.corpus(cfg)
+    pairs, provenance = data.corpus("", args.pairs, args.seed, args.workers)
     print(provenance["source"])
     print("sha256", provenance["sha256"])
     buckets = collections.Counter(bucket(len(tokenize(en))) for en, _ in pairs)

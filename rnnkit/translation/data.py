@@ -9,7 +9,8 @@ Coordinated clauses and relative clauses make sentences of up to ~35 words, so t
 encoder-decoder's long-sentence problem shows.
 
 Users with real data train on it: ``read_pairs`` accepts the Tatoeba/Anki ``fra.txt`` format
-(``English<TAB>French<TAB>attribution``) and a plain two-column TSV.
+(``English<TAB>French<TAB>attribution``) and a plain two-column TSV. ``corpus`` is what training
+reads: the user's file, or the generated corpus cached under ``build/translation/``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnnkit import ROOT
 from rnnkit.core.text import tokenize
 
 GENERATOR_VERSION = 1
@@ -253,7 +255,8 @@ class _Builder:
     def relative_clause(self, group: str, depth: int) -> dict:
         animate = group in ("person", "animal")
         if animate and self.rng.random() < 0.6:
-            verb = self.rng.choice([v for v in self.lex.transitive if set(v[2]) & {"food", "thing", "readable", "place"}])
+            verb = self.rng.choice([v for v in self.lex.transitive
+                                    if set(v[2]) & {"food", "thing", "readable", "place"}])
         else:
             verb = self.rng.choice([v for v in self.lex.transitive if set(v[2]) & {"person", "animal", "thing"}]) \
                 if animate else self.rng.choice(self.lex.transitive)
@@ -264,7 +267,7 @@ class _Builder:
         return {"kind": "subject", "verb": verb, "object": obj, "person": group == "person"}
 
     def np_en(self, np: dict, pyrealb):
-        D, N, NP, A, SP, Pro = pyrealb.D, pyrealb.N, pyrealb.NP, pyrealb.A, pyrealb.SP, pyrealb.Pro
+        D, N, NP, A = pyrealb.D, pyrealb.N, pyrealb.NP, pyrealb.A
         det = {"def": D("the"), "indef": D("a"), "dem": D("this"), "poss1": D("my").pe(1),
                "poss3": D("my").pe(3).g(np["owner_gender"])}[np["det"]]
         parts = [det] + [A(a[0]) for a in np["adjectives"]] + [N(np["noun"][0])]
@@ -283,7 +286,8 @@ class _Builder:
 
     def relative_en(self, rel: dict, p):
         if rel["kind"] == "subject":
-            return p.SP(p.Pro("who" if rel["person"] else "that"), p.VP(p.V(rel["verb"][0]), self.np_en(rel["object"], p)))
+            return p.SP(p.Pro("who" if rel["person"] else "that"),
+                        p.VP(p.V(rel["verb"][0]), self.np_en(rel["object"], p)))
         verb = p.V(rel["verb"][0]).n(rel["subject"]["number"])   # agree with the clause's own subject
         return p.SP(p.Pro("that"), self.np_en(rel["subject"], p), p.VP(verb))
 
@@ -513,3 +517,31 @@ def corpus_fingerprint(pairs: list[tuple[str, str]]) -> str:
     for en, fr in pairs:
         digest.update(f"{en}\t{fr}\n".encode())
     return digest.hexdigest()
+
+
+def corpus(path: str, pairs: int, seed: int, workers: int = 1) -> tuple[list[tuple[str, str]], dict]:
+    """The pairs and their provenance: the user's file ``path``, or the generated corpus (cached in build/)."""
+    if path:
+        read = read_pairs(path, pairs)
+        return read, {"source": f"user file {Path(path).name} ({len(read)} pairs)", "sha256": corpus_fingerprint(read)}
+    folder = ROOT / "build" / "translation"
+    cache = folder / f"corpus-v{GENERATOR_VERSION}-seed{seed}-n{pairs}.tsv"
+    # Chunks of 1,000 are seeded by their index, so a larger corpus starts with a smaller one.
+    larger = [file for file in folder.glob(f"corpus-v{GENERATOR_VERSION}-seed{seed}-n*.tsv")
+              if int(file.stem.rsplit("-n", 1)[1]) >= pairs >= CHUNK]
+    if cache.exists() or larger:
+        text = (cache if cache.exists() else larger[0]).read_text(encoding="utf-8")
+        generated = [tuple(line.split("\t")) for line in text.splitlines()][:pairs]
+    else:
+        generated = generate_pairs(pairs, seed, workers)
+        _cache_pairs(cache, generated)
+    import pyrealb
+    return generated, {"source": f"generated with pyrealb {getattr(pyrealb, '__version__', '3.3.1')} "
+                                 f"(rnnkit/translation/data.py v{GENERATOR_VERSION}, seed {seed}, "
+                                 f"{len(generated)} distinct pairs); lexicons CC-BY-SA-4.0",
+                       "sha256": corpus_fingerprint(generated)}
+
+
+def _cache_pairs(path: Path, pairs: list[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{en}\t{fr}\n" for en, fr in pairs), encoding="utf-8")

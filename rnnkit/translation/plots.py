@@ -19,7 +19,8 @@ def unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str], highlight: int | None = None) -> go.Figure:
+def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str],
+                      highlight: int | None = None) -> go.Figure:
     """Source words (x) by target words (y); the colour and the hover text are alpha_ts."""
     x, y = unique_labels(source), unique_labels(target)
     figure = go.Figure(go.Heatmap(
@@ -40,10 +41,10 @@ def step_bars(source: list[str], scores: np.ndarray, alpha: np.ndarray) -> go.Fi
     x = unique_labels(source)
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                            subplot_titles=("score(h_t, h̄_s)", "α_ts = softmax of the scores"))
-    figure.add_trace(go.Bar(x=x, y=scores, marker_color="#888888", hovertemplate="%{x}: score %{y:.3f}<extra></extra>"),
-                     row=1, col=1)
-    figure.add_trace(go.Bar(x=x, y=alpha, marker_color=ATTENTION_COLOUR, hovertemplate="%{x}: α %{y:.3f}<extra></extra>"),
-                     row=2, col=1)
+    figure.add_trace(go.Bar(x=x, y=scores, marker_color="#888888",
+                            hovertemplate="%{x}: score %{y:.3f}<extra></extra>"), row=1, col=1)
+    figure.add_trace(go.Bar(x=x, y=alpha, marker_color=ATTENTION_COLOUR,
+                            hovertemplate="%{x}: α %{y:.3f}<extra></extra>"), row=2, col=1)
     figure.update_yaxes(range=[0, 1], row=2, col=1)
     figure.update_layout(height=420, showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
     return figure

@@ -402,7 +402,8 @@ def test_forecasting_double_submit_trains_once_per_click_and_keeps_working():
 def test_visitors_at_once_get_the_answers_they_get_alone():
     """Concurrent sessions share one model object per page: each still gets the answer it gets alone."""
     inputs = {"sentiment": ("text", ["A dull, lifeless and boring film.", "A warm, funny and moving film."]),
-              "translation": ("text", ["The small cat will not eat the red apple.", "We like the beautiful green cars."]),
+              "translation": ("text", ["The small cat will not eat the red apple.",
+                                       "We like the beautiful green cars."]),
               "captioning": ("sample", ["cat", "coffee"])}
     usable = []
     for url_path in inputs:
@@ -445,11 +446,11 @@ def test_shared_models_answer_concurrent_callers_as_they_answer_one():
     own inputs, must get exactly the numbers one caller gets alone."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from rnnkit.sentiment import classifier as S
     from rnnkit.captioning import samples
     from rnnkit.captioning.captioner import Captioner
-    from rnnkit.translation.model import Translator
     from rnnkit.core.registry import load_pretrained
+    from rnnkit.sentiment import classifier as S
+    from rnnkit.translation.translator import Translator
 
     jobs = []
     try:

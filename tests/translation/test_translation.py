@@ -3,18 +3,25 @@ corpus generator and readers, the training CLI on fra.txt / TSV fixtures, and th
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-from rnnkit.translation import data as translation_data
+from rnnkit import ROOT
 from rnnkit.core.attention import SCORES, GlobalAttention, attention, sequence_mask
-from rnnkit.translation.model import BOS_ID, Seq2Seq, Translator, beam_search, detokenize, greedy_decode, replace_unknowns
+from rnnkit.core.inputs import InputError
+from rnnkit.core.text import Vocabulary, detokenize
+from rnnkit.translation import data as translation_data
 from rnnkit.translation import task
+from rnnkit.translation.model import ModelConfig, Seq2Seq
+from rnnkit.translation.translator import Translator, replace_unknowns
 
-ROOT = Path(__file__).resolve().parent.parent
+BOS_ID = Vocabulary.bos_id
 HAS_WEIGHTS = (ROOT / "pretrained/translation/model.safetensors").exists()
 
 
@@ -58,7 +65,7 @@ def test_bad_score_name_is_refused():
 # --- the encoder-decoder ----------------------------------------------------------------------
 def small_model(attention_kind="general"):
     torch.manual_seed(0)
-    return Seq2Seq(20, 15, 8, 16, 1, 0.0, attention_kind).eval()
+    return Seq2Seq(ModelConfig(attention_kind, 8, 16, 1, 0.0), 20, 15).eval()
 
 
 @pytest.mark.parametrize("kind", ["dot", "general", "concat", "none"])
@@ -91,7 +98,7 @@ def test_padding_does_not_change_a_sentence():
 def test_reverse_source_reads_the_sentence_backwards(kind):
     model = small_model(kind)
     torch.manual_seed(0)
-    reversed_model = Seq2Seq(20, 15, 8, 16, 1, 0.0, kind, reverse_source=True).eval()
+    reversed_model = Seq2Seq(ModelConfig(kind, 8, 16, 1, 0.0, reverse_source=True), 20, 15).eval()
     reversed_model.load_state_dict(model.state_dict())               # same weights, only the reading order
     src, lengths = torch.tensor([[4, 5, 6, 0], [8, 9, 10, 11]]), torch.tensor([3, 4])
     backwards = torch.tensor([[6, 5, 4, 0], [11, 10, 9, 8]])          # each sentence's real words reversed
@@ -115,29 +122,30 @@ def test_reverse_source_reads_the_sentence_backwards(kind):
     translator = Translator(reversed_model, card)
     result = translator.translate("w0 w1 w2 w3 w4", beam_size=1)
     ids = translator.src_vocab.encode(result.source)
-    (expected, _), = greedy_decode(model, torch.tensor([ids[::-1]]), torch.tensor([5]), max_len=20)
+    expected, = [h.tokens for h in model.greedy(torch.tensor([ids[::-1]]), torch.tensor([5]), max_len=20)]
     assert result.output_ids == expected
     step = translator.step(result, 0)
     assert step["h_s"].shape == (5, 16)
 
 
 def test_reverse_source_is_read_from_the_card():
-    cfg = task.Config(reverse_source=True, attention="none", embed_size=8, hidden_size=16)
-    model = task.build_model(cfg, {"src_itos": list("abcdef"), "tgt_itos": list("abcdefg")})
-    assert model.reverse_source and model.encoder.reverse_source
-    from rnnkit.core.registry import make_config
-    assert make_config(task, {"attention": "none"}).reverse_source is False   # older cards: forwards
+    model_config = task.ModelConfig(reverse_source=True, attention="none", embed_size=8, hidden_size=16)
+    model = task.build_model(model_config, {"src_itos": list("abcdef"), "tgt_itos": list("abcdefg")})
+    assert model.config.reverse_source and model.encoder.reverse_source
+    from rnnkit.core.runner import make_config
+    assert make_config(task, {"attention": "none"}).model.reverse_source is False   # the default: forwards
+
 
 def test_beam_of_one_is_greedy_and_beams_are_sorted():
     model = small_model()
     src = [4, 5, 6, 7, 8]
-    (greedy_ids, _), = greedy_decode(model, torch.tensor([src]), torch.tensor([5]), max_len=12)
-    best = beam_search(model, src, beam_size=1, max_len=12)[0]
-    assert best.ids == greedy_ids
-    hypotheses = beam_search(model, src, beam_size=4, max_len=12, length_alpha=1.0)
-    scores = [h.score(1.0) for h in hypotheses]
+    greedy_ids, = [h.tokens for h in model.greedy(torch.tensor([src]), torch.tensor([5]), max_len=12)]
+    best = model.beam_search(src, beam_size=1, max_len=12)[0]
+    assert best.tokens == greedy_ids
+    hypotheses = model.beam_search(src, beam_size=4, max_len=12, length_alpha=1.0)
+    scores = [h.score for h in hypotheses]
     assert scores == sorted(scores, reverse=True) and len(hypotheses) <= 4
-    assert all(len(h.alphas) == len(h.ids) + int(h.finished) for h in hypotheses)
+    assert all(len(h.extras["alpha"]) == len(h.tokens) + int(h.finished) for h in hypotheses)
 
 
 def test_unknown_words_are_copied_through_attention():
@@ -147,7 +155,7 @@ def test_unknown_words_are_copied_through_attention():
     assert out == ["le", "jane", "jane"] and aligned == {1: 1, 2: 1}
     out, _ = replace_unknowns(["<unk>"], alphas[2:], ["the", "dog", "x"], dictionary={"dog": "chien"})
     assert out == ["chien"]
-    assert detokenize(["elle", "dort", "."]) == "Elle dort."
+    assert detokenize(["elle", "dort", "."], capitalize=True) == "Elle dort."
 
 
 # --- data ---------------------------------------------------------------------------------
@@ -167,7 +175,8 @@ def test_known_realisations():
     import pyrealb
     clause = {"subject": {"kind": "pronoun", "features": (1, "p", "m")}, "tense": "p", "verb_kind": "transitive",
               "verb": ("like", "aimer", ["thing"]), "extras": [],
-              "object": {"noun": ("car", "voiture"), "group": "thing", "adjectives": [("small", "petit"), ("red", "rouge")],
+              "object": {"noun": ("car", "voiture"), "group": "thing",
+                         "adjectives": [("small", "petit"), ("red", "rouge")],
                          "det": "indef", "number": "p", "owner_gender": "m", "relative": None}}
     draw = {"clauses": [clause], "kind": "negative", "conjunctions": []}
     assert translation_data._realise(builder, draw, pyrealb, "en") == "We do not like small red cars."
@@ -181,7 +190,8 @@ def write_fixture(path: Path, tatoeba: bool) -> Path:
     lines = ["English\tFrench"] if not tatoeba else []
     for en_n, fr_n in nouns:
         for en_v, fr_v in verbs:
-            for row in (f"I {en_v} the {en_n}.\tJe {fr_v} le {fr_n}.", f"I {en_v} the {en_n}s.\tJe {fr_v} les {fr_n}s."):
+            for row in (f"I {en_v} the {en_n}.\tJe {fr_v} le {fr_n}.",
+                        f"I {en_v} the {en_n}s.\tJe {fr_v} les {fr_n}s."):
                 lines.append(row + ("\tCC-BY 2.0 (France) Attribution: tatoeba.org #1 (a) & #2 (b)" if tatoeba else ""))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -229,8 +239,81 @@ def test_committed_models_translate():
     named = translator.translate("Jane went to Italy.", beam_size=1)
     assert "jane" in named.output and named.unknown == [0]     # copied back through attention
     for bad in ("", "?!...", "<script>"):
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError):
             translator.prepare(bad)
+
+
+# Recorded with the code before the layout change (commit eaf855f, its own beam search and greedy
+# decoder): the committed weights must still give exactly these translations.
+SMALL_CAT = "The small cat will not eat the red apple."
+JANE = "Jane went to Africa last September and she enjoyed the culture."
+SHIPPED = [
+    ("attention", 1, SMALL_CAT, "Le petit chat ne mangera pas le musée rouge.", -3.129229784011841),
+    ("attention", 5, SMALL_CAT, "Le petit chat ne mangera pas la pomme rouge.", -2.4241271018981934),
+    ("attention", 5, JANE, "Jane est allé en afrique en septembre dernier et elle a apprécié la culture.",
+     -3.8299694061279297),
+    ("plain", 1, SMALL_CAT, "Le petit chat ne mangera pas la bière rouge.", -2.878626585006714),
+    ("plain", 5, JANE, "<unk> est allé en afrique en mai dernier et elle a appris la culture.", -7.127350330352783),
+]
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+@pytest.mark.parametrize("choice, beam, sentence, text, log_p", SHIPPED)
+def test_shipped_models_give_the_translations_they_gave(choice, beam, sentence, text, log_p):
+    result = Translator.load(choice).translate(sentence, beam_size=beam)
+    assert result.text == text and result.candidates[0][0] == text
+    assert result.candidates[0][1] == pytest.approx(log_p, abs=1e-4)
+    assert result.candidates[0][2] == pytest.approx(log_p / (len(result.output_ids) + 1), abs=1e-4)
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+@pytest.mark.parametrize("name", ["translation", "translation_plain"])
+def test_cards_model_config_is_read_strictly(name):
+    from rnnkit.core import checkpoint, registry
+    card = checkpoint.load_card(name)
+    assert set(card["model_config"]) == {"attention", "embed_size", "hidden_size", "layers", "dropout",
+                                         "reverse_source"}
+    assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
+    model = registry.build_from_card(card)
+    assert model.config == ModelConfig(**card["model_config"])
+    assert card["reproduce"].startswith("rnnkit train translation")
+    for broken, words in (({**card["model_config"], "heads": 4}, "unknown keys \\['heads'\\]"),
+                          ({k: v for k, v in card["model_config"].items() if k != "reverse_source"},
+                           "missing keys \\['reverse_source'\\]")):
+        with pytest.raises(checkpoint.CheckpointError, match=words):
+            registry.build_from_card({**card, "model_config": broken})
+    with pytest.raises(checkpoint.CheckpointError, match="no model_config"):
+        registry.build_from_card({k: v for k, v in card.items() if k != "model_config"})
+
+
+def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnnkit", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_translate_command_answers_as_the_service_does():
+    sentences = [SMALL_CAT, "", "Jane went to Italy."]
+    done = rnnkit_command("translate", "--json", "--beam", "3", *sentences)
+    assert done.returncode == 1                                  # one bad input: reported, the others translated
+    assert "Type an English sentence" in done.stderr and "Traceback" not in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    translator = Translator.load("attention")
+    assert [a["input"] for a in answers] == [SMALL_CAT, "Jane went to Italy."]
+    for answer in answers:
+        expected = translator.translate(answer["input"], beam_size=3)
+        assert answer["translation"] == expected.text and answer["unknown"] == [expected.source[i]
+                                                                                 for i in expected.unknown]
+        assert [c["translation"] for c in answer["candidates"]] == [c[0] for c in expected.candidates]
+        assert [c["log_prob"] for c in answer["candidates"]] == pytest.approx([c[1] for c in expected.candidates],
+                                                                              abs=1e-4)
+        assert answer["score"] == pytest.approx(expected.candidates[0][2], abs=1e-4)
+    plain = rnnkit_command("translate", "--model", "plain", stdin=f"{SMALL_CAT}\n\n{JANE}\n")
+    assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
+    plain_translator = Translator.load("plain")
+    assert plain.stdout.splitlines() == [plain_translator.translate(s).text for s in (SMALL_CAT, JANE)]
+    refused = rnnkit_command("translate", "--beam", "11", SMALL_CAT)
+    assert refused.returncode == 2 and "from 1 to 10" in refused.stderr
 
 
 # --- the page -------------------------------------------------------------------------------
