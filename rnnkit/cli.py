@@ -93,6 +93,37 @@ def translate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def caption_arguments(parser: argparse.ArgumentParser) -> None:
+    common_arguments(parser, "image files (JPEG, PNG, WebP, BMP or GIF)")
+    parser.add_argument("--beam", type=_int_between(1, 5), default=3,
+                        help="beam width, 1-5; 1 = greedy search (default: 3)")
+
+
+@command("caption", "describe images in a sentence (the Image captioning page's model)", caption_arguments)
+def caption(args: argparse.Namespace) -> int:
+    from rnnkit.captioning.captioner import load_captioner, read_image
+    from rnnkit.core.inputs import InputError
+    try:
+        captioner = load_captioner()
+    except FileNotFoundError:
+        print("The captioning model is not trained yet: run `rnnkit train captioning`.", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in inputs(args.inputs):
+        try:
+            image = read_image(path)
+        except InputError as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        result = captioner.caption(image.image, beam=args.beam)
+        candidates = [{"caption": text, "log_prob": log_p, "score": score} for text, log_p, score in result.candidates]
+        emit({"input": path, "caption": result.caption, "log_prob": candidates[0]["log_prob"],
+              "score": candidates[0]["score"], "candidates": candidates,
+              "encoder_top5": [{"class": c.name, "probability": p} for c, p in result.top5], "notes": image.notes},
+             args.json, f"{path}\t{result.caption}")
+    return 1 if failed else 0
+
 
 
 # ----------------------------------------------------------------------------- entry point

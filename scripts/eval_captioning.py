@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
 
 import torch
 import torch.nn.functional as F
 
-from rnnkit.core import checkpoint
-from rnnkit.captioning import samples
-from rnnkit.captioning.captioner import bleu_scores, detokenize, load_captioner
+from rnnkit.captioning import samples, task
+from rnnkit.captioning.captioner import bleu_scores, load_captioner
 from rnnkit.captioning.encoder import imagenet_classes
-from rnnkit.captioning import task
-from rnnkit.core.registry import make_config
+from rnnkit.core import checkpoint
+from rnnkit.core.runner import make_config
 
 
 def same(caption: str) -> str:
@@ -41,9 +36,9 @@ def same(caption: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="captioning")
+    parser.add_argument("--model", default="captioning", help="the pretrained captioner to evaluate (name or folder)")
     parser.add_argument("--write-card", action="store_true", help="add these tables to the model card")
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     lines: list[str] = []
@@ -54,10 +49,10 @@ def main() -> None:
     plan = task.default_plan(cfg)
     train = task.D.encode(*plan["scenes_train"], progress=False)
     test = task.D.encode(*plan["scenes_test"], progress=False)
-    vocab, decoder = captioner.vocab, captioner.decoder
+    decoder = captioner.decoder
 
-    greedy = [detokenize(vocab.decode(ids)) for ids in decoder.greedy(test.regions.float(), vocab.bos_id, vocab.eos_id, cfg.max_len)]
-    beam = [captioner.text(decoder.beam_search(test.regions[i:i + 1].float(), vocab.bos_id, vocab.eos_id, 3, cfg.max_len)[0])
+    greedy = [captioner.text(h) for h in decoder.greedy(test.regions.float(), cfg.max_len)]
+    beam = [captioner.text(decoder.beam_search(test.regions[i:i + 1].float(), 3, cfg.max_len)[0])
             for i in range(len(test))]
     constant = Counter(r for refs in train.references for r in refs).most_common(1)[0][0]
     train_mean = F.normalize(train.regions.float().mean(1), dim=-1)          # (N, 1280)

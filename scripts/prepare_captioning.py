@@ -10,7 +10,7 @@
 3. ``data/captioning/PROVENANCE.md``: package, version, licence and sha256 of each.
 
 The training data of the shipped captioner (generated scenes and crops of bundled photos) are
-not files: ``rnnkit.tasks.captioning.prepare`` builds them from a seed and caches the encoder's
+not files: ``rnnkit.captioning.task.prepare`` builds them from a seed and caches the encoder's
 features under ``build/captioning/``.
 """
 
@@ -79,18 +79,25 @@ def main() -> None:
     photo = OUT / "grace_hopper.jpg"
     with zipfile.ZipFile(mpl_wheel) as z:
         photo.write_bytes(z.read("matplotlib/mpl-data/sample_data/grace_hopper.jpg"))
+    labels_row = (f"| imagenet_labels.tsv | `{TIMM}` wheel (`{timm_wheel.name}`, sha256 `{sha256(timm_wheel)}`), "
+                  f"files `{INFO}imagenet_synsets.txt`, `imagenet_synset_to_lemma.txt`, "
+                  "`imagenet_synset_to_definition.txt` (WordNet 3.0 lemmas and glosses), read as a zip | "
+                  f"timm: Apache-2.0; WordNet 3.0 licence (free use with attribution) | `{sha256(labels)}` |")
+    photo_row = (f"| grace_hopper.jpg | `{MATPLOTLIB}` wheel (`{mpl_wheel.name}`), "
+                 "`matplotlib/mpl-data/sample_data/grace_hopper.jpg` | public domain (US Navy photo), shipped by "
+                 f"matplotlib (PSF-style licence) | `{sha256(photo)}` |")
     (OUT / "PROVENANCE.md").write_text(f"""# Provenance of data/captioning/
 
 | file | source | licence | sha256 |
 |---|---|---|---|
-| imagenet_labels.tsv | `{TIMM}` wheel (`{timm_wheel.name}`, sha256 `{sha256(timm_wheel)}`), files `{INFO}imagenet_synsets.txt`, `imagenet_synset_to_lemma.txt`, `imagenet_synset_to_definition.txt` (WordNet 3.0 lemmas and glosses), read as a zip | timm: Apache-2.0; WordNet 3.0 licence (free use with attribution) | `{sha256(labels)}` |
-| grace_hopper.jpg | `{MATPLOTLIB}` wheel (`{mpl_wheel.name}`), `matplotlib/mpl-data/sample_data/grace_hopper.jpg` | public domain (US Navy photo), shipped by matplotlib (PSF-style licence) | `{sha256(photo)}` |
+{labels_row}
+{photo_row}
 
 Columns of imagenet_labels.tsv: `index` (the encoder's output index), `synset` (WordNet id),
 `name` (the first lemma, or a longer lemma containing it: "tabby" -> "tabby cat"), `lemmas`,
 `definition`. Regenerate with `python scripts/prepare_captioning.py`.
 
-The captioner's training data are not stored here: `rnnkit.tasks.captioning.prepare` generates
+The captioner's training data are not stored here: `rnnkit.captioning.task.prepare` generates
 the scenes and the crops of bundled photos from a seed (see `pretrained/captioning/README.md`).
 """, encoding="utf-8")
     print(f"wrote {labels} ({len(labels.read_text().splitlines()) - 1} classes), {photo}")

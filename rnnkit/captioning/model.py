@@ -8,7 +8,7 @@ caption is y_1 .. y_T, the LSTM state is (h_t, c_t), E embeds words. At every st
     e_{ti} = w^\\top \\tanh(W_a a_i + W_h h_{t-1})                       \\quad\\text{(attention score)}
     \\alpha_{ti} = \\exp(e_{ti}) / \\sum_k \\exp(e_{tk})                  \\quad\\text{(where to look)}
     z_t = \\beta_t \\sum_i \\alpha_{ti} a_i,\\; \\beta_t = \\sigma(f_\\beta(h_{t-1}))  \\quad\\text{(gated context)}
-    \\ell_t = \\sum_i \\alpha_{ti} (x_i, y_i)                               \\quad\\text{(where it looks, grid coordinates in [-1, 1])}
+    \\ell_t = \\sum_i \\alpha_{ti} (x_i, y_i)               \\quad\\text{(where it looks: grid coordinates in [-1, 1])}
     h_t, c_t = \\mathrm{LSTM}([E y_{t-1}; z_t; \\ell_t], (h_{t-1}, c_{t-1}))
     p(y_t) \\propto \\exp(L_o(E y_{t-1} + L_h h_t + L_z z_t))          \\quad\\text{(deep output)}
 
@@ -27,13 +27,15 @@ the region it attends to, for all 1000 classes, not only those in its training i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnkit.core import decoding
 from rnnkit.core.attention import attention
+from rnnkit.core.text import Vocabulary
 
 NEG_INF = -1e9
 GRID = 7                         # the encoder's 7 x 7 grid: L = 49 regions
@@ -77,39 +79,39 @@ class Step:
 
 
 @dataclass
-class Candidate:
-    tokens: list[int]
-    log_prob: float
-    alphas: list[list[float]] = field(default_factory=list)   # one (L,) map per generated token
-    copy_shares: list[float] = field(default_factory=list)
+class ModelConfig:
+    """The decoder's architecture; the vocabulary (and so the copy head's class tokens) comes from the card."""
 
-    @property
-    def score(self) -> float:
-        """Length-normalised log-probability (GNMT, alpha = 0.7) used to rank finished beams."""
-        return self.log_prob / (((5 + len(self.tokens)) / 6) ** 0.7)
+    embed_size: int = 128          # m: word embedding size, also the size of the deep output o_t
+    hidden_size: int = 384         # H: LSTM state size
+    attention_size: int = 256      # A: hidden layer of the attention MLP
+    dropout: float = 0.3           # dropout on z_t, h_t and o_t
 
 
 class ShowAttendTell(nn.Module):
     """The decoder. ``forward`` teacher-forces a batch; ``greedy`` and ``beam_search`` generate."""
 
-    def __init__(self, vocab_size: int, feature_size: int = 1280, embed_size: int = 128, hidden_size: int = 384,
-                 attention_size: int = 256, dropout: float = 0.3, copy_classes: torch.Tensor | None = None,
-                 class_weight: torch.Tensor | None = None, class_bias: torch.Tensor | None = None):
+    def __init__(self, config: ModelConfig, vocab_size: int, feature_size: int = 1280,
+                 copy_classes: torch.Tensor | None = None, class_weight: torch.Tensor | None = None,
+                 class_bias: torch.Tensor | None = None):
         super().__init__()
+        self.config = config
+        m, H, A = config.embed_size, config.hidden_size, config.attention_size
         self.vocab_size = vocab_size
-        self.E = nn.Embedding(vocab_size, embed_size, padding_idx=0)
-        self.init_h = nn.Linear(feature_size, hidden_size)
-        self.init_c = nn.Linear(feature_size, hidden_size)
-        self.attention = SoftAttention(feature_size, hidden_size, attention_size)
-        self.f_beta = nn.Linear(hidden_size, 1)
-        self.lstm = nn.LSTMCell(embed_size + feature_size + 2, hidden_size)
+        self.E = nn.Embedding(vocab_size, m, padding_idx=Vocabulary.pad_id)
+        self.init_h = nn.Linear(feature_size, H)
+        self.init_c = nn.Linear(feature_size, H)
+        self.attention = SoftAttention(feature_size, H, A)
+        self.f_beta = nn.Linear(H, 1)
+        self.lstm = nn.LSTMCell(m + feature_size + 2, H)
         side = torch.linspace(-1, 1, GRID)
         grid_y, grid_x = torch.meshgrid(side, side, indexing="ij")
-        self.register_buffer("positions", torch.stack([grid_x.flatten(), grid_y.flatten()], -1), persistent=False)  # (L, 2)
-        self.L_h = nn.Linear(hidden_size, embed_size)
-        self.L_z = nn.Linear(feature_size, embed_size)
-        self.L_o = nn.Linear(embed_size, vocab_size)
-        self.dropout = nn.Dropout(dropout)
+        positions = torch.stack([grid_x.flatten(), grid_y.flatten()], -1)                  # (L, 2)
+        self.register_buffer("positions", positions, persistent=False)
+        self.L_h = nn.Linear(H, m)
+        self.L_z = nn.Linear(feature_size, m)
+        self.L_o = nn.Linear(m, vocab_size)
+        self.dropout = nn.Dropout(config.dropout)
         self.copy = copy_classes is not None
         if self.copy:
             # the frozen ImageNet head and, for each class, the token id of its name (not saved:
@@ -120,7 +122,7 @@ class ShowAttendTell(nn.Module):
             only_copied = torch.zeros(vocab_size, dtype=torch.bool)
             only_copied[copy_classes.long()] = True
             self.register_buffer("only_copied", only_copied, persistent=False)              # (V,)
-            self.w_g = nn.Linear(embed_size, 1)
+            self.w_g = nn.Linear(m, 1)
 
     def init_state(self, a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         mean = a.mean(1)                                                # (B, D)
@@ -156,66 +158,41 @@ class ShowAttendTell(nn.Module):
             alphas.append(step.alpha)
         return torch.stack(log_probs, 1), torch.stack(alphas, 1)
 
+    def step_function(self, a: torch.Tensor):
+        """The decoder as ``rnnkit.core.decoding`` drives it, and its first state, for images a (B, L, D).
+
+        With one image its annotation vectors serve every hypothesis of the beam.
+        """
+        keys = self.attention.keys(a)                                   # (B, L, A), once per image
+
+        def step(tokens: torch.Tensor, state):
+            k = tokens.size(0)
+            out = self.forward_step(tokens, state, a.expand(k, -1, -1), keys.expand(k, -1, -1))
+            return out.log_probs, out.state, {"alpha": out.alpha, "copy_share": out.copy_share}
+
+        return step, self.init_state(a)
+
     @torch.no_grad()
-    def greedy(self, a: torch.Tensor, bos: int, eos: int, max_len: int = 20) -> list[list[int]]:
+    def greedy(self, a: torch.Tensor, max_len: int = 20) -> list[decoding.Hypothesis]:
         """The most probable word at every step, for a batch a (B, L, D)."""
-        state, keys = self.init_state(a), self.attention.keys(a)
-        y = torch.full((len(a),), bos, dtype=torch.long)
-        out, done = [], torch.zeros(len(a), dtype=torch.bool)
-        for _ in range(max_len):
-            step = self.forward_step(y, state, a, keys)
-            state, y = step.state, step.log_probs.argmax(-1)            # (B,)
-            out.append(y)
-            done |= y == eos
-            if done.all():
-                break
-        rows = torch.stack(out, 1).tolist()                             # (B, T)
-        return [row[: row.index(eos)] if eos in row else row for row in rows]
+        step, state = self.step_function(a)
+        return decoding.greedy(step, state, len(a), Vocabulary.bos_id, Vocabulary.eos_id, max_len)
 
     @torch.no_grad()
-    def beam_search(self, a: torch.Tensor, bos: int, eos: int, beam: int = 3, max_len: int = 20) -> list[Candidate]:
-        """Beam search for one image a (1, L, D); finished candidates best first, each with
-        its log-probability and the attention map of every generated word."""
-        keys = self.attention.keys(a)                                   # (1, L, A)
-        h, c = self.init_state(a)
-        live = [Candidate([], 0.0)]
-        finished: list[Candidate] = []
-        for _ in range(max_len):
-            if not live or len(finished) >= beam:
-                break
-            k = len(live)
-            y = torch.tensor([cand.tokens[-1] if cand.tokens else bos for cand in live])
-            step = self.forward_step(y, (h, c), a.expand(k, -1, -1), keys.expand(k, -1, -1))
-            totals = torch.tensor([cand.log_prob for cand in live]).unsqueeze(1) + step.log_probs   # (k, V)
-            values, flat = totals.flatten().topk(min(beam, totals.numel()))
-            rows, words = flat // self.vocab_size, flat % self.vocab_size
-            survivors = []
-            for value, row, word in zip(values.tolist(), rows.tolist(), words.tolist()):
-                parent = live[row]
-                grown = Candidate(parent.tokens + [word], value, parent.alphas + [step.alpha[row].tolist()],
-                                  parent.copy_shares + [float(step.copy_share[row])])
-                if word == eos:
-                    finished.append(grown)
-                else:
-                    survivors.append((grown, row))
-            live = [cand for cand, _ in survivors]
-            if survivors:
-                index = torch.tensor([row for _, row in survivors])
-                h, c = step.state[0][index], step.state[1][index]
-        if len(finished) < beam:
-            finished += live                                            # still unfinished at max_len
-        for cand in finished:                                           # drop <eos> and its map
-            if cand.tokens and cand.tokens[-1] == eos:
-                cand.tokens, cand.alphas, cand.copy_shares = cand.tokens[:-1], cand.alphas[:-1], cand.copy_shares[:-1]
-        return sorted(finished, key=lambda cand: cand.score, reverse=True)[:beam]
+    def beam_search(self, a: torch.Tensor, beam: int = 3, max_len: int = 20) -> list[decoding.Hypothesis]:
+        """Beam search for one image a (1, L, D): candidates best first, ranked with GNMT's length penalty
+        ((5 + |y|) / 6)^0.7; each keeps the attention map and copy share of every word."""
+        step, state = self.step_function(a)
+        return decoding.beam_search(step, state, Vocabulary.bos_id, Vocabulary.eos_id, beam, max_len,
+                                    decoding.gnmt_penalty(0.7), early_stopping=True)
 
 
-def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:
     """Mean negative log-likelihood of the targets (B, T), padding ignored."""
     return F.nll_loss(log_probs.reshape(-1, log_probs.shape[-1]), targets.reshape(-1), ignore_index=pad_id)
 
 
-def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int = 0) -> torch.Tensor:
+def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:
     """Xu et al.'s penalty sum_i (1 - sum_t alpha_ti)^2, scaled to captions shorter than L: every
     region should get about T / L of the attention over the caption. alphas (B, T, L)."""
     mask = (targets != pad_id).float().unsqueeze(-1)                    # (B, T, 1)

@@ -1,22 +1,22 @@
 """Image captioning (one-to-many): frozen EfficientNet-Lite0 + Show-Attend-Tell LSTM decoder.
 
-``python -m rnnkit.train captioning`` trains the shipped default (no caption data exists offline):
+``rnnkit train captioning`` trains the shipped default (no caption data exists offline):
 generated scenes with template captions plus crops of bundled photos whose captions are composed
 from the encoder's own ImageNet class; the decoder copies class names through its copy head.
 
-With your own data (one command; add ``torchrun --nproc_per_node=N -m rnnkit.train ...`` to
-spread it over processes or machines)::
+With your own data (one command; ``torchrun --nproc_per_node=N -m rnnkit train ...`` spreads it
+over processes or machines)::
 
-    python -m rnnkit.train captioning --data=flickr8k --captions=Flickr8k_text/Flickr8k.token.txt \\
-        --images=Flicker8k_Dataset --out=pretrained/captioning-flickr8k
-    python -m rnnkit.train captioning --data=coco --captions=annotations/captions_train2017.json \\
-        --images=train2017 --out=pretrained/captioning-coco
+    rnnkit train captioning --data=flickr8k --captions=Flickr8k_text/Flickr8k.token.txt \\
+        --images=Flicker8k_Dataset --min_freq=5 --out=pretrained/captioning-flickr8k
+    rnnkit train captioning --data=coco --captions=annotations/captions_train2017.json \\
+        --images=train2017 --min_freq=5 --out=pretrained/captioning-coco
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -24,12 +24,11 @@ from torch.utils.data import Dataset
 
 from rnnkit.captioning import data as D
 from rnnkit.captioning import samples
-from rnnkit.captioning.captioner import bleu_scores, caption_tokens, detokenize
-from rnnkit.captioning.encoder import imagenet_classes
-from rnnkit.captioning.model import ShowAttendTell, doubly_stochastic, sequence_loss
-from rnnkit.core.training import Prepared
-from rnnkit.core.text import Vocabulary
-from rnnkit.core.training import TrainConfig
+from rnnkit.captioning.captioner import bleu_scores, caption_tokens
+from rnnkit.captioning.encoder import FEATURE_SIZE, imagenet_classes
+from rnnkit.captioning.model import ModelConfig, ShowAttendTell, doubly_stochastic, sequence_loss
+from rnnkit.core.text import Vocabulary, detokenize, pad_batch
+from rnnkit.core.training import Prepared, TrainConfig
 
 DESCRIPTION = ("Image captioning: a frozen ImageNet EfficientNet-Lite0 encoder (7x7x1280 features) and an "
                "LSTM decoder with soft attention (Show, Attend and Tell), greedy and beam search.")
@@ -53,23 +52,20 @@ class Config(TrainConfig):
     eval_scenes: int = 200       # held-out scenes for dev and for test (different seeds)
     photo_crops: int = 40        # crops per bundled training photo (default data)
     min_freq: int = 1            # words rarer than this become <unk> (use 5 for Flickr8k/COCO)
-    max_len: int = 20
-    embed_size: int = 128
-    hidden_size: int = 384
-    attention_size: int = 256
-    dropout: float = 0.3
+    max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
     alpha_c: float = 0.0         # weight of the doubly stochastic attention penalty
-    epochs: int = 5
-    batch_size: int = 64
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
+    epochs: int = 5              # passes over the training captions
+    batch_size: int = 64         # captions per optimiser step
+    lr: float = 2e-3             # AdamW learning rate (cosine decay to 0 over the run)
+    weight_decay: float = 1e-4   # AdamW weight decay
     threads: int = 1             # small recurrent steps: one thread beats two on a busy machine
+    model: ModelConfig = field(default_factory=ModelConfig)
 
 
 def dry_run(cfg: Config) -> Config:
     cfg.scenes, cfg.eval_scenes, cfg.photo_crops = 24, 8, 1
     cfg.epochs, cfg.max_steps, cfg.batch_size = 1, 3, 8
-    cfg.embed_size, cfg.hidden_size, cfg.attention_size = 16, 32, 16
+    cfg.model.embed_size, cfg.model.hidden_size, cfg.model.attention_size = 16, 32, 16
     return cfg
 
 
@@ -91,7 +87,7 @@ class CaptionPairs(Dataset):
 def collate(batch, regions_of):
     """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>."""
     indices, ids = zip(*batch)
-    padded = torch.nn.utils.rnn.pad_sequence(list(ids), batch_first=True, padding_value=0)   # (B, T+1)
+    padded, _ = pad_batch(ids)                                          # (B, T+1)
     return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:]
 
 
@@ -110,8 +106,10 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     crops_dev = D.photo_crops(samples.TRAINING, max(1, cfg.photo_crops // 8), cfg.seed + 1000)
     sources = {
         "scenes_train": (D.scene_dataset(cfg.scenes, cfg.seed), f"scenes-{tag}-{cfg.scenes}-{cfg.seed}"),
-        "scenes_dev": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 1), f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 1}"),
-        "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2), f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
+        "scenes_dev": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 1),
+                       f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 1}"),
+        "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2),
+                        f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
         "photos_train": (crops_train, f"photos-{tag}-{cfg.photo_crops}-{cfg.seed}"),
         "photos_dev": (crops_dev, f"photos-{tag}-{max(1, cfg.photo_crops // 8)}-{cfg.seed + 1000}"),
         "photos_test": (D.Captioned([s.key for s in samples.EVALUATION],
@@ -149,7 +147,8 @@ def prepare(cfg: Config) -> Prepared:
         provenance = {
             "source": "no caption data: generated and composed (see limits)",
             "scenes": f"{cfg.scenes} generated training scenes x 3 template captions (rnnkit/captioning/scenes.py, "
-                      f"seed {cfg.seed}); dev/test: {cfg.eval_scenes} held-out scenes each (seeds {cfg.seed + 1}, {cfg.seed + 2})",
+                      f"seed {cfg.seed}); dev/test: {cfg.eval_scenes} held-out scenes each "
+                      f"(seeds {cfg.seed + 1}, {cfg.seed + 2})",
             "photos": f"{cfg.photo_crops} random crops of each of {len(samples.TRAINING)} bundled photos "
                       f"({', '.join(s.key for s in samples.TRAINING)}; scikit-image {_version('skimage')}), captioned "
                       "'a photo of a <the encoder's top-1 ImageNet class>' ('what may be a' below "
@@ -198,7 +197,7 @@ def _fingerprint(part: D.Captioned, cfg: Config) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def build_model(cfg: Config, extras: dict) -> ShowAttendTell:
+def build_model(model_config: ModelConfig, extras: dict) -> ShowAttendTell:
     vocab = Vocabulary(list(extras["vocab"]))
     kwargs = {}
     if extras.get("copy"):
@@ -207,17 +206,14 @@ def build_model(cfg: Config, extras: dict) -> ShowAttendTell:
         tokens = [vocab.stoi[c.name.replace(" ", "_")] for c in imagenet_classes()]
         kwargs = {"copy_classes": torch.tensor(tokens), "class_weight": state["_fc.weight"],
                   "class_bias": state["_fc.bias"]}
-    model = ShowAttendTell(len(vocab), 1280, cfg.embed_size, cfg.hidden_size, cfg.attention_size, cfg.dropout, **kwargs)
-    model.alpha_c = cfg.alpha_c
-    return model
+    return ShowAttendTell(model_config, len(vocab), FEATURE_SIZE, **kwargs)
 
 
-def loss(model, batch) -> torch.Tensor:
+def loss(model, batch, cfg: Config) -> torch.Tensor:
     regions, y_in, y_out = batch
     log_probs, alphas = model(regions, y_in)                           # (B, T, V), (B, T, L)
-    alpha_c = getattr(model, "module", model).alpha_c                  # DDP wraps the model
     nll = sequence_loss(log_probs, y_out)
-    return nll + alpha_c * doubly_stochastic(alphas, y_out) if alpha_c else nll
+    return nll + cfg.alpha_c * doubly_stochastic(alphas, y_out) if cfg.alpha_c else nll
 
 
 def evaluate(model, prepared: Prepared, cfg: Config, split: str) -> dict:
@@ -248,6 +244,6 @@ def _greedy(model, data: D.Captioned, indices: list[int], vocab: Vocabulary, cfg
     captions = []
     for start in range(0, len(indices), 128):
         chunk = indices[start:start + 128]
-        for ids in model.greedy(data.regions[chunk].float(), vocab.bos_id, vocab.eos_id, cfg.max_len):
-            captions.append(detokenize(vocab.decode(ids)))
+        for hypothesis in model.greedy(data.regions[chunk].float(), cfg.max_len):
+            captions.append(detokenize(vocab.decode(hypothesis.tokens), english_articles=True))
     return captions

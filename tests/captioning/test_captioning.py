@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -13,14 +15,14 @@ import pytest
 import torch
 from PIL import Image
 
+from rnnkit import ROOT
 from rnnkit.captioning import samples
-from rnnkit.captioning.captioner import bleu_scores, caption_tokens, detokenize
+from rnnkit.captioning.captioner import bleu_scores, caption_tokens, read_image
 from rnnkit.captioning.data import read_coco, read_flickr8k, split_names
-from rnnkit.captioning.model import ShowAttendTell, SoftAttention
+from rnnkit.captioning.model import ModelConfig, ShowAttendTell, SoftAttention
 from rnnkit.captioning.scenes import make_scenes
 from rnnkit.core.images import InputError, load_image, sniff_format
-
-ROOT = Path(__file__).resolve().parent.parent
+from rnnkit.core.text import detokenize
 
 
 def encoded(image: Image.Image, fmt: str, **kwargs) -> bytes:
@@ -34,7 +36,8 @@ def png_header_only(width: int, height: int) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+            + chunk(b"IEND", b""))
 
 
 # ---- bad and unusual image inputs -----------------------------------------------------------
@@ -124,7 +127,7 @@ def tiny_decoder(copy: bool) -> ShowAttendTell:
     if copy:
         kwargs = {"copy_classes": torch.arange(10, 20).repeat_interleave(100), "class_weight": torch.randn(1000, 32),
                   "class_bias": torch.zeros(1000)}
-    return ShowAttendTell(24, 32, 16, 24, 12, 0.0, **kwargs).eval()
+    return ShowAttendTell(ModelConfig(16, 24, 12, 0.0), 24, 32, **kwargs).eval()
 
 
 @pytest.mark.parametrize("copy", [False, True])
@@ -135,10 +138,10 @@ def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy):
     assert log_probs.shape == (3, 5, 24) and alphas.shape == (3, 5, 49)
     assert torch.allclose(log_probs.exp().sum(-1), torch.ones(3, 5), atol=1e-4)
     assert torch.allclose(alphas.sum(-1), torch.ones(3, 5), atol=1e-5)
-    greedy = model.greedy(a[:1], bos=2, eos=3, max_len=7)[0]
-    best = model.beam_search(a[:1], bos=2, eos=3, beam=1, max_len=7)[0]
-    assert best.tokens == greedy and len(best.alphas) == len(best.tokens)
-    candidates = model.beam_search(a[:1], bos=2, eos=3, beam=4, max_len=7)
+    greedy = model.greedy(a[:1], max_len=7)[0].tokens
+    best = model.beam_search(a[:1], beam=1, max_len=7)[0]
+    assert best.tokens == greedy and len(best.extras["alpha"]) == len(best.tokens) + best.finished
+    candidates = model.beam_search(a[:1], beam=4, max_len=7)
     assert 1 <= len(candidates) <= 4
     assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
 
@@ -164,8 +167,10 @@ def test_attention_overlay_lights_the_attended_cell():
 
 def test_tokens_detokenize_and_bleu():
     assert caption_tokens("a photo of a tabby_cat .", {"tabby_cat"}) == ["a", "photo", "of", "a", "tabby_cat", "."]
-    assert detokenize(["a", "photo", "of", "a", "Egyptian_cat", "."]) == "a photo of an Egyptian cat."
-    perfect = bleu_scores(["a red circle to the left of a blue square ."], [["a red circle to the left of a blue square ."]])
+    assert detokenize(["a", "photo", "of", "a", "Egyptian_cat", "."], english_articles=True) \
+        == "a photo of an Egyptian cat."
+    sentence = "a red circle to the left of a blue square ."
+    perfect = bleu_scores([sentence], [[sentence]])
     assert perfect == {"bleu1": 100.0, "bleu2": 100.0, "bleu3": 100.0, "bleu4": 100.0}
     partial = bleu_scores(["a red circle ."], [["a red square .", "a big red square ."]])
     assert 0 < partial["bleu2"] < partial["bleu1"] < 100 and partial["bleu4"] == 0
@@ -262,6 +267,76 @@ def test_shipped_model_describes_a_held_out_scene(captioner):
     scene = make_scenes(1, seed=424242)[0]
     caption = captioner.caption(scene.image, beam=3).caption
     assert bleu_scores([caption], [scene.captions])["bleu1"] > 50, (caption, scene.captions)
+
+
+# Recorded with the code before the layout change (commit eaf855f, its own beam search): the committed
+# weights must still give exactly these captions. (caption, log p, score) of every beam candidate.
+SHIPPED = [
+    ("cat", 1, [("a picture of what may be an Egyptian cat.", -1.2878774404525757, -0.7116898730311216)]),
+    ("cat", 3, [("a photo of what may be an Egyptian cat.", -1.2750684022903442, -0.7046115110247759),
+                ("a picture of what may be an Egyptian cat.", -1.287878394126892, -0.7116904000380648),
+                ("maybe an Egyptian cat.", -1.6035469770431519, -1.2073072429231921)]),
+    ("coffee", 3, [("a photo of what may be an espresso.", -1.676922082901001, -0.926678600599996),
+                   ("an espresso.", -1.1416430473327637, -0.933411657412356),
+                   ("a picture of what may be an espresso.", -1.7237104177474976, -0.9525341541179915)]),
+    ("scene1", 3, [("a purple square to the left of a white circle.", -2.0213658809661865, -1.0173416345438369),
+                   ("a purple square to the right of a white circle.", -2.306886911392212, -1.1610427005039545),
+                   ("a purple square and a white circle.", -2.518440008163452, -1.4658081721269234)]),
+]
+
+
+@pytest.mark.parametrize("key, beam, expected", SHIPPED)
+def test_shipped_model_gives_the_captions_it_gave(captioner, key, beam, expected):
+    result = captioner.caption(samples.load_sample(key), beam=beam)
+    assert result.caption == expected[0][0] and [c[0] for c in result.candidates] == [e[0] for e in expected]
+    assert [c[1:] for c in result.candidates] == [pytest.approx(e[1:], abs=1e-4) for e in expected]
+
+
+def test_the_cards_model_config_is_read_strictly():
+    from rnnkit.core import checkpoint, registry
+    card = checkpoint.load_card("captioning")
+    assert card["model_config"] == {"embed_size": 128, "hidden_size": 384, "attention_size": 256, "dropout": 0.3}
+    assert card["config"]["max_len"] == 20 and "alpha_c" in card["config"] and "log_every" not in card["config"]
+    assert registry.build_from_card(card).config == ModelConfig(**card["model_config"])
+    with pytest.raises(checkpoint.CheckpointError, match="unknown keys \\['heads'\\]"):
+        registry.build_from_card({**card, "model_config": {**card["model_config"], "heads": 4}})
+    with pytest.raises(checkpoint.CheckpointError, match="missing keys \\['attention_size'\\]"):
+        registry.build_from_card({**card, "model_config": {k: v for k, v in card["model_config"].items()
+                                                           if k != "attention_size"}})
+
+
+def test_read_image_refuses_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(InputError, match="no file"):
+        read_image(tmp_path / "missing.jpg")
+    with pytest.raises(InputError, match="cannot be read"):
+        read_image(tmp_path)                                 # a folder
+    (tmp_path / "notes.jpg").write_text("not a picture")
+    with pytest.raises(InputError, match="not a photo"):
+        read_image(tmp_path / "notes.jpg")
+
+
+def test_caption_command_answers_as_the_service_does(captioner, tmp_path):
+    photo, scene = tmp_path / "cat.png", tmp_path / "scene.jpg"
+    samples.load_sample("cat").save(photo)
+    make_scenes(1, seed=424242)[0].image.save(scene, quality=95)
+    (tmp_path / "bad.jpg").write_bytes(b"%PDF-1.4 not a photo")
+    paths = [str(photo), str(tmp_path / "bad.jpg"), str(tmp_path / "missing.png"), str(scene)]
+    done = subprocess.run([sys.executable, "-m", "rnnkit", "caption", "--json", "--beam", "2", *paths],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 1                              # two bad files: reported at the end, the rest captioned
+    assert "not a photo" in done.stderr and "no file" in done.stderr and "Traceback" not in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["input"] for a in answers] == [str(photo), str(scene)]
+    for answer in answers:
+        expected = captioner.caption(read_image(answer["input"]).image, beam=2)
+        assert answer["caption"] == expected.caption
+        assert [c["caption"] for c in answer["candidates"]] == [c[0] for c in expected.candidates]
+        assert [c["log_prob"] for c in answer["candidates"]] == pytest.approx([c[1] for c in expected.candidates],
+                                                                              abs=1e-4)
+        assert answer["encoder_top5"][0]["class"] == expected.top5[0][0].name
+    text = subprocess.run([sys.executable, "-m", "rnnkit", "caption"], input=f"{photo}\n", capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+    assert text.returncode == 0 and text.stdout == f"{photo}\t{captioner.caption(read_image(photo).image).caption}\n"
 
 
 def page():
