@@ -31,7 +31,8 @@ from rnnkit import ROOT
 from rnnkit.captioning import samples
 from rnnkit.captioning.encoder import encode_images, imagenet_classes
 from rnnkit.captioning.scenes import make_scenes
-from rnnkit.core.images import InputError, load_image
+from rnnkit.core.images import load_image
+from rnnkit.core.inputs import InputError
 
 CACHE = ROOT / "build" / "captioning" / "features"
 
