@@ -59,7 +59,7 @@ def parse_overrides(task, pairs: list[str]) -> dict:
 def option_help(task) -> str:
     """One line per option: its default and the comment that describes it in the dataclass."""
     comments = {}
-    for config in (task.Config, task.ModelConfig, *task.Config.__mro__[1:]):
+    for config in (task.Config, task.ModelConfig, *task.Config.__mro__[1:-1]):    # not object
         for line in inspect.getsource(config).splitlines():
             name, _, rest = line.strip().partition(":")
             if name.isidentifier() and "#" in rest:

@@ -3,7 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from pages._lecture import available_pages
-from tests.conftest import ROOT
+from rnnkit import ROOT
 
 
 def page(name: str, **params) -> AppTest:

@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from pages._lecture import PAGES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGE_FILES = {p.url_path: p.file for p in PAGES}
 XSS = "rnnkit-xss"                      # marker: must never appear inside HTML that the browser renders raw
 
@@ -148,7 +148,8 @@ def hostile_text_files() -> dict[str, tuple[str, bytes]]:
 
 def series_csvs() -> dict[str, tuple[str, bytes]]:
     """CSV uploads with bad numbers for a time-series page."""
-    rows = "\n".join(f"2020-01-{d % 28 + 1:02d},{v}" for d, v in enumerate(["1", "nan", "inf", "-inf", "1e400", "x"] * 20))
+    values = ["1", "nan", "inf", "-inf", "1e400", "x"] * 20
+    rows = "\n".join(f"2020-01-{d % 28 + 1:02d},{v}" for d, v in enumerate(values))
     return {
         "single row": ("one.csv", b"date,value\n2020-01-01,1\n"),
         "nan, inf and words": ("bad.csv", ("date,value\n" + rows).encode()),
@@ -230,7 +231,8 @@ def check_answers(app: AppTest, what: str, *, must_say: tuple[str, ...] = ()) ->
             assert XSS not in str(node.proto), f"{what}: user markup inside st.html"
     if must_say:
         said = messages(app).lower()
-        assert any(word.lower() in said for word in must_say), f"{what}: no sentence with {must_say}; got {said[:300]!r}"
+        assert any(word.lower() in said for word in must_say), \
+            f"{what}: no sentence with {must_say}; got {said[:300]!r}"
 
 
 # ---------------------------------------------------------------------------------- shared links
