@@ -4,33 +4,44 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
-from rnnkit.forecasting import forecaster as fc
 from pages._live import Busy, training_slot
+from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
+from rnnkit.forecasting import data as D
+from rnnkit.forecasting import forecaster as fc
+from rnnkit.forecasting.baselines import LSTM_NAME, baseline_forecasts, metric_table
+from rnnkit.forecasting.plots import forecast_figure, per_step_figure
+from rnnkit.forecasting.task import Config, ModelConfig
 
 UPLOAD = "upload"
 ROW_NUMBER = "(row number)"
+DEFAULTS = Config()
 FIELDS = (
-    Field("series", "GOOG", str, choices=fc.STOCKS + (UPLOAD,)),
-    Field("window", 12, int, *fc.WINDOW_RANGE),
-    Field("horizon", 4, int, *fc.HORIZON_RANGE),
-    Field("hidden", 32, int, choices=fc.HIDDEN_SIZES),
-    Field("epochs", 50, int, *fc.EPOCHS_RANGE),
-    Field("seed", 0, int, 0, 9999),
+    Field("series", DEFAULTS.stock, str, choices=D.STOCKS + (UPLOAD,)),
+    Field("window", DEFAULTS.window, int, *fc.WINDOW_RANGE),
+    Field("horizon", DEFAULTS.model.horizon, int, *fc.HORIZON_RANGE),
+    Field("hidden", DEFAULTS.model.hidden_size, int, choices=fc.HIDDEN_SIZES),
+    Field("epochs", DEFAULTS.epochs, int, *fc.EPOCHS_RANGE),
+    Field("seed", DEFAULTS.seed, int, 0, 9999),
 )
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the file…")
 def read_upload(data: bytes) -> tuple[pd.DataFrame, list[str], list[str]]:
     """The table and its numeric and date columns (cached per file content: a rerun re-reads nothing)."""
-    frame = fc.read_csv(data)
-    return frame, fc.value_columns(frame), fc.date_columns(frame)
+    frame = D.read_csv(data)
+    return frame, *D.columns(frame)
 
 
 @st.cache_data(max_entries=8, show_spinner="Preparing the series…")
-def upload_series(data: bytes, value_column: str, date_column: str | None) -> fc.Series:
+def upload_series(data: bytes, value_column: str, date_column: str | None) -> D.Series:
     frame, _, _ = read_upload(data)
-    return fc.series_from_frame(frame, value_column, date_column, name=value_column)
+    return D.series_from_frame(frame, value_column, date_column, name=value_column)
+
+
+def stop_with(error: InputError) -> None:
+    st.error(escape_markdown(str(error)))
+    st.stop()
 
 
 st.title("📈 Forecasting stock prices with a many-to-many LSTM")
@@ -41,7 +52,7 @@ st.markdown(
 )
 state = url_state(FIELDS)
 
-sources = list(fc.STOCKS) + [UPLOAD]
+sources = list(D.STOCKS) + [UPLOAD]
 source = st.selectbox("Series", sources, index=sources.index(state["series"]),
                       format_func=lambda s: "Upload my own CSV…" if s == UPLOAD else f"{s} (weekly, 2018–2019)")
 columns = st.columns(5)
@@ -55,42 +66,34 @@ save_url_state(FIELDS, {"series": source, "window": window, "horizon": horizon, 
 
 if source == UPLOAD:
     upload = st.file_uploader("CSV file (UTF-8, one row per time step, up to 10 MB)", type=["csv", "txt", "tsv"],
-                              max_upload_size=fc.MAX_UPLOAD_BYTES // 2**20)
+                              max_upload_size=D.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         st.info("Upload a CSV with a header row, a column of numbers and (optionally) a date column.")
         st.stop()
     try:
         frame, numeric, dated = read_upload(upload.getvalue())
-    except fc.SeriesError as error:
-        st.error(str(error))
-        st.stop()
-    if not numeric:
-        st.error("No column of this file holds numbers. Upload a CSV with at least one numeric column.")
-        st.stop()
+    except InputError as error:
+        stop_with(error)
     pick = st.columns(2)
     value_column = pick[0].selectbox("Value column", numeric)
     date_column = pick[1].selectbox("Date column", dated + [ROW_NUMBER])
     series_key = (UPLOAD, upload.file_id, value_column, date_column)
     try:
         series = upload_series(upload.getvalue(), value_column, None if date_column == ROW_NUMBER else date_column)
-    except fc.SeriesError as error:
-        st.error(str(error))
-        st.stop()
+    except InputError as error:
+        stop_with(error)
 else:
     series_key = (source,)
-    series = fc.load_stock(source)
+    series = D.load_stock(source)
 for note in series.notes:
-    st.warning(note)
+    st.warning(escape_markdown(note))
 
-cfg = fc.ForecastConfig(window=window, horizon=horizon, hidden_size=hidden, epochs=epochs, seed=int(seed))
+cfg = Config(window=window, epochs=epochs, seed=int(seed), model=ModelConfig(hidden_size=hidden, horizon=horizon))
 try:
-    data = fc.split(series.values, window, horizon, cfg.test_fraction)
-except fc.SeriesError as error:
-    st.error(str(error))
-    st.stop()
-st.caption(f"{len(series.values):,} points: the first {data.n_train:,} train the LSTM (and fit the scaler); "
-           f"the last {len(series.values) - data.n_train:,} are held out, giving {len(data.origins):,} test forecasts "
-           f"of {horizon} steps each.")
+    data = D.split(series.values, window, horizon, cfg.test_fraction)
+except InputError as error:
+    stop_with(error)
+st.caption(fc.split_sentence(data))
 
 run_key = series_key + (window, horizon, hidden, epochs, int(seed))
 if st.button("Train the LSTM", type="primary"):
@@ -109,7 +112,7 @@ if st.button("Train the LSTM", type="primary"):
     try:
         with training_slot():
             progress.progress(0.0, text="Training…")
-            _, _, result = fc.train(series, cfg, show_step)
+            result = fc.train(series, cfg, show_step)
     except Busy as busy:
         progress.empty()
         st.warning(str(busy))
@@ -121,44 +124,25 @@ if st.button("Train the LSTM", type="primary"):
 stored = st.session_state.get("forecast_result")
 result = stored[1] if stored and stored[0] == run_key else None
 if result is None:
-    forecasts = fc.baseline_forecasts(data)
+    forecasts = baseline_forecasts(data)
     st.info("The baselines need no training and are shown below. Press **Train the LSTM** to add it "
             "(a few seconds).")
 else:
     forecasts = result.forecasts
-    note = " (stopped at the time limit)" if result.stopped_early else ""
-    st.caption(f"Trained {len(result.steps):,} steps in {result.seconds:.1f} s{note}; "
-               f"final training loss {result.losses[-1]:.4f}.")
-    if result.table.loc[fc.LSTM_NAME, "MAE / last value"] >= 0.95:
-        st.warning(result.verdict)
-    else:
-        st.success(result.verdict)
+    st.caption(result.summary)
+    (st.warning if result.table.loc[LSTM_NAME, "MAE / last value"] >= 0.95 else st.success)(result.verdict)
 
-table = fc.metric_table(forecasts, data.truth)
-st.plotly_chart(fc.forecast_figure(series, data, forecasts))
+st.plotly_chart(forecast_figure(series, data, forecasts))
 left, right = st.columns(2)
 left.markdown("**Error on the held-out tail** (lower is better)")
-left.dataframe(table.style.format("{:.4f}"))
+left.dataframe(metric_table(forecasts, data.truth).style.format("{:.4f}"))
 right.markdown("**Error by steps ahead** (MAE on the held-out tail)")
-right.plotly_chart(fc.per_step_figure(forecasts, data.truth))
+right.plotly_chart(per_step_figure(forecasts, data.truth))
 if result is not None:
     with st.expander("Training loss"):
         st.plotly_chart(line_chart({"training loss": result.losses}, "Training loss", "step",
                                    "MSE of scaled changes", x=result.steps))
 
 with st.expander("How this works"):
-    st.markdown(
-        f"- **Many-to-many.** At every step *t* of a window of {window} values the LSTM reads the change "
-        f"$\\Delta z_t = z_t - z_{{t-1}}$ and predicts the next {horizon} values as changes from $z_t$; all {window} "
-        "outputs are trained, and the forecast is the output at the last step.\n"
-        "- **Honest split.** The last 20 % of the series is never seen in training; the scaler "
-        "(z = (x − mean) / std) is fitted on the training part only.\n"
-        "- **Baselines.** *Last value* repeats the last observation; *moving average* repeats the window's mean; "
-        "*linear trend* extends a least-squares line through the window.\n"
-        "- **Why the last value is hard to beat.** Weekly stock prices behave almost like a random walk: "
-        "the best guess for next week is close to this week. A model that beats it on one short tail may "
-        "just be lucky — change the seed and look again.\n"
-        f"- Live training is limited to {fc.MAX_STEPS:,} steps and {fc.MAX_SECONDS:.0f} s; series longer than "
-        f"{fc.MAX_POINTS:,} points are thinned."
-    )
-st.caption(f"Data: {fc.STOCKS_SOURCE}." if source != UPLOAD else "Data: your uploaded file (kept in memory only).")
+    st.markdown(fc.how_it_works(cfg))
+st.caption(f"Data: {D.STOCKS_SOURCE}." if source != UPLOAD else "Data: your uploaded file (kept in memory only).")

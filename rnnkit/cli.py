@@ -126,6 +126,99 @@ def caption(args: argparse.Namespace) -> int:
 
 
 
+def forecast_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--stock", help="a bundled weekly stock: GOOG, AAPL, AMZN, FB, NFLX or MSFT (default: GOOG)")
+    source.add_argument("--csv", metavar="FILE", help="a CSV file with one row per time step instead of a stock")
+    parser.add_argument("--value_column", help="the CSV column to forecast (default: its first numeric column)")
+    parser.add_argument("--date_column", help='the CSV column of dates (default: its first date column; "" = rows '
+                                              "in file order)")
+    parser.add_argument("--window", type=int, help="T, steps the LSTM reads (default: as on the page)")
+    parser.add_argument("--horizon", type=int, help="k, steps it predicts (default: as on the page)")
+    parser.add_argument("--hidden", type=int, help="LSTM units: 8, 16, 32 or 64 (default: as on the page)")
+    parser.add_argument("--epochs", type=int, help="passes over the training windows (default: as on the page)")
+    parser.add_argument("--seed", type=int, help="random seed of the initial weights and data order (default: 0)")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object with the forecast and every method's errors on the held-out tail")
+
+
+@command("forecast", "train the Forecasting page's LSTM live on a series and forecast its next values",
+         forecast_arguments)
+def forecast(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rnnkit.core.inputs import InputError
+    from rnnkit.forecasting import data, forecaster
+    from rnnkit.forecasting.task import Config, ModelConfig
+
+    defaults = Config()
+    given = lambda value, default: default if value is None else value
+    cfg = Config(window=given(args.window, defaults.window), epochs=given(args.epochs, defaults.epochs),
+                 seed=given(args.seed, defaults.seed),
+                 model=ModelConfig(hidden_size=given(args.hidden, defaults.model.hidden_size),
+                                   horizon=given(args.horizon, defaults.model.horizon)))
+    try:
+        raw = Path(args.csv).read_bytes() if args.csv else b""
+    except OSError as error:
+        print(f"The file {args.csv} cannot be read ({error.strerror or type(error).__name__}).", file=sys.stderr)
+        return 1
+    try:
+        series = (data.csv_series(raw, args.value_column, args.date_column) if args.csv
+                  else data.load_stock(args.stock or defaults.stock))
+        result = forecaster.train(series, cfg)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 1
+    last = series.index[-1]
+    after = str(last)[:10] if series.dates is not None else f"row {int(last) + 1}"
+    metrics = {method: {"MAE": row["MAE"], "RMSE": row["RMSE"], "MAE / last value": row["MAE / last value"]}
+               for method, row in result.table.iterrows()}
+    text = (f"{series.name}: the next {cfg.model.horizon} values after {after}: "
+            + " ".join(f"{v:.4g}" for v in result.next_values)
+            + "\nheld-out tail, MAE / RMSE: " + " · ".join(f"{m} {v['MAE']:.4g} / {v['RMSE']:.4g}"
+                                                         for m, v in metrics.items())
+            + "\n" + result.verdict)
+    emit({"input": {"series": series.name, "csv": args.csv or None, "window": cfg.window,
+                    "horizon": cfg.model.horizon, "hidden_size": cfg.model.hidden_size, "epochs": cfg.epochs,
+                    "seed": cfg.seed},
+          "forecast": result.next_values.tolist(), "after": after, "metrics": metrics, "verdict": result.verdict,
+          "steps": len(result.steps), "stopped_early": result.stopped_early, "notes": series.notes},
+         args.json, text)
+    return 0
+
+
+def classify_arguments(parser: argparse.ArgumentParser) -> None:
+    common_arguments(parser, "English movie-review sentences")
+
+
+@command("classify", "rate movie-review sentences: negative / positive and 5 classes (the Sentiment page's model)",
+         classify_arguments)
+def classify(args: argparse.Namespace) -> int:
+    from rnnkit.core.inputs import InputError
+    from rnnkit.sentiment.classifier import SentimentClassifier
+    from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES
+    try:
+        classifier = SentimentClassifier.load()
+    except FileNotFoundError:
+        print("The sentiment model is not trained yet: run `rnnkit train sentiment`.", file=sys.stderr)
+        return 2
+    failed = 0
+    for sentence in inputs(args.inputs):
+        try:
+            rating = classifier.rate(sentence)
+        except InputError as error:
+            print(f"{sentence!r}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        fine = {name: float(p) for name, p in zip(FINE_NAMES, rating.fine)}
+        emit({"input": sentence, "label": rating.label, "p_positive": rating.p_positive,
+              "binary": {name: float(p) for name, p in zip(BINARY_NAMES, rating.binary)},
+              "fine": rating.fine_label, "fine_probabilities": fine, "notes": rating.notes},
+             args.json, f"{rating.verdict}\tP(positive) {rating.p_positive:.3f}\t"
+                        + ", ".join(f"{name} {p:.0%}" for name, p in fine.items()))
+    return 1 if failed else 0
+
+
 # ----------------------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:

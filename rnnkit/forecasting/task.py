@@ -1,11 +1,11 @@
-"""Many-to-many forecasting of one series, the Forecasting page's model, through the training CLI.
+"""Many-to-many forecasting of one series: the Forecasting page's model, its settings and its loss.
 
-The page trains this model live per visitor; this task trains the same model (same data windows,
-loss and defaults, from ``rnnkit.forecasting``) from the command line, so a reference checkpoint
-has a model card and a test can check it::
+The page (and ``rnnkit forecast``) train this model live with these defaults through
+``rnnkit.forecasting.forecaster.train``; ``rnnkit train forecasting`` trains the same model on the
+same windows so that a reference checkpoint has a model card and a test can check it::
 
-    python -m rnnkit.train forecasting --stock=GOOG
-    python -m rnnkit.train forecasting --csv=my.csv --value_column=price --date_column=date
+    rnnkit train forecasting --stock=GOOG
+    rnnkit train forecasting --csv=my.csv --value_column=price --date_column=date
 
 The held-out tail (the last ``test_fraction`` of the series) is both ``dev`` and ``test``: a
 105-week series has no room for a third split, so the card says so.
@@ -13,13 +13,17 @@ The held-out tail (the last ``test_fraction`` of the series) is both ``dev`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import torch
+import torch.nn.functional as F
 from torch import nn
 
-from rnnkit.forecasting import forecaster as fc
-from rnnkit.core.training import Prepared
+from rnnkit.core.training import Prepared, TrainConfig
+from rnnkit.forecasting import data as D
+from rnnkit.forecasting.baselines import LSTM_NAME, baseline_forecasts, metric_table
+from rnnkit.forecasting.model import Forecaster, ModelConfig, lstm_forecasts
 
 DESCRIPTION = ("A many-to-many LSTM that reads a window of weekly prices and, at every step, predicts the "
                "next k values; compared on the held-out tail with the last-value forecast.")
@@ -28,52 +32,63 @@ LIMITS = ("Trained on about 84 weeks of one stock (2018-2019). Stock prices are 
 
 
 @dataclass
-class Config(fc.ForecastConfig):
-    stock: str = "GOOG"          # one of rnnkit.forecasting.STOCKS, unless csv is given
+class Config(TrainConfig):
+    """The forecaster's training settings; the defaults are the page's."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    window: int = 12             # T: steps the LSTM reads
+    test_fraction: float = 0.2   # the held-out tail of the series
+    epochs: int = 50             # passes over the training windows
+    batch_size: int = 64         # windows per optimiser step
+    lr: float = 1e-2             # AdamW learning rate (cosine decay to 0 over the run)
+    time_limit: float = 30.0     # seconds; training stops there and keeps what it learned (live on the page); 0 = none
+    stock: str = "GOOG"          # one of rnnkit.forecasting.data.STOCKS, unless csv is given
     csv: str = ""                # path to a CSV file instead of a bundled stock
-    value_column: str = "value"
-    date_column: str = ""        # "" = rows in file order
-    time_limit: float = 0.0      # no time limit from the command line (the page has one)
+    value_column: str = "value"  # the CSV column to forecast
+    date_column: str = ""        # the CSV column of dates; "" = rows in file order
 
 
 def dry_run(cfg: Config) -> Config:
-    cfg.epochs, cfg.max_steps, cfg.hidden_size = 1, 3, 8
+    cfg.epochs, cfg.max_steps, cfg.model.hidden_size = 1, 3, 8
     return cfg
 
 
-def load_series(cfg: Config) -> fc.Series:
+def load_series(cfg: Config) -> D.Series:
     if cfg.csv:
-        frame = fc.read_csv(Path(cfg.csv).read_bytes())
-        return fc.series_from_frame(frame, cfg.value_column, cfg.date_column or None)
-    return fc.load_stock(cfg.stock)
+        frame = D.read_csv(Path(cfg.csv).read_bytes())
+        return D.series_from_frame(frame, cfg.value_column, cfg.date_column or None)
+    return D.load_stock(cfg.stock)
 
 
 def prepare(cfg: Config) -> Prepared:
     series = load_series(cfg)
-    data = fc.split(series.values, cfg.window, cfg.horizon, cfg.test_fraction)
-    train = fc.training_windows(data.scaler.transform(data.values[:data.n_train]), cfg.window, cfg.horizon)
-    source = f"CSV file {cfg.csv} (column {cfg.value_column})" if cfg.csv else f"{fc.STOCKS_SOURCE}; stock {cfg.stock}"
+    horizon = cfg.model.horizon
+    data = D.split(series.values, cfg.window, horizon, cfg.test_fraction)
+    train = D.training_windows(data.scaler.transform(data.values[:data.n_train]), cfg.window, horizon)
+    source = f"CSV file {cfg.csv} (column {cfg.value_column})" if cfg.csv else f"{D.STOCKS_SOURCE}; stock {cfg.stock}"
     return Prepared(train=train, dev=data, test=data,
                     extras={"scaler_mean": data.scaler.mean, "scaler_std": data.scaler.std},
                     data={"source": source,
                           "split": f"{len(series.values)} points: first {data.n_train} train (and fit the scaler), "
                                    f"last {len(series.values) - data.n_train} held out ({len(data.origins)} "
-                                   f"forecasts of {cfg.horizon} steps); dev = test = the held-out tail",
+                                   f"forecasts of {horizon} steps); dev = test = the held-out tail",
                           **({"notes": " ".join(series.notes)} if series.notes else {})})
 
 
-def build_model(cfg: Config, extras: dict) -> nn.Module:
-    return fc.build_model(cfg)
+def build_model(model_config: ModelConfig, extras: dict) -> Forecaster:
+    return Forecaster(model_config.hidden_size, model_config.horizon)
 
 
-loss = fc.loss
+def loss(model: nn.Module, batch, cfg: Config) -> torch.Tensor:
+    inputs, targets = batch                # (B, T, 1), (B, T, k)
+    return F.mse_loss(model(inputs), targets)
 
 
 def evaluate(model: nn.Module, prepared: Prepared, cfg: Config, split: str) -> dict:
-    data: fc.Split = getattr(prepared, split)
-    forecasts = {fc.LSTM_NAME: fc.lstm_forecasts(model, data), **fc.baseline_forecasts(data)}
-    table = fc.metric_table(forecasts, data.truth)
-    return {f"{split}_mae": float(table.loc[fc.LSTM_NAME, "MAE"]),
-            f"{split}_rmse": float(table.loc[fc.LSTM_NAME, "RMSE"]),
+    data: D.Split = getattr(prepared, split)
+    forecasts = {LSTM_NAME: lstm_forecasts(model, data.inputs, data.scaler), **baseline_forecasts(data)}
+    table = metric_table(forecasts, data.truth)
+    return {f"{split}_mae": float(table.loc[LSTM_NAME, "MAE"]),
+            f"{split}_rmse": float(table.loc[LSTM_NAME, "RMSE"]),
             f"{split}_last_value_mae": float(table.loc["Last value", "MAE"]),
-            f"{split}_mae_over_last_value": float(table.loc[fc.LSTM_NAME, "MAE / last value"])}
+            f"{split}_mae_over_last_value": float(table.loc[LSTM_NAME, "MAE / last value"])}

@@ -1,16 +1,24 @@
-"""Forecasting: data windows, baselines against oracles, live training, CSV validation, the page."""
+"""Forecasting: data windows, baselines against oracles, live training, CSV validation, the CLI, the page."""
 
-from pathlib import Path
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from rnnkit.forecasting import forecaster as fc
 from pages._live import LIVE_TRAINING, Busy, SlotLimiter
+from rnnkit import ROOT
+from rnnkit.core.inputs import InputError
+from rnnkit.forecasting import baselines as B
+from rnnkit.forecasting import data as D
+from rnnkit.forecasting import forecaster as fc
+from rnnkit.forecasting.model import Forecaster
+from rnnkit.forecasting.task import Config, ModelConfig
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages/forecasting.py")
 
 
@@ -23,26 +31,26 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-def sine_series(n: int = 240) -> fc.Series:
+def sine_series(n: int = 240) -> D.Series:
     t = np.arange(n)
     noise = 0.05 * np.random.default_rng(0).standard_normal(n)
-    return fc.Series("sine", 10 + np.sin(2 * np.pi * t / 12) + noise)
+    return D.Series("sine", 10 + np.sin(2 * np.pi * t / 12) + noise)
 
 
 # --- data, split, windows ---------------------------------------------------------------------
 
 def test_bundled_stocks_are_the_plotly_series():
-    series = fc.load_stock("AAPL")
+    series = D.load_stock("AAPL")
     assert len(series.values) == len(series.dates) == 105
     assert series.values[0] == pytest.approx(1.0)                    # each divided by its first value
     assert np.all(np.diff(series.dates.astype("int64")) > 0)
-    with pytest.raises(fc.SeriesError, match="Unknown stock"):
-        fc.load_stock("TSLA")
+    with pytest.raises(InputError, match="Unknown stock"):
+        D.load_stock("TSLA")
 
 
 def test_split_holds_out_the_tail_and_fits_the_scaler_on_train_only():
     values = np.arange(100, dtype=float) ** 1.5
-    data = fc.split(values, window=10, horizon=3, test_fraction=0.2)
+    data = D.split(values, window=10, horizon=3, test_fraction=0.2)
     assert data.n_train == 80
     assert data.origins[0] == 80 and data.origins[-1] == 97           # last forecast ends at the last value
     assert data.inputs.shape == (18, 10) and data.truth.shape == (18, 3)
@@ -55,16 +63,16 @@ def test_split_holds_out_the_tail_and_fits_the_scaler_on_train_only():
 
 
 def test_too_short_series_says_how_many_points_are_needed():
-    need = fc.min_rows(12, 4)
-    fc.split(np.arange(need, dtype=float), 12, 4)                       # just enough
-    with pytest.raises(fc.SeriesError, match=f"need at least {need}"):
-        fc.split(np.arange(need - 1, dtype=float), 12, 4)
+    need = D.min_rows(12, 4)
+    D.split(np.arange(need, dtype=float), 12, 4)                       # just enough
+    with pytest.raises(InputError, match=f"need at least {need}"):
+        D.split(np.arange(need - 1, dtype=float), 12, 4)
 
 
 def test_training_windows_match_a_loop_oracle():
     z = np.random.default_rng(1).standard_normal(30)
     window, horizon = 5, 3
-    data = fc.training_windows(z, window, horizon)
+    data = D.training_windows(z, window, horizon)
     inputs, targets = data.tensors
     assert inputs.shape == (30 - 8 + 1, 5, 1) and targets.shape == (23, 5, 3)
     for n in (0, 7, 22):
@@ -79,21 +87,21 @@ def test_training_windows_match_a_loop_oracle():
 
 def test_baselines_against_oracles():
     inputs = np.random.default_rng(2).standard_normal((6, 8))
-    np.testing.assert_array_equal(fc.last_value(inputs, 3), np.repeat(inputs[:, -1:], 3, axis=1))
-    np.testing.assert_allclose(fc.moving_average(inputs, 2)[:, 1], inputs.mean(axis=1))
-    for row, forecast in zip(inputs, fc.linear_trend(inputs, 4)):
+    np.testing.assert_array_equal(B.last_value(inputs, 3), np.repeat(inputs[:, -1:], 3, axis=1))
+    np.testing.assert_allclose(B.moving_average(inputs, 2)[:, 1], inputs.mean(axis=1))
+    for row, forecast in zip(inputs, B.linear_trend(inputs, 4)):
         slope, intercept = np.polyfit(np.arange(8), row, 1)
         np.testing.assert_allclose(forecast, intercept + slope * np.arange(8, 12), atol=1e-10)
 
 
 def test_linear_trend_is_exact_on_a_line_and_metrics_are_right():
-    data = fc.split(3.0 + 0.5 * np.arange(60), 10, 4)
-    forecasts = fc.baseline_forecasts(data)
-    assert fc.mae(forecasts["Linear trend"], data.truth) == pytest.approx(0, abs=1e-9)
-    assert fc.mae(forecasts["Last value"], data.truth) == pytest.approx(0.5 * np.mean([1, 2, 3, 4]))
-    assert fc.rmse(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]])) == pytest.approx(np.sqrt(12.5))
-    table = fc.metric_table(forecasts, data.truth)
-    assert list(table.index) == list(fc.BASELINES)
+    data = D.split(3.0 + 0.5 * np.arange(60), 10, 4)
+    forecasts = B.baseline_forecasts(data)
+    assert B.mae(forecasts["Linear trend"], data.truth) == pytest.approx(0, abs=1e-9)
+    assert B.mae(forecasts["Last value"], data.truth) == pytest.approx(0.5 * np.mean([1, 2, 3, 4]))
+    assert B.rmse(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]])) == pytest.approx(np.sqrt(12.5))
+    table = B.metric_table(forecasts, data.truth)
+    assert list(table.index) == list(B.BASELINES)
     assert table.loc["Last value", "MAE / last value"] == 1.0
     assert "Train the LSTM" in fc.verdict(table)
 
@@ -102,7 +110,7 @@ def test_linear_trend_is_exact_on_a_line_and_metrics_are_right():
 
 def test_forecaster_shapes_and_shift_invariance():
     torch.manual_seed(0)
-    model = fc.Forecaster(hidden_size=8, horizon=3).eval()
+    model = Forecaster(hidden_size=8, horizon=3).eval()
     z = torch.randn(4, 10, 1)
     assert model(z).shape == (4, 10, 3)
     forecast = model.forecast(z)
@@ -113,33 +121,35 @@ def test_forecaster_shapes_and_shift_invariance():
 
 def test_training_learns_a_seasonal_series_that_last_value_cannot():
     steps = []
-    _, data, result = fc.train(sine_series(), fc.ForecastConfig(epochs=20, hidden_size=16),
-                               on_step=lambda step, total, loss: steps.append((step, total)))
+    result = fc.train(sine_series(), Config(epochs=20, model=ModelConfig(hidden_size=16)),
+                      on_step=lambda step, total, loss: steps.append((step, total)))
+    data = result.data
     assert steps[0] == (1, result.total_steps) and steps[-1][0] == result.total_steps == len(result.steps)
     assert not result.stopped_early
     assert result.losses[-1] < result.losses[0]
     table = result.table
-    assert list(table.index) == [fc.LSTM_NAME, *fc.BASELINES]
-    assert table.loc[fc.LSTM_NAME, "MAE"] < 0.5 * table.loc["Last value", "MAE"]
-    assert result.forecasts[fc.LSTM_NAME].shape == data.truth.shape
+    assert list(table.index) == [B.LSTM_NAME, *B.BASELINES]
+    assert table.loc[B.LSTM_NAME, "MAE"] < 0.5 * table.loc["Last value", "MAE"]
+    assert result.forecasts[B.LSTM_NAME].shape == data.truth.shape
     assert "beat the last value" in result.verdict
+    assert result.next_values.shape == (4,) and np.isfinite(result.next_values).all()
 
 
 def test_training_is_bounded_in_steps_and_seconds():
-    cfg = fc.ForecastConfig(epochs=400, hidden_size=8, batch_size=1)
+    cfg = Config(epochs=400, batch_size=1, model=ModelConfig(hidden_size=8))
     assert fc.total_steps(10_000, cfg) == fc.MAX_STEPS
     cfg.time_limit = 1e-9                                               # fit's own time limit
-    _, _, result = fc.train(sine_series(), cfg)
+    result = fc.train(sine_series(), cfg)
     assert result.stopped_early and len(result.steps) == 1 < result.total_steps
     assert np.isfinite(result.table.to_numpy()).all()
-    with pytest.raises(fc.SeriesError, match="hidden size"):
-        fc.train(sine_series(), fc.ForecastConfig(hidden_size=1000))
+    with pytest.raises(InputError, match="hidden size"):
+        fc.train(sine_series(), Config(model=ModelConfig(hidden_size=1000)))
 
 
 def test_verdict_says_plainly_when_the_lstm_loses():
     truth = np.ones((5, 2))
-    forecasts = {fc.LSTM_NAME: truth + 0.2, "Last value": truth + 0.1}
-    assert fc.verdict(fc.metric_table(forecasts, truth)).startswith("The LSTM did not beat the last value")
+    forecasts = {B.LSTM_NAME: truth + 0.2, "Last value": truth + 0.1}
+    assert fc.verdict(B.metric_table(forecasts, truth)).startswith("The LSTM did not beat the last value")
 
 
 # --- the training CLI task and the committed reference checkpoint --------------------------------
@@ -153,10 +163,11 @@ def test_cli_dry_run_writes_a_card(tmp_path):
 
 
 def test_committed_checkpoint_reproduces_its_card():
+    from rnnkit.core.registry import load_pretrained
+    from rnnkit.core.runner import make_config
     from rnnkit.forecasting import task
-    from rnnkit.core.registry import load_pretrained, make_config
     model, card = load_pretrained("forecasting")
-    cfg = make_config(task, card["config"])
+    cfg = make_config(task, {**card["config"], **card["model_config"]})
     prepared = task.prepare(cfg)
     assert prepared.test.scaler.mean == pytest.approx(card["extras"]["scaler_mean"])
     metrics = task.evaluate(model, prepared, cfg, "test")
@@ -164,18 +175,83 @@ def test_committed_checkpoint_reproduces_its_card():
         assert metrics[name] == pytest.approx(value, rel=1e-4)
 
 
+def test_the_committed_card_is_loaded_strictly(tmp_path):
+    from rnnkit.core.checkpoint import CheckpointError, load_card
+    from rnnkit.core.registry import build_from_card
+    card = load_card("forecasting")
+    assert card["model_config"] == {"hidden_size": 32, "horizon": 4}
+    assert "hidden_size" not in card["config"] and "horizon" not in card["config"]
+    assert card["reproduce"].startswith("rnnkit train forecasting")
+    assert isinstance(build_from_card(card), Forecaster)
+    with pytest.raises(CheckpointError, match="unknown keys \\['layers'\\]"):
+        build_from_card({**card, "model_config": {**card["model_config"], "layers": 2}})
+    with pytest.raises(CheckpointError, match="missing keys \\['horizon'\\]"):
+        build_from_card({**card, "model_config": {"hidden_size": 32}})
+
+
+# --- the command line: rnnkit forecast ------------------------------------------------------------
+
+def forecast_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnnkit", "forecast", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def test_forecast_command_trains_as_the_page_does():
+    run = forecast_command("--stock", "MSFT", "--epochs", "10", "--hidden", "8", "--seed", "3", "--json")
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout)
+    result = fc.train(D.load_stock("MSFT"), Config(epochs=10, seed=3, model=ModelConfig(hidden_size=8)))
+    assert answer["input"] == {"series": "MSFT", "csv": None, "window": 12, "horizon": 4, "hidden_size": 8,
+                               "epochs": 10, "seed": 3}
+    np.testing.assert_allclose(answer["forecast"], result.next_values, rtol=1e-6)
+    assert list(answer["metrics"]) == [B.LSTM_NAME, *B.BASELINES]
+    for method, errors in answer["metrics"].items():
+        assert errors["MAE"] == pytest.approx(result.table.loc[method, "MAE"], rel=1e-6)
+        assert errors["RMSE"] == pytest.approx(result.table.loc[method, "RMSE"], rel=1e-6)
+    assert answer["verdict"] == result.verdict and answer["after"] == "2019-12-30"
+    assert answer["steps"] == len(result.steps)
+
+
+def test_forecast_command_reads_a_csv_like_the_page(tmp_path):
+    rows = [f"{np.datetime64('2020-01-01') + i},{i},{10 + np.sin(2 * np.pi * i / 12):.5f}" for i in range(120)]
+    path = tmp_path / "series.csv"
+    path.write_text("day,count,level\n" + "\n".join(rows) + "\n")
+    run = forecast_command("--csv", str(path), "--value_column", "level", "--epochs", "10", "--hidden", "8")
+    assert run.returncode == 0, run.stderr
+    series = D.csv_series(path.read_bytes(), "level")
+    assert series.dates is not None and series.dates[-1] == np.datetime64("2020-04-29")   # the first date column
+    result = fc.train(series, Config(epochs=10, model=ModelConfig(hidden_size=8)))
+    first, errors, verdict = run.stdout.strip().splitlines()
+    assert first.startswith("level: the next 4 values after 2020-04-29: ")
+    np.testing.assert_allclose([float(v) for v in first.split(": ")[-1].split()], result.next_values, rtol=1e-3)
+    assert f"LSTM {result.table.loc[B.LSTM_NAME, 'MAE']:.4g} / " in errors and verdict == result.verdict
+    assert D.csv_series(path.read_bytes()).name == "count"                                 # the first numeric column
+
+
+@pytest.mark.parametrize("args, sentence", [
+    (("--window", "0"), "The window must be between 4 and 52."),
+    (("--hidden", "5"), "The hidden size must be one of 8, 16, 32, 64."),
+    (("--stock", "TSLA"), "Unknown stock 'TSLA'"),
+    (("--csv", "no/such/file.csv"), "cannot be read"),
+])
+def test_forecast_command_answers_bad_settings_with_a_sentence(args, sentence):
+    run = forecast_command(*args)
+    assert run.returncode == 1 and sentence in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
 # --- CSV input ---------------------------------------------------------------------------------
 
-def csv_series(text: bytes, value: str = "value", date: str | None = "date") -> fc.Series:
-    return fc.series_from_frame(fc.read_csv(text), value, date)
+def csv_series(text: bytes, value: str = "value", date: str | None = "date") -> D.Series:
+    return D.series_from_frame(D.read_csv(text), value, date)
 
 
 def test_good_csv_with_semicolons_and_unsorted_dates():
     text = b"date;price;note\n2020-01-03;3.5;c\n2020-01-01;1.5;a\n2020-01-02;2;b\n"
-    frame = fc.read_csv(text)
-    assert fc.value_columns(frame) == ["price"]
-    assert fc.date_columns(frame) == ["date"]
-    series = fc.series_from_frame(frame, "price", "date")
+    frame = D.read_csv(text)
+    assert D.value_columns(frame) == ["price"]
+    assert D.date_columns(frame) == ["date"]
+    series = D.series_from_frame(frame, "price", "date")
     np.testing.assert_array_equal(series.values, [1.5, 2.0, 3.5])
     assert any("sorted" in note for note in series.notes)
 
@@ -188,18 +264,18 @@ def test_good_csv_with_semicolons_and_unsorted_dates():
     (b"a,b\n1,2\n3,4,5,6\n", "could not be read as CSV"),
 ])
 def test_unreadable_files_get_a_sentence(data, message):
-    with pytest.raises(fc.SeriesError, match=message):
-        fc.read_csv(data)
+    with pytest.raises(InputError, match=message):
+        D.read_csv(data)
 
 
 def test_no_numeric_column_and_bad_dates_and_constant():
-    frame = fc.read_csv(b"name,colour\nann,red\nbob,blue\n")
-    assert fc.value_columns(frame) == []
-    with pytest.raises(fc.SeriesError, match="holds no numbers"):
-        fc.series_from_frame(frame, "name")
-    with pytest.raises(fc.SeriesError, match=r"not dates, the first in data row 2 \('yesterday'\)"):
+    frame = D.read_csv(b"name,colour\nann,red\nbob,blue\n")
+    assert D.value_columns(frame) == []
+    with pytest.raises(InputError, match="holds no numbers"):
+        D.series_from_frame(frame, "name")
+    with pytest.raises(InputError, match=r"not dates, the first in data row 2 \('yesterday'\)"):
         csv_series(b"date,value\n2020-01-01,1\nyesterday,2\n2020-01-03,3\n")
-    with pytest.raises(fc.SeriesError, match="constant"):
+    with pytest.raises(InputError, match="constant"):
         csv_series(b"value\n" + b"7\n" * 50, date=None)
 
 
@@ -209,7 +285,7 @@ def test_missing_values_are_filled_when_few_and_refused_when_many():
     assert series.values[5] == pytest.approx(5.0)                        # interpolated between 4 and 6
     assert "1 missing" in series.notes[0]
     rows = [f"{i},{'n/a' if i % 3 == 0 else i}" for i in range(40)]
-    with pytest.raises(fc.SeriesError, match="missing or not numbers"):
+    with pytest.raises(InputError, match="missing or not numbers"):
         csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
 
 
@@ -217,14 +293,14 @@ def test_a_million_rows_are_thinned_with_a_note():
     values = np.arange(1_000_000) % 97
     text = b"value\n" + "\n".join(map(str, values)).encode()
     series = csv_series(text, date=None)
-    assert len(series.values) <= fc.MAX_POINTS
+    assert len(series.values) <= D.MAX_POINTS
     assert series.values[-1] == values[-1]                                # ends at the last row
     assert "1,000,000 rows" in series.notes[0]
 
 
 def test_too_big_file_is_refused():
-    with pytest.raises(fc.SeriesError, match="limit"):
-        fc.read_csv(b"value\n" + b"1\n" * (fc.MAX_UPLOAD_BYTES // 2 + 1))
+    with pytest.raises(InputError, match="limit"):
+        D.read_csv(b"value\n" + b"1\n" * (D.MAX_UPLOAD_BYTES // 2 + 1))
 
 
 # --- the live-training limiter -----------------------------------------------------------------
@@ -238,13 +314,18 @@ def test_slot_limiter_refuses_when_full_and_releases_on_error():
                 pass
     with pytest.raises(ZeroDivisionError):
         with limiter.slot():
-            1 / 0
+            raise ZeroDivisionError("an error inside the slot")
     assert limiter.in_use == 0
     with limiter.slot():                                                  # free again
         pass
 
 
 # --- the page ----------------------------------------------------------------------------------
+
+def unescaped(markdown: str) -> str:
+    """What the visitor reads: the page shows error sentences through escape_markdown."""
+    return markdown.replace("\\", "")
+
 
 def page(**params) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=90)
@@ -257,16 +338,16 @@ def test_page_shows_baselines_then_trains_the_lstm():
     at = page(epochs="10", hidden="8", series="MSFT")
     assert not at.exception
     assert at.selectbox[0].value == "MSFT"
-    assert list(at.dataframe[0].value.index) == list(fc.BASELINES)
+    assert list(at.dataframe[0].value.index) == list(B.BASELINES)
     assert "Train the LSTM" in at.info[0].value
     at.button[0].click().run()
     assert not at.exception
-    assert list(at.dataframe[0].value.index) == [fc.LSTM_NAME, *fc.BASELINES]
+    assert list(at.dataframe[0].value.index) == [B.LSTM_NAME, *B.BASELINES]
     verdicts = [e.value for e in (*at.success, *at.warning)]
     assert any("last value" in v for v in verdicts)
     assert any("Trained" in c.value for c in at.caption)
     at.slider[0].set_value(20).run()                                      # a new window: the LSTM is stale
-    assert list(at.dataframe[0].value.index) == list(fc.BASELINES)
+    assert list(at.dataframe[0].value.index) == list(B.BASELINES)
     assert at.query_params["window"] == "20"
 
 
@@ -284,12 +365,12 @@ def test_page_tells_the_visitor_when_the_server_is_busy(monkeypatch):
 def test_page_with_bad_link_and_bad_uploads():
     at = page(window="500", series="nope")
     assert not at.exception
-    problems = " ".join(w.value for w in at.warning)
+    problems = " ".join(unescaped(w.value) for w in at.warning)
     assert len(at.warning) == 2 and "`window`" in problems and "`series`" in problems
     at = page(series="upload")
     assert "Upload a CSV" in at.info[0].value
     at.file_uploader[0].set_value(("x.csv", "a,b\nx,\xe9\n".encode("latin-1"), "text/csv")).run()
-    assert not at.exception and "not UTF-8" in at.error[0].value
+    assert not at.exception and "not UTF-8" in unescaped(at.error[0].value)
     at.file_uploader[0].set_value(("x.csv", b"name,colour\nann,red\n", "text/csv")).run()
     assert "No column" in at.error[0].value
     short = "date,price\n" + "\n".join(f"2020-01-{d:02d},{d}" for d in range(1, 11))

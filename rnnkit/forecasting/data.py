@@ -1,0 +1,276 @@
+"""The series a forecaster learns from: the bundled stocks, CSV uploads checked row by row, the split.
+
+Every problem a visitor can cause (a file that is not CSV, a column of words, too few points)
+raises ``InputError`` with a sentence that says what to fix. The tail of the series is held out;
+the scaler is fitted on the training part only, and the training windows carry a target at
+every step (many-to-many).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from torch.utils.data import TensorDataset
+
+from rnnkit.core.inputs import InputError
+
+STOCKS = ("GOOG", "AAPL", "AMZN", "FB", "NFLX", "MSFT")
+STOCKS_SOURCE = "plotly.express.data.stocks(): weekly closing prices 2018-2019, each divided by its first value"
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024    # the page's upload limit; files are checked again here
+MAX_ROWS = 2_000_000                   # refuse above this many rows
+MAX_POINTS = 2_000                     # longer series are thinned to this many points
+MAX_MISSING_FRACTION = 0.1             # fill up to 10 % missing values, refuse more
+
+
+@dataclass
+class Series:
+    """A univariate series in time order; ``dates`` is None when rows are just numbered."""
+
+    name: str
+    values: np.ndarray                 # (N,) float64, finite, not constant
+    dates: np.ndarray | None = None    # (N,) datetime64[ns]
+    notes: list[str] = field(default_factory=list)   # what was changed on the way in
+
+    @property
+    def index(self) -> np.ndarray:
+        return self.dates if self.dates is not None else np.arange(len(self.values))
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled stocks and CSV files
+# ---------------------------------------------------------------------------------------------
+
+def load_stock(ticker: str) -> Series:
+    """One of the six weekly closing-price series bundled with plotly (105 weeks)."""
+    if ticker not in STOCKS:
+        raise InputError(f"Unknown stock {ticker!r}; choose one of {', '.join(STOCKS)}.")
+    import plotly.express as px
+    frame = px.data.stocks()
+    return Series(ticker, frame[ticker].to_numpy(dtype=np.float64),
+                  pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[ns]"))
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    """The uploaded bytes as a table of strings; raises ``InputError`` for files that are not CSV."""
+    if not data or not data.strip():
+        raise InputError("The file is empty. Upload a CSV with a header row and one row per time step.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(f"The file is {len(data) / 2**20:.1f} MB; the limit is "
+                         f"{MAX_UPLOAD_BYTES // 2**20} MB. Keep fewer rows or columns.")
+    if b"\x00" in data[:65536]:
+        raise InputError("This looks like a binary file, not a CSV text file. Export your data as CSV and upload that.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}). "
+                         "Save it as 'CSV UTF-8' in your spreadsheet program and upload it again.") from None
+    try:
+        delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, skipinitialspace=True,
+                            keep_default_na=False, on_bad_lines="error")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as error:
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else "unreadable"
+        raise InputError(f"The file could not be read as CSV ({reason}). Check that every row has the same "
+                         "number of columns as the header.") from None
+    if frame.shape[1] == 0 or frame.shape[0] == 0:
+        raise InputError("The file has a header but no data rows.")
+    if len(frame) > MAX_ROWS:
+        raise InputError(f"The file has {len(frame):,} rows; the limit is {MAX_ROWS:,}. "
+                         "Aggregate it (e.g. daily or weekly values) and upload again.")
+    frame.columns = [str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)]
+    return frame
+
+
+def _as_numbers(column: pd.Series) -> pd.Series:
+    cleaned = column.astype(str).str.strip().str.replace(r"^[$€£]|%$", "", regex=True)
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    return numbers.where(np.isfinite(numbers))
+
+
+def _as_dates(column: pd.Series) -> pd.Series:
+    text = column.astype(str).str.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dates = pd.to_datetime(text, errors="coerce")          # one format, inferred: fast
+        if dates.isna().any():                                  # several formats: slower, row by row
+            dates = pd.to_datetime(text, errors="coerce", format="mixed")
+    return dates
+
+
+def _filled(column: pd.Series) -> pd.Series:
+    return column[column.astype(str).str.strip() != ""]
+
+
+def value_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns whose non-empty cells are at least 90 % numbers."""
+    out = []
+    for name in frame.columns:
+        filled = _filled(frame[name].head(10_000))
+        if len(filled) and _as_numbers(filled).notna().mean() >= 0.9:
+            out.append(name)
+    return out
+
+
+def date_columns(frame: pd.DataFrame) -> list[str]:
+    """Non-numeric columns whose non-empty cells mostly parse as dates."""
+    numeric = set(value_columns(frame))
+    out = []
+    for name in frame.columns:
+        filled = _filled(frame[name].head(2_000))
+        if name not in numeric and len(filled) and _as_dates(filled).notna().mean() >= 0.5:
+            out.append(name)
+    return out
+
+
+def columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The numeric columns and the date columns of a table; ``InputError`` when no column holds numbers."""
+    numeric = value_columns(frame)
+    if not numeric:
+        raise InputError("No column of this file holds numbers. Upload a CSV with at least one numeric column.")
+    return numeric, date_columns(frame)
+
+
+def series_from_frame(frame: pd.DataFrame, value_column: str, date_column: str | None = None,
+                      name: str | None = None) -> Series:
+    """The chosen columns as a clean ``Series``, or an ``InputError`` that says what to fix.
+
+    Rows are sorted by date; up to 10 % missing values are filled by linear interpolation;
+    series longer than ``MAX_POINTS`` are thinned to every n-th point (ending at the last).
+    """
+    if value_column not in frame.columns:
+        raise InputError(f"There is no column {value_column!r} in the file.")
+    notes: list[str] = []
+    values = _as_numbers(frame[value_column])
+    if values.notna().sum() == 0:
+        raise InputError(f"Column {value_column!r} holds no numbers. Choose a column of numbers.")
+    dates = None
+    if date_column:
+        if date_column not in frame.columns:
+            raise InputError(f"There is no column {date_column!r} in the file.")
+        dates = _as_dates(frame[date_column])
+        bad = dates.isna().to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(f"{int(bad.sum()):,} value(s) in column {date_column!r} are not dates, the first in "
+                             f"data row {row + 1} ({str(frame[date_column].iloc[row])[:40]!r}). Fix them, or "
+                             "choose 'row number' as the time axis.")
+        if not dates.is_monotonic_increasing:
+            order = np.argsort(dates.to_numpy(), kind="stable")
+            dates, values = dates.iloc[order], values.iloc[order]
+            notes.append(f"The rows were not in date order; they were sorted by {date_column!r}.")
+    missing = int(values.isna().sum())
+    if missing:
+        if missing > MAX_MISSING_FRACTION * len(values):
+            raise InputError(f"{missing:,} of {len(values):,} values in {value_column!r} are missing or not numbers "
+                             f"(more than {MAX_MISSING_FRACTION:.0%}). Fill them in or choose another column.")
+        values = values.reset_index(drop=True).interpolate(limit_direction="both")
+        notes.append(f"{missing:,} missing or non-numeric value(s) in {value_column!r} were filled by linear "
+                     "interpolation between their neighbours.")
+    array = values.to_numpy(dtype=np.float64)
+    date_array = None if dates is None else dates.to_numpy(dtype="datetime64[ns]")
+    if len(array) > MAX_POINTS:
+        step = math.ceil(len(array) / MAX_POINTS)
+        keep = np.arange((len(array) - 1) % step, len(array), step)
+        notes.append(f"The series has {len(array):,} rows; every {step}th row was kept ({len(keep):,} points, "
+                     "ending at the last row) so that training takes seconds.")
+        array = array[keep]
+        date_array = None if date_array is None else date_array[keep]
+    if np.ptp(array) <= 1e-12 * max(1.0, float(np.abs(array).max())):
+        raise InputError(f"Column {value_column!r} is constant ({array[0]:g}): there is nothing to forecast.")
+    return Series(name or value_column, array, date_array, notes)
+
+
+def csv_series(data: bytes, value_column: str | None = None, date_column: str | None = None) -> Series:
+    """A CSV file's series with the page's default choices: the first numeric column, the first date column.
+
+    ``date_column=""`` numbers the rows instead of reading dates.
+    """
+    frame = read_csv(data)
+    numeric, dated = columns(frame)
+    value_column = value_column or numeric[0]
+    if date_column is None:
+        date_column = dated[0] if dated else ""
+    return series_from_frame(frame, value_column, date_column or None, name=value_column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Split, scaling and training windows
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Scaler:
+    """z = (x - mean) / std, with mean and std from the training part only."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, values: np.ndarray) -> "Scaler":
+        std = float(values.std())
+        return cls(float(values.mean()), std if std > 1e-12 else max(abs(float(values.mean())), 1.0))
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return (x - self.mean) / self.std
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        return z * self.std + self.mean
+
+
+@dataclass
+class Split:
+    """Train part, held-out tail and the test windows, in original units."""
+
+    values: np.ndarray        # (N,) the whole series
+    n_train: int              # values[:n_train] train; values[n_train:] the held-out tail
+    origins: np.ndarray       # (M,) forecast origins o: input values[o-T:o], truth values[o:o+k]
+    inputs: np.ndarray        # (M, T)
+    truth: np.ndarray         # (M, k)
+    scaler: Scaler
+
+
+def min_rows(window: int, horizon: int, test_fraction: float = 0.2) -> int:
+    """The shortest series that leaves one training window and one test window."""
+    n = window + horizon
+    while _split_sizes(n, window, horizon, test_fraction)[1] < 1:
+        n += 1
+    return n
+
+
+def _split_sizes(n: int, window: int, horizon: int, test_fraction: float) -> tuple[int, int, int]:
+    n_test = max(horizon, round(test_fraction * n))
+    n_train = n - n_test
+    return n_train, n_train - window - horizon + 1, n_test - horizon + 1   # train part, train windows, test windows
+
+
+def split(values: np.ndarray, window: int, horizon: int, test_fraction: float = 0.2) -> Split:
+    n_train, train_windows, _ = _split_sizes(len(values), window, horizon, test_fraction)
+    if train_windows < 1:
+        raise InputError(f"The series has {len(values):,} points, but window {window} and horizon {horizon} need at "
+                         f"least {min_rows(window, horizon, test_fraction):,} (the last {test_fraction:.0%} are held "
+                         "out for testing). Shorten the window or horizon, or use a longer series.")
+    origins = np.arange(n_train, len(values) - horizon + 1)                                   # (M,)
+    inputs = np.stack([values[o - window:o] for o in origins])                                 # (M, T)
+    truth = np.stack([values[o:o + horizon] for o in origins])                                 # (M, k)
+    return Split(values, n_train, origins, inputs, truth, Scaler.fit(values[:n_train]))
+
+
+def training_windows(z_train: np.ndarray, window: int, horizon: int) -> TensorDataset:
+    """Inputs (N, T, 1) and many-to-many targets (N, T, k): at step t, z[t+1..t+k] - z[t]."""
+    span = window + horizon
+    segments = np.lib.stride_tricks.sliding_window_view(z_train, span)                        # (N, T+k)
+    inputs = segments[:, :window]                                                              # (N, T)
+    ahead = np.lib.stride_tricks.sliding_window_view(segments[:, 1:], horizon, axis=1)[:, :window]  # (N, T, k)
+    targets = ahead - inputs[..., None]                                                        # (N, T, k)
+    return TensorDataset(torch.tensor(inputs[..., None], dtype=torch.float32),
+                         torch.tensor(targets, dtype=torch.float32))
