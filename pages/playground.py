@@ -3,11 +3,13 @@
 import streamlit as st
 
 from pages._common import Field, save_url_state, url_state
-from rnnkit.playground import stepper as pg
-from rnnkit.playground.gradients import lstm_gradient_norms, rnn_gradient_norms
 from pages._lecture import RNN_TYPES, available_pages
 from pages._live import Busy, training_slot
-from rnnkit.core.plots import line_chart, unrolled_heatmap
+from rnnkit.core.inputs import InputError, escape_markdown
+from rnnkit.core.plots import line_chart
+from rnnkit.playground import stepper as pg
+from rnnkit.playground.gradients import lstm_gradient_norms, rnn_gradient_norms, rnn_gradient_sentence
+from rnnkit.playground.plots import lstm_trace_figures, unrolled_heatmap
 
 ACTIVATION_CHOICES = ("tanh", "relu", "sigmoid")
 FIELDS = [
@@ -41,8 +43,8 @@ with st.sidebar:
 values = dict(state, seq=seq_text, hidden=hidden, act=activation, seed=int(seed), fb=forget_bias)
 try:
     xs, sequence_error = pg.parse_sequence(seq_text), ""
-except ValueError as error:
-    xs, sequence_error = None, str(error)
+except InputError as error:
+    xs, sequence_error = None, escape_markdown(str(error))
 step = 1
 if xs is not None and len(xs) > 1:
     step = st.slider("Time step t", 1, len(xs), min(state["t"], len(xs)),
@@ -72,13 +74,8 @@ else:
         lines = pg.lstm_step_latex(lstm, step - 1)
         for k, latex in enumerate(lines):
             (left if k < 6 else right).latex(latex)
-        names = {"f_t": "forget gate f_t", "i_t": "input gate i_t", "c_tilde": "candidate C̃_t",
-                 "C_t": "cell state C_t", "o_t": "output gate o_t", "h_t": "hidden state h_t"}
         columns = st.columns(2)
-        for k, (name, title) in enumerate(names.items()):
-            gate = name in ("f_t", "i_t", "o_t")
-            figure = unrolled_heatmap(lstm.trace[name], title, name, colorscale="Viridis" if gate else "RdBu",
-                                      zmin=0.0 if gate else -1.0, zmax=1.0, highlight=step - 1)
+        for k, (name, figure) in enumerate(lstm_trace_figures(lstm.trace, highlight=step - 1).items()):
             columns[k % 2].plotly_chart(figure, key=f"lstm_{name}")
 
 with tab_grad:
@@ -97,11 +94,7 @@ with tab_grad:
                                 f"LSTM (b_f = {forget_bias:g})": lstm_norms},
                                "Gradient norm against distance in time", "T − t (steps back)",
                                "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
-    ratio = rnn_norms[0] / rnn_norms[-1]
-    verdict = "vanishes" if ratio < 1e-2 else "explodes" if ratio > 1e2 else "roughly holds"
-    st.info(f"Across {length} steps the RNN's gradient {verdict} (× {ratio:.2g}). Below ρ = 1 it shrinks "
-            "geometrically; above 1 it grows until the activation saturates. The LSTM's cell path multiplies "
-            "forget gates instead: raise b_f in the sidebar and its gradient survives long gaps.")
+    st.info(rnn_gradient_sentence(rnn_norms))
 
 with tab_memory:
     st.markdown("**Remember the first symbol.** Each sequence starts with one of four symbols, then shows only "
@@ -120,7 +113,8 @@ with tab_memory:
 
                     def on_step(step, total, loss, k=k, cell=cell):
                         curves[cell.upper()].append(loss)
-                        bar.progress(min((k + step / total) / 2, 1.0), f"Training the {cell.upper()}: step {step}/{total}")
+                        bar.progress(min((k + step / total) / 2, 1.0),
+                                     f"Training the {cell.upper()}: step {step}/{total}")
                         if step % 40 == 0 or step == total:
                             chart.plotly_chart(line_chart(curves, "Training loss (live)", "step", "cross-entropy"))
 
@@ -138,11 +132,9 @@ with tab_memory:
         for col, (cell, result) in zip(cols, results.items()):
             col.metric(f"{cell.upper()}: held-out accuracy", f"{result['accuracy']:.0%}",
                        help=f"{len(result['steps'])} steps in {result['seconds']:.1f} s; chance is 25 %.")
-        st.caption("Chance is 25 %. Measured at length 100 (3 seeds, 1 CPU thread): the LSTM reached 100 % every "
-                   "time, in 1-12 s; the vanilla RNN stayed at 50-71 % after its full 1,280 steps (17 s). The LSTM "
-                   "starts with its forget gate open and its input gate nearly shut (b_f = 4, b_i = −3), so it "
-                   "keeps what it stored; the RNN's gradient fades over the gap. Try short lengths: there the RNN "
-                   "learns too.")
+        st.caption("Chance is 25 %. The LSTM starts with its forget gate open and its input gate nearly shut "
+                   "(b_f = 4, b_i = −3), so it keeps what it stored; the RNN's gradient fades over the gap. "
+                   "Try short lengths: there the RNN learns too.")
 
 with tab_types:
     pages = {page.url_path: page for page in available_pages()}

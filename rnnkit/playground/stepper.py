@@ -11,30 +11,34 @@ import numpy as np
 import torch
 
 from rnnkit.core.cells import LSTMCell, LSTMLayer, RNNCell, RNNLayer
+from rnnkit.core.inputs import InputError
+from rnnkit.core.training import fit
+from rnnkit.playground import task as memory
+from rnnkit.playground.model import ModelConfig
 
 MAX_STEPS = 40
 HIDDEN_RANGE = (1, 8)
 
 
 def parse_sequence(text: str, max_steps: int = MAX_STEPS) -> list[float]:
-    """``"0.5, -1 2"`` -> ``[0.5, -1.0, 2.0]``; raises ValueError with a sentence for the visitor."""
+    """``"0.5, -1 2"`` -> ``[0.5, -1.0, 2.0]``; raises ``InputError`` with a sentence for the visitor."""
     parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
     if not parts:
-        raise ValueError("Type a sequence of numbers, for example `0.5, -1, 2, 0, 1`.")
+        raise InputError("Type a sequence of numbers, for example 0.5, -1, 2, 0, 1.")
     if len(parts) > max_steps:
-        raise ValueError(f"That is {len(parts):,} numbers; the playground steps through at most "
+        raise InputError(f"That is {len(parts):,} numbers; the playground steps through at most "
                          f"{max_steps}. Shorten the sequence.")
     values = []
     for part in parts:
         try:
             value = float(part)
         except ValueError:
-            raise ValueError(f"`{part[:20]}` is not a number. Use numbers separated by commas, "
-                             "for example `0.5, -1, 2`.") from None
+            raise InputError(f"{part[:20]!r} is not a number. Use numbers separated by commas, "
+                             "for example 0.5, -1, 2.") from None
         if not math.isfinite(value):
-            raise ValueError("NaN and infinity cannot be fed to a network: use finite numbers.")
+            raise InputError("NaN and infinity cannot be fed to a network: use finite numbers.")
         if abs(value) > 1e6:
-            raise ValueError(f"{part} is too large: keep the numbers between -1,000,000 and 1,000,000.")
+            raise InputError(f"{part[:20]} is too large: keep the numbers between -1,000,000 and 1,000,000.")
         values.append(value)
     return values
 
@@ -42,7 +46,7 @@ def parse_sequence(text: str, max_steps: int = MAX_STEPS) -> list[float]:
 def check_hidden_size(hidden_size: int) -> int:
     low, high = HIDDEN_RANGE
     if not low <= hidden_size <= high:
-        raise ValueError(f"The hidden size must be between {low} and {high}.")
+        raise InputError(f"The hidden size must be between {low} and {high}.")
     return hidden_size
 
 
@@ -137,20 +141,17 @@ MEMORY_LENGTHS = (5, 100)
 
 
 def train_memory(cell: str, seq_len: int, seed: int = 0, time_limit: float = 25.0, on_step=None) -> dict:
-    """Train the memory task (``rnnkit.tasks.memory``) with the one training loop; small and bounded.
+    """Train the memory task (``rnnkit.playground.task``) with the one training loop; small and bounded.
 
     Stops early once solved (mean loss of the last 20 steps below 0.01). Returns
     ``{"steps", "losses", "accuracy", "seconds"}`` with the held-out accuracy (chance = 1/4).
     """
-    from rnnkit.playground import task as memory
-    from rnnkit.core.training import fit
-
     low, high = MEMORY_LENGTHS
     if not low <= seq_len <= high:
-        raise ValueError(f"The sequence length must be between {low} and {high}.")
-    cfg = memory.Config(cell=cell, seq_len=seq_len, seed=seed, time_limit=time_limit)
+        raise InputError(f"The sequence length must be between {low} and {high}.")
+    cfg = memory.Config(seq_len=seq_len, seed=seed, time_limit=time_limit, model=ModelConfig(cell=cell))
     prepared = memory.prepare(cfg)
-    model = memory.build_model(cfg, prepared.extras)
+    model = memory.build_model(cfg.model, prepared.extras)
     losses = []
 
     def step_and_check(step: int, total: int, loss: float) -> bool:
@@ -159,7 +160,8 @@ def train_memory(cell: str, seq_len: int, seed: int = 0, time_limit: float = 25.
             on_step(step, total, loss)
         return len(losses) >= 20 and sum(losses[-20:]) / 20 < 0.01
 
-    history = fit(model, memory.loss, prepared.train, cfg, on_step=step_and_check, progress=False)
+    history = fit(model, lambda m, batch: memory.loss(m, batch, cfg), prepared.train, cfg,
+                  on_step=step_and_check, progress=False)
     with torch.no_grad():
         accuracy = memory.accuracy(model, prepared.test)
     return {"steps": history.steps, "losses": history.losses, "accuracy": accuracy, "seconds": history.seconds}

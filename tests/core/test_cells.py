@@ -4,7 +4,16 @@ import pytest
 import torch
 from torch import nn
 
-from rnnkit.core.cells import LSTMCell, LSTMLayer, RNNCell, RNNLayer, copy_lstm_weights, copy_rnn_weights, lstm_layer_from_torch, rnn_layer_from_torch
+from rnnkit.core.cells import (
+    LSTMCell,
+    LSTMLayer,
+    RNNCell,
+    RNNLayer,
+    copy_lstm_weights,
+    copy_rnn_weights,
+    lstm_layer_from_torch,
+    rnn_layer_from_torch,
+)
 
 TOL = dict(atol=1e-5, rtol=1e-5)
 

@@ -1,7 +1,7 @@
 import numpy as np
-
-from rnnkit.playground.gradients import lstm_gradient_norms, orthogonal, rnn_gradient_norms
 import torch
+
+from rnnkit.playground.gradients import lstm_gradient_norms, orthogonal, rnn_gradient_norms, rnn_gradient_sentence
 
 
 def test_orthogonal_has_unit_singular_values():
@@ -28,3 +28,10 @@ def test_lstm_open_forget_gate_keeps_gradient():
     closed, open_ = lstm_gradient_norms(40, 8, forget_bias=-2.0), lstm_gradient_norms(40, 8, forget_bias=4.0)
     assert closed[0] < 1e-10 * closed[-1] + 1e-12
     assert open_[0] > 0.1 * open_[-1]
+
+
+def test_the_sentence_names_what_the_gradient_did():
+    assert "gradient vanishes" in rnn_gradient_sentence(rnn_gradient_norms(40, 8, 0.7))
+    assert "gradient explodes" in rnn_gradient_sentence(rnn_gradient_norms(40, 8, 1.3))
+    held = rnn_gradient_sentence(rnn_gradient_norms(40, 8, 1.0))
+    assert held.startswith("Across 40 steps the RNN's gradient roughly holds")
