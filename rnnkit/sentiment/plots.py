@@ -1,17 +1,17 @@
-"""Plotly figures and safe Markdown for the Sentiment page (pure functions; no streamlit)."""
+"""Plotly figures and the coloured-token Markdown of the Sentiment page (pure functions; no streamlit)."""
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from rnnkit.core.inputs import escape_markdown
+
 NEGATIVE, POSITIVE, NEUTRAL = "#d62728", "#2ca02c", "#7f7f7f"
 FINE_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&^=\"'])")
 
 
 def probability_bars(names: Sequence[str], probs: np.ndarray, colours: Sequence[str], title: str) -> go.Figure:
@@ -55,11 +55,6 @@ def confusion_figure(matrix: Sequence[Sequence[int]], names: Sequence[str], titl
     figure.update_layout(title=title, xaxis_title="predicted", yaxis=dict(title="true", autorange="reversed"),
                          height=320, margin=dict(l=10, r=10, t=40, b=10))
     return figure
-
-
-def escape_markdown(token: str) -> str:
-    """Backslash-escape every Markdown/HTML-special character so user text is shown, never rendered."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", token)
 
 
 def coloured_tokens(importance: pd.DataFrame, threshold: float = 0.02) -> str:

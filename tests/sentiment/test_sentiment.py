@@ -1,20 +1,25 @@
 """Sentiment: labels and split, the LSTM (padding oracle, dry run, shipped weights), the inference
-helpers, the baselines, batch mode and the page."""
+service, the baselines, batch mode, the command line and the page."""
 
-from pathlib import Path
+import json
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from rnnkit.sentiment import classifier as S
-from rnnkit.sentiment import plots
+from rnnkit import ROOT
+from rnnkit.core.inputs import InputError
 from rnnkit.core.registry import load_pretrained
-from rnnkit.sentiment import task
 from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.sentiment import baselines as B
+from rnnkit.sentiment import classifier as S
+from rnnkit.sentiment import data as D
+from rnnkit.sentiment import plots, task
+from rnnkit.sentiment.model import ModelConfig, SentimentLSTM
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = (ROOT / "pretrained" / "sentiment" / "model.safetensors").exists()
 needs_model = pytest.mark.skipif(not SHIPPED, reason="pretrained/sentiment is not trained")
 
@@ -24,24 +29,24 @@ needs_model = pytest.mark.skipif(not SHIPPED, reason="pretrained/sentiment is no
 @pytest.mark.parametrize("mean, label", [(-4, 0), (-2.0, 0), (-1.99, 1), (-0.5, 1), (-0.49, 2), (0.0, 2),
                                          (0.49, 2), (0.5, 3), (1.99, 3), (2.0, 4), (4, 4)])
 def test_fine_label_bins(mean, label):
-    assert S.fine_label(mean) == label
+    assert D.fine_label(mean) == label
 
 
 def test_committed_split_is_disjoint_complete_and_labelled_from_the_mean():
-    frames = {name: S.read_split(name) for name in ("train", "dev", "test")}
+    frames = {name: D.read_split(name) for name in ("train", "dev", "test")}
     assert sum(len(f) for f in frames.values()) == 10_603          # 10,605 minus 2 duplicates
     texts = [set(f["text"]) for f in frames.values()]
     assert not (texts[0] & texts[1] or texts[0] & texts[2] or texts[1] & texts[2])
     for frame in frames.values():
-        assert (frame["fine"] == frame["mean"].map(S.fine_label)).all()
+        assert (frame["fine"] == frame["mean"].map(D.fine_label)).all()
         assert (frame["binary"] == np.where(frame["mean"] > 0, 1, np.where(frame["mean"] < 0, 0, -1))).all()
     shares = [frames[n]["fine"].value_counts(normalize=True).sort_index() for n in ("train", "test")]
     assert np.allclose(shares[0], shares[1], atol=0.01)             # stratified
-    assert len(S.read_split("ood_amazon")) > 3000 and len(S.read_split("ood_nyt")) > 5000
+    assert len(D.read_split("ood_amazon")) > 3000 and len(D.read_split("ood_nyt")) > 5000
 
 
 def test_glove_subset_matches_training_words():
-    glove = S.load_glove()
+    glove = D.load_glove()
     assert glove is not None and len(glove) > 10_000
     assert glove["good"].shape == (50,)
     good, great, awful = glove["good"], glove["great"], glove["awful"]
@@ -55,9 +60,9 @@ def test_padding_does_not_change_the_answer():
     """Oracle: a sentence scored inside a padded batch equals the sentence scored alone."""
     torch.manual_seed(0)
     for pooling in ("last", "max"):
-        model = task.SentimentLSTM(30, 8, 6, bidirectional=True, pooling=pooling, dropout=0.0).eval()
+        model = SentimentLSTM(ModelConfig(8, 6, bidirectional=True, pooling=pooling, dropout=0.0), 30).eval()
         sentences = [torch.tensor([5, 6, 7, 8, 9]), torch.tensor([10, 11]), torch.tensor([12, 13, 14])]
-        batch = task.collate([(s.tolist(), 1, 2) for s in sentences])
+        batch = D.collate([(s.tolist(), 1, 2) for s in sentences])
         binary, fine = model(batch[0], batch[1])
         assert binary.shape == (3, 2) and fine.shape == (3, 5)
         for row, sentence in enumerate(sentences):
@@ -68,7 +73,7 @@ def test_padding_does_not_change_the_answer():
 
 def test_last_pooling_reads_the_final_states_of_both_directions():
     torch.manual_seed(0)
-    model = task.SentimentLSTM(20, 4, 3, bidirectional=True, pooling="last", dropout=0.0).eval()
+    model = SentimentLSTM(ModelConfig(4, 3, bidirectional=True, pooling="last", dropout=0.0), 20).eval()
     ids = torch.tensor([[4, 5, 6]])
     states, _ = model.lstm(model.embedding(ids))                     # (1, 3, 2H)
     expected = torch.cat([states[0, -1, :3], states[0, 0, 3:]])      # forward at T, backward at 1
@@ -77,12 +82,37 @@ def test_last_pooling_reads_the_final_states_of_both_directions():
 
 def test_loss_ignores_neutral_binary_labels():
     torch.manual_seed(0)
-    model = task.SentimentLSTM(20, 4, 3, dropout=0.0)
-    model.word_dropout, model.fine_weight = 0.0, 0.0
-    batch = task.collate([([4, 5], -1, 2), ([6], 1, 3)])
+    model = SentimentLSTM(ModelConfig(4, 3, dropout=0.0), 20)
+    cfg = task.Config(word_dropout=0.0, fine_weight=0.0)
+    batch = D.collate([([4, 5], -1, 2), ([6], 1, 3)])
     binary, _ = model(batch[0], batch[1])
     expected = torch.nn.functional.cross_entropy(binary[1:], torch.tensor([1]))
-    assert torch.allclose(task.loss(model, batch), expected)
+    assert torch.allclose(task.loss(model, batch, cfg), expected)
+
+
+def test_loss_settings_come_from_the_config_not_the_model():
+    torch.manual_seed(0)
+    model = SentimentLSTM(ModelConfig(4, 3, dropout=0.0), 20).eval()
+    batch = D.collate([([4, 5], 0, 2), ([6], 1, 3)])
+    binary, fine = model(batch[0], batch[1])
+    ce = torch.nn.functional.cross_entropy
+    for weight in (0.0, 1.0, 2.5):
+        cfg = task.Config(word_dropout=0.0, fine_weight=weight)
+        assert torch.allclose(task.loss(model, batch, cfg), ce(binary, batch[2]) + weight * ce(fine, batch[3]))
+    model.train()                                                       # word dropout only while training
+    all_unknown = D.collate([([1, 1], 0, 2), ([1], 1, 3)])
+    assert torch.allclose(task.loss(model, batch, task.Config(word_dropout=1.0, fine_weight=1.0)),
+                          task.loss(model, all_unknown, task.Config(word_dropout=0.0, fine_weight=1.0)))
+    assert not hasattr(model, "word_dropout") and not hasattr(model, "fine_weight")
+
+
+def test_glove_initialises_the_embeddings_and_freezing_keeps_them():
+    extras = {"itos": ["<pad>", "<unk>", "<bos>", "<eos>", "good", "film"],
+              "_glove": {"good": np.full(4, 0.5, np.float32)}, "_freeze_embeddings": True}
+    model = task.build_model(ModelConfig(4, 3), extras)
+    assert torch.equal(model.embedding.weight[4], torch.full((4,), 0.5))
+    assert not model.embedding.weight.requires_grad and model.lstm.weight_ih_l0.requires_grad
+    assert set(extras) == {"itos"}                                       # training-only keys never reach the card
 
 
 def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
@@ -93,6 +123,8 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     assert "_glove" not in card["extras"] and card["extras"]["itos"][:4] == ["<pad>", "<unk>", "<bos>", "<eos>"]
     model, loaded = load_pretrained(tmp_path)
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
+    assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
+                                           "fine_classes"} and loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
 
@@ -105,9 +137,9 @@ def test_shipped_model_reads_the_lecture_sentence_and_matches_its_card():
     binary, _ = classifier.predict(["There is nothing to like in this movie.",
                                     "A wonderful, moving film with a superb cast."])
     assert binary[0, 1] < 0.5 < binary[1, 1]
-    test = S.read_split("test")
+    test = D.read_split("test")
     binary, fine = classifier.predict(test["text"].tolist())
-    scores = S.classification_scores(test["binary"], binary.argmax(-1), test["fine"], fine.argmax(-1))
+    scores = D.classification_scores(test["binary"], binary.argmax(-1), test["fine"], fine.argmax(-1))
     assert scores["binary_accuracy"] == pytest.approx(card["metrics"]["test_binary_accuracy"], abs=2e-3)
     assert scores["fine_accuracy"] == pytest.approx(card["metrics"]["test_fine_accuracy"], abs=2e-3)
     assert scores["binary_accuracy"] > 0.75 and scores["fine_accuracy"] > 0.40
@@ -127,36 +159,109 @@ def test_prefixes_end_at_the_full_prediction_and_importance_is_leave_one_out():
     assert importance["importance"].iloc[2] < 0                          # "nothing" pushes towards negative
 
 
+# Recorded with the code before the layout change (commit eaf855f): the committed weights must still
+# give exactly these probabilities.
+RECORDED = [
+    ("There is nothing to like in this movie.", 0.07003709673881531, "very negative"),
+    ("A wonderful, moving film with a superb cast.", 0.9994686245918274, "very positive"),
+    ("not bad at all", 0.040352605283260345, "very negative"),
+    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.04153093323111534, "negative"),
+]
+
+
+@needs_model
+@pytest.mark.parametrize("text, p_positive, fine", RECORDED)
+def test_shipped_model_gives_the_answers_it_gave(text, p_positive, fine):
+    rating = S.SentimentClassifier.load().rate(text)
+    assert rating.p_positive == pytest.approx(p_positive, abs=1e-6) and rating.fine_label == fine
+    assert rating.label == ("positive" if p_positive > 0.5 else "negative")
+    assert rating.verdict == f"{rating.label} ({max(p_positive, 1 - p_positive):.0%}), 5 classes: {fine}"
+
+
+@needs_model
+def test_card_model_config_is_read_strictly():
+    from rnnkit.core import checkpoint, registry
+    card = checkpoint.load_card("sentiment")
+    assert card["model_config"] == {"embedding_dim": 50, "hidden_size": 128, "bidirectional": True,
+                                    "pooling": "last", "dropout": 0.5, "fine_classes": 5}
+    assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
+    assert card["reproduce"].startswith("rnnkit train sentiment")
+    model = registry.build_from_card(card)
+    assert model.fine_head.out_features == 5 and model.lstm.hidden_size == 128 and model.lstm.bidirectional
+    for broken, words in (({**card["model_config"], "layers": 2}, "unknown keys \\['layers'\\]"),
+                          ({k: v for k, v in card["model_config"].items() if k != "pooling"},
+                           "missing keys \\['pooling'\\]")):
+        with pytest.raises(checkpoint.CheckpointError, match=words):
+            registry.build_from_card({**card, "model_config": broken})
+    with pytest.raises(checkpoint.CheckpointError, match="no model_config"):
+        registry.build_from_card({k: v for k, v in card.items() if k != "model_config"})
+
+
+def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnnkit", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+@needs_model
+def test_classify_command_answers_as_the_service_does():
+    sentences = [RECORDED[0][0], "", "!!!", "qqqzzz is a great film"]
+    done = rnnkit_command("classify", "--json", *sentences)
+    assert done.returncode == 1                                  # bad inputs: reported, the others rated
+    assert "no text to score" in done.stderr and "punctuation" in done.stderr and "Traceback" not in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    classifier = S.SentimentClassifier.load()
+    assert [a["input"] for a in answers] == [sentences[0], sentences[3]]
+    for answer in answers:
+        rating = classifier.rate(answer["input"])
+        assert answer["label"] == rating.label and answer["fine"] == rating.fine_label
+        assert answer["p_positive"] == pytest.approx(rating.p_positive, abs=1e-6)
+        assert answer["binary"] == pytest.approx(dict(zip(D.BINARY_NAMES, rating.binary.tolist())), abs=1e-6)
+        assert answer["fine_probabilities"] == pytest.approx(dict(zip(D.FINE_NAMES, rating.fine.tolist())), abs=1e-6)
+        assert answer["notes"] == rating.notes
+    assert "qqqzzz" in answers[1]["notes"][0]
+    plain = rnnkit_command("classify", stdin=f"{RECORDED[1][0]}\n\n{RECORDED[2][0]}\n")
+    assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
+    lines = plain.stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(classifier.rate(RECORDED[1][0]).verdict)
+    assert "P(positive) 0.040" in lines[1] and "very negative 55%" in lines[1]
+
+
 # ----------------------------------------------------------------------------- input checks, batch, baselines
 
 def test_check_text_says_what_is_wrong():
     vocab = Vocabulary(list(Vocabulary().itos) + ["good", "film"])
-    assert S.check_text("   \n ").problem and S.check_text("").problem
-    assert "punctuation" in S.check_text("?!... ;-)").problem
-    assert S.check_text(None).problem
+    for nothing in ("   \n ", "", None):
+        with pytest.raises(InputError):
+            S.check_text(nothing)
+    with pytest.raises(InputError, match="punctuation"):
+        S.check_text("?!... ;-)")
     long = S.check_text("good " * 30_000)
-    assert not long.problem and len(long.text) == S.MAX_CHARS and len(long.tokens) == S.MAX_TOKENS
+    assert len(long.text) == D.MAX_CHARS and len(long.tokens) == D.MAX_TOKENS
     assert any("first 5,000" in n for n in long.notes)
     foreign = S.check_text("这部电影 😀 très", vocab)
-    assert not foreign.problem and any("unknown" in n for n in foreign.notes)
+    assert any("unknown" in n for n in foreign.notes)
     html = S.check_text("<script>alert(1)</script> good film", vocab)
     assert html.tokens[:2] == ["<", "script"]
 
 
 def test_markdown_escaping_keeps_user_text_inert():
-    frame = pd.DataFrame({"token": ["<", "script", ">", "[x](javascript:1)", "$x$"], "importance": [0.5, 0, -0.5, 0, 0]})
+    frame = pd.DataFrame({"token": ["<", "script", ">", "[x](javascript:1)", "$x$"],
+                          "importance": [0.5, 0, -0.5, 0, 0]})
     markdown = plots.coloured_tokens(frame)
     assert ":green-background[\\<]" in markdown and ":red-background[\\>]" in markdown
     assert "\\[x\\]\\(javascript\\:1\\)" in markdown and "\\$x\\$" in markdown
 
 
 def test_read_upload_handles_bad_files():
-    assert "empty" in S.read_upload("a.txt", b"").problem
-    assert "binary" in S.read_upload("a.txt", b"\x89PNG\x00\x00").problem
-    assert "No column" in S.read_upload("a.csv", b"a,b\n1,2\n3,4\n").problem
-    latin = S.read_upload("a.txt", "un film très réussi\n\nnul".encode("latin-1"))
-    assert not latin.problem and "UTF-8" in latin.notes[0] and len(latin.frame) == 3
-    table = S.read_upload("r.csv", b"id,review\n1,great film\n2,\n3,awful acting\n")
+    for name, raw, words in (("a.txt", b"", "empty"), ("a.txt", b" \n\n", "empty"),
+                             ("a.txt", b"\x89PNG\x00\x00", "binary"), ("a.csv", b"a,b\n1,2\n3,4\n", "No column"),
+                             ("a.csv", b'a,b\n"1,2\n', "could not be read"),
+                             ("a.txt", b"x" * (D.MAX_FILE_BYTES + 1), "the limit is 10 MB")):
+        with pytest.raises(InputError, match=words):
+            D.read_upload(name, raw)
+    latin = D.read_upload("a.txt", "un film très réussi\n\nnul".encode("latin-1"))
+    assert "UTF-8" in latin.notes[0] and len(latin.frame) == 3
+    table = D.read_upload("r.csv", b"id,review\n1,great film\n2,\n3,awful acting\n")
     assert table.columns == ["review"] and len(table.frame) == 3
 
 
@@ -174,20 +279,35 @@ def test_score_batch_gives_every_row_a_result_or_a_reason():
 
 
 def test_tfidf_baseline_round_trips_through_plain_arrays(tmp_path):
-    train = S.read_split("train").iloc[:600]
-    baseline = S.TfidfBaseline(1.0, 1.0).fit(train)
+    train = D.read_split("train").iloc[:600]
+    baseline = B.TfidfBaseline(1.0, 1.0).fit(train)
     baseline.save(tmp_path / "b.npz")
-    loaded = S.TfidfBaseline.load(tmp_path / "b.npz")
-    texts = S.read_split("dev")["text"].iloc[:50].tolist()
+    loaded = B.TfidfBaseline.load(tmp_path / "b.npz")
+    texts = D.read_split("dev")["text"].iloc[:50].tolist()
     for a, b in zip(baseline.predict(texts), loaded.predict(texts)):
         assert np.allclose(a, b, atol=1e-5)
 
 
 def test_vader_and_majority_baselines():
-    compound = S.vader_compound(["This movie is wonderful and moving.", "A terrible, boring film.", "The film."])
-    binary, fine = S.vader_labels(compound, majority_binary=0)
+    compound = B.vader_compound(["This movie is wonderful and moving.", "A terrible, boring film.", "The film."])
+    binary, fine = B.vader_labels(compound, majority_binary=0)
     assert list(binary) == [1, 0, 0] and fine[0] >= 3 and fine[1] <= 1 and fine[2] == 2
-    assert S.majority_labels(S.read_split("train")) == (0, 1)
+    assert B.majority_labels(D.read_split("train")) == (0, 1)
+
+
+@needs_model
+def test_the_baselines_table_scores_the_sentence_the_lstm_read():
+    classifier = S.SentimentClassifier(*load_pretrained("sentiment"))
+    baselines = B.Baselines.load()
+    rating = classifier.rate("A terrible, boring film.")
+    rows, compound = baselines.table(rating)
+    assert [row["system"] for row in rows] == ["LSTM (this page)", "TF-IDF + logistic regression",
+                                               "VADER lexicon (rules)"]
+    assert rows[0]["answer"] == rating.label == "negative" and rows[0]["P(positive)"] == round(rating.p_positive, 3)
+    tfidf_binary, _ = baselines.tfidf.predict([rating.text])
+    assert rows[1]["P(positive)"] == round(float(tfidf_binary[0, 1]), 3)
+    assert compound == pytest.approx(B.vader_compound([rating.text])[0]) and compound < -0.05
+    assert rows[2]["answer"] == "negative"
 
 
 # ----------------------------------------------------------------------------- the page
