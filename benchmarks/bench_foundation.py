@@ -1,6 +1,6 @@
 """Foundation figures: cold start, playground rerun, hand-written LSTM vs fused nn.LSTM.
 
-    python benchmarks/bench_foundation.py
+    python -m benchmarks.bench_foundation
 
 Prints a Markdown table. Timings are wall-clock on this machine; run it on a quiet machine.
 """
