@@ -31,11 +31,14 @@ PAGES = (
              "Translate English to French with an encoder-decoder LSTM and see its attention map."),
     PageInfo("pages/forecasting.py", "Forecasting", "📈", "forecasting",
              "Train a many-to-many LSTM on real stock prices in seconds and compare it with honest baselines."),
+    PageInfo("pages/ner.py", "Named entities", "🏷️", "ner",
+             "Tag every word of a sentence as a person, place or organisation; see what the forward and the "
+             "backward LSTM each contributed."),
 )
 
 # The lecture's topics, in its order, and the url_path of the pages that demonstrate each.
 TOPICS = (
-    ("Why sequence models", ("forecasting", "sentiment", "playground")),
+    ("Why sequence models", ("forecasting", "sentiment", "ner", "playground")),
     ("Mapping time into state", ("playground",)),
     ("The RNN unrolled in time", ("playground",)),
     ("RNN and LSTM equations", ("playground",)),

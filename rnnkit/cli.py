@@ -219,6 +219,38 @@ def classify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def tag_arguments(parser: argparse.ArgumentParser) -> None:
+    common_arguments(parser, "English sentences")
+    parser.add_argument("--model", choices=("bi", "forward"), default="bi",
+                        help="the bidirectional tagger or the forward-only one (default: bi)")
+
+
+@command("tag", "tag the named entities (person, location, organisation, misc) of English sentences "
+                "(the Named entities page's models)", tag_arguments)
+def tag(args: argparse.Namespace) -> int:
+    from rnnkit.core.inputs import InputError
+    from rnnkit.ner.tagger import TRAIN_COMMANDS, Tagger
+    try:
+        tagger = Tagger.load(args.model)
+    except FileNotFoundError:
+        print(f"The {args.model} tagger is not trained yet: run `{TRAIN_COMMANDS[args.model]}`.", file=sys.stderr)
+        return 2
+    failed = 0
+    for sentence in inputs(args.inputs):
+        try:
+            tagged = tagger.tag(sentence)
+        except InputError as error:
+            print(f"{sentence!r}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        emit({"input": sentence, "tokens": tagged.tokens, "tags": tagged.tags,
+              "entities": [{"text": e.text, "type": e.kind, "start": e.start, "end": e.end} for e in tagged.entities],
+              "probability": [float(tagged.probabilities[i].max()) for i in range(len(tagged.tokens))],
+              "notes": tagged.notes},
+             args.json, tagged.bracketed())
+    return 1 if failed else 0
+
+
 # ----------------------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:

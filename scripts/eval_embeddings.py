@@ -13,12 +13,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
 
 from rnnkit.embeddings import vectors as emb
 

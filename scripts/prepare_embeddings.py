@@ -6,7 +6,7 @@
    ``build/glove/`` (nothing is installed) and read its ``.npy`` and parquet straight from the zip;
 2. keep the first ``--words`` rows (GloVe's order is by corpus frequency), store them as float16
    safetensors + ``vocab.txt``;
-3. load them back exactly as the app does (``rnnkit.embeddings.load_glove``), evaluate gensim's
+3. load them back exactly as the app does (``rnnkit.embeddings.vectors.load_glove``), evaluate gensim's
    ``questions-words.txt`` (restrict_vocab=30000) and the lecture's four analogies, and write
    ``analogy_benchmark.json``, the model card (``card.json`` + ``README.md``) and ``PROVENANCE.md``;
 4. tokenise gensim's shortened English Wikipedia dump once into ``data/embeddings/`` (the page's
@@ -31,8 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from rnnkit import ROOT
 from rnnkit.core import checkpoint
 from rnnkit.embeddings import vectors as embeddings
 
@@ -80,8 +79,9 @@ def prepare_wiki(path: Path) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(("\n".join(articles) + "\n").encode("utf-8"), mtime=0))
     import gensim
-    info = {"source": f"gensim=={gensim.__version__} test data `{WIKI_DUMP}`", "source sha256": sha256(Path(source).read_bytes()),
-            "articles": len(articles), "tokens": sum(len(a.split()) for a in articles), "sha256": sha256(path.read_bytes())}
+    info = {"source": f"gensim=={gensim.__version__} test data `{WIKI_DUMP}`",
+            "source sha256": sha256(Path(source).read_bytes()), "articles": len(articles),
+            "tokens": sum(len(a.split()) for a in articles), "sha256": sha256(path.read_bytes())}
     (path.parent / "PROVENANCE.md").write_text(
         "# Provenance of data/embeddings\n\n"
         f"- `{path.name}`: {info['articles']} Wikipedia articles, {info['tokens']:,} tokens, one article a line, "
@@ -115,9 +115,11 @@ def word2vec_references(glove) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--words", type=int, default=50_000)
-    parser.add_argument("--out", default=str(embeddings.GLOVE_DIR))
-    parser.add_argument("--wheel-dir", default=str(ROOT / "build" / "glove"))
+    parser.add_argument("--words", type=int, default=50_000, help="the most frequent words kept (default: 50000)")
+    parser.add_argument("--out", default=str(embeddings.GLOVE_DIR),
+                        help="where to write (default: pretrained/glove50k)")
+    parser.add_argument("--wheel-dir", default=str(ROOT / "build" / "glove"),
+                        help="where the GloVe wheel is downloaded (default: build/glove)")
     parser.add_argument("--only-word2vec", action="store_true", help="redo step 4 only")
     args = parser.parse_args()
     out = Path(args.out)
@@ -159,9 +161,10 @@ def prepare_glove(args, out: Path) -> None:
         "name": "glove50k", "task": "embeddings",
         "description": f"The {len(kv):,} most frequent words of the GloVe 6B 50-dimensional vectors "
                        "(Pennington, Socher & Manning 2014), stored as float16. Not trained here: extracted. Load with "
-                       "`rnnkit.embeddings.load_glove()` (gensim KeyedVectors, float32 in memory).",
+                       "`rnnkit.embeddings.vectors.load_glove()` (gensim KeyedVectors, float32 in memory).",
         "data": {"source": source, "wheel sha256": hashes["wheel"], "npy sha256": hashes["npy"],
-                 "index sha256": hashes["index"], "rows kept": f"first {len(kv):,} of {hashes['rows']:,} (frequency order)",
+                 "index sha256": hashes["index"],
+                 "rows kept": f"first {len(kv):,} of {hashes['rows']:,} (frequency order)",
                  "float16 max abs rounding error": f"{half_error:.2e}"},
         "metrics": {"questions-words accuracy (3CosAdd, restrict_vocab=30000)": round(bench["accuracy"], 4),
                     "questions covered": f"{bench['covered']} / {bench['questions']}",

@@ -31,6 +31,7 @@ TASKS = {
     "translation": "rnnkit.translation.task",
     "captioning": "rnnkit.captioning.task",
     "forecasting": "rnnkit.forecasting.task",
+    "ner": "rnnkit.ner.task",
 }
 
 

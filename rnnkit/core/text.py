@@ -31,6 +31,15 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(normalize(text).replace("’", "'"))
 
 
+def tokenize_cased(text: str) -> list[str]:
+    """The same word and punctuation tokens with their case kept (named entities need it).
+
+    >>> tokenize_cased("Yesterday, Harry Potter met Hermione Granger.")
+    ['Yesterday', ',', 'Harry', 'Potter', 'met', 'Hermione', 'Granger', '.']
+    """
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
+
+
 @dataclass
 class Vocabulary:
     """Maps tokens to ids and back. Ids 0-3 are always ``<pad> <unk> <bos> <eos>``.

@@ -24,8 +24,9 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
         if not ids:
             continue
         size = 7 if role == "neighbour" else 11
-        common = dict(mode="markers+text", name=ROLE_NAMES[role], text=[words[i] for i in ids], textposition="top center",
-                      hovertemplate="<b>%{text}</b><extra></extra>", marker=dict(size=size, color=colour))
+        common = dict(mode="markers+text", name=ROLE_NAMES[role], text=[words[i] for i in ids],
+                      textposition="top center", hovertemplate="<b>%{text}</b><extra></extra>",
+                      marker=dict(size=size, color=colour))
         if three_d:
             fig.add_trace(go.Scatter3d(x=coords[ids, 0], y=coords[ids, 1], z=coords[ids, 2], **common))
         else:

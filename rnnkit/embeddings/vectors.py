@@ -3,7 +3,8 @@
 The lecture's claims, each a pure function the Word Embeddings page draws:
 
 - analogies ``a − b + c`` (king − man + woman ≈ queen) with gensim's 3CosAdd
-  (``most_similar``) or 3CosMul (``most_similar_cosmul``), and the rank of the expected answer;
+  (``most_similar``) or 3CosMul (``most_similar_cosmul``), and the rank of the expected answer
+  (``solve_analogy``: the page's and ``rnnkit analogy``'s one call);
 - nearest neighbours and the similarity of two words (cosine);
 - a PCA of the words in 2-D or 3-D;
 - one-hot vectors (all pairs orthogonal, dimension = vocabulary size) against dense ones;
@@ -11,8 +12,8 @@ The lecture's claims, each a pure function the Word Embeddings page draws:
   e.g. Gender = mean(woman, she, …) − mean(man, he, …);
 - the questions-words analogy benchmark, by section.
 
-Training a word2vec of your own lives in ``rnnkit/embeddings_word2vec.py``.
-Nothing here imports streamlit, and importing this module loads nothing.
+Words a visitor types that cannot be used raise ``rnnkit.core.inputs.InputError`` with a sentence.
+Training a word2vec of your own lives in ``word2vec.py``.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from pathlib import Path
 import numpy as np
 
 from rnnkit import PRETRAINED
+from rnnkit.core.inputs import InputError
 
 GLOVE_DIR = PRETRAINED / "glove50k"
 VECTORS_FILE, VOCAB_FILE, BENCHMARK_FILE = "model.safetensors", "vocab.txt", "analogy_benchmark.json"
 MAX_WORD_CHARS = 40
 MAX_WORDS = 30                 # the visitor's own word list
-RESTRICT_VOCAB = 30_000        # questions-words convention (reference: 49.7 % for GloVe 6B 50d)
+MAX_DIRECTIONS = 10            # the visitor's own directions, one a line
+RESTRICT_VOCAB = 30_000        # questions-words convention: only the 30,000 most frequent words
+REFERENCE_ACCURACY = 0.497     # published questions-words accuracy of GloVe 6B 50d at RESTRICT_VOCAB
 
 
 # ---------------------------------------------------------------------------------------------
@@ -50,6 +54,13 @@ def load_glove(directory: str | Path = GLOVE_DIR):
     vectors = load_file(directory / VECTORS_FILE)["vectors"].astype(np.float32)     # (V, D)
     words = (directory / VOCAB_FILE).read_text(encoding="utf-8").split("\n")[: len(vectors)]
     return keyed_vectors(words, vectors)
+
+
+def load_glove_and_benchmark(directory: str | Path = GLOVE_DIR) -> tuple:
+    """What the page shares between visitors: the vectors and their questions-words result
+    (precomputed by ``scripts/prepare_embeddings.py``, else computed here once, in minutes)."""
+    kv = load_glove(directory)
+    return kv, load_benchmark(directory) or analogy_benchmark(kv)
 
 
 def keyed_vectors(words: list[str], vectors: np.ndarray):
@@ -96,8 +107,8 @@ _BLAS = None
 
 
 def one_blas_thread():
-    """A context with BLAS on one thread: a (50k, 50) @ (50,) product takes ~1 ms alone but ~20 ms
-    when OpenBLAS spreads it over busy cores (measured on the 2-core server)."""
+    """A context with BLAS on one thread: spread over busy cores, the small products of a query
+    wait for each other and take many times longer."""
     global _BLAS
     if _BLAS is None:
         from threadpoolctl import ThreadpoolController
@@ -108,10 +119,6 @@ def one_blas_thread():
 # ---------------------------------------------------------------------------------------------
 # Words typed by a visitor
 # ---------------------------------------------------------------------------------------------
-
-class WordError(ValueError):
-    """A word the visitor typed cannot be used; the message says what to do."""
-
 
 def clean_word(raw: str) -> str:
     """``"  King "`` -> ``"king"``: NFC, strip, lowercase (GloVe 6B is lowercased)."""
@@ -129,19 +136,20 @@ def suggestions(kv, word: str, n: int = 5) -> list[str]:
 
 
 def check_word(kv, raw: str, what: str = "word") -> str:
-    """The cleaned word, or ``WordError`` with a sentence (empty, too long, unknown + suggestions)."""
+    """The cleaned word, or ``InputError`` with a sentence (empty, too long, unknown + suggestions)."""
     word = clean_word(raw)
     if not word:
-        raise WordError(f"The {what} is empty: type a word, e.g. “king”.")
+        raise InputError(f"The {what} is empty: type a word, e.g. “king”.")
     if len(word) > MAX_WORD_CHARS:
-        raise WordError(f"The {what} is {len(word)} characters long; type one word of at most {MAX_WORD_CHARS}.")
+        raise InputError(f"The {what} is {len(word)} characters long; type one word of at most {MAX_WORD_CHARS}.")
     if any(ch.isspace() for ch in word):
-        raise WordError(f"The {what} “{word}” has a space in it: type a single word (GloVe has no phrases).")
+        raise InputError(f"The {what} “{word}” has a space in it: type a single word (GloVe has no phrases).")
     if word not in kv.key_to_index:
         close = suggestions(kv, word)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        latin = "" if _is_latin(word) else " These GloVe vectors were trained on English text, so most non-Latin words are missing."
-        raise WordError(f"“{word}” is not among the {len(kv):,} most frequent words.{hint}{latin}")
+        latin = "" if _is_latin(word) else (" These GloVe vectors were trained on English text, so most non-Latin "
+                                             "words are missing.")
+        raise InputError(f"“{word}” is not among the {len(kv):,} most frequent words.{hint}{latin}")
     return word
 
 
@@ -153,6 +161,18 @@ def split_words(text: str, limit: int = MAX_WORDS) -> list[str]:
         if word and word not in out:
             out.append(word)
     return out[:limit]
+
+
+def known_words(kv, text: str) -> tuple[list[str], list[str]]:
+    """The known words of a visitor's word list, and a sentence for each unknown one (left out)."""
+    listed = split_words(text)
+    problems = []
+    for word in listed:
+        try:
+            check_word(kv, word)
+        except InputError as error:
+            problems.append(f"{error} It is left out.")
+    return [w for w in listed if w in kv.key_to_index], problems
 
 
 def _is_latin(word: str) -> bool:
@@ -215,12 +235,90 @@ def analogy_rank(kv, a: str, b: str, c: str, expected: str, method: str = "add")
 
 
 def check_analogy(kv, a: str, b: str, c: str) -> tuple[str, str, str]:
-    """Cleaned a, b, c, or ``WordError`` (empty, unknown, or the same word for all three)."""
+    """Cleaned a, b, c, or ``InputError`` (empty, unknown, or the same word for all three)."""
     words = tuple(check_word(kv, w, name) for w, name in ((a, "first word"), (b, "second word"), (c, "third word")))
     if len(set(words)) == 1:
-        raise WordError(f"All three words are “{words[0]}”: a − a + a is just a, and gensim excludes "
-                        "the inputs from the answers. Type three different words.")
+        raise InputError(f"All three words are “{words[0]}”: a − a + a is just a, and gensim excludes "
+                         "the inputs from the answers. Type three different words.")
     return words
+
+
+@dataclass(frozen=True)
+class Analogy:
+    """``a − b + c``: the answers, and what the rank of the visitor's expected answer says."""
+    a: str
+    b: str
+    c: str
+    answers: list[tuple[str, float]]      # the ``topn`` best words with their scores
+    expected: str                          # cleaned; "" when none was typed
+    rank: int | None                       # of ``expected`` among all words; None when it has none
+    verdict: tuple[str, str] | None        # ("success" | "warning", sentence) about ``expected``
+
+    @property
+    def answer(self) -> str:
+        return self.answers[0][0]
+
+    @property
+    def target(self) -> str:
+        """Where the picture's second arrow ends: the expected answer when it has a rank, else the top one."""
+        return self.expected if self.rank is not None else self.answer
+
+
+def link_values(state: dict, link: dict) -> dict:
+    """The page's first widget values from a shared link: a preset fills a, b, c and the expected answer,
+    unless the link gives any of them itself."""
+    preset = PRESET_BY_KEY.get(state["preset"])
+    if preset and not any(name in link for name in ("a", "b", "c", "expect")):
+        return state | {"a": preset.a, "b": preset.b, "c": preset.c, "expect": preset.expected}
+    return dict(state)
+
+
+def preset_of(a: str, b: str, c: str, expected: str) -> str:
+    """The key of the lecture's preset these words (as typed) are, or ``"custom"``."""
+    words = tuple(clean_word(w) for w in (a, b, c, expected))
+    return next((p.key for p in PRESETS if (p.a, p.b, p.c, p.expected) == words), "custom")
+
+
+WINDOWS_NOTE = ("Here “windows” is mostly the plural of “window” (see the top answer), and Android was only a "
+                "few years old in the 2014 corpus. ")
+
+
+def solve_analogy(kv, a: str, b: str, c: str, expected: str = "", topn: int = 10, method: str = "add") -> Analogy:
+    """The page's analogy from the words as typed; ``InputError`` when a, b or c cannot be used."""
+    a, b, c = check_analogy(kv, a, b, c)
+    answers = analogy(kv, a, b, c, topn=topn, method=method)
+    expected, rank, verdict = clean_word(expected), None, None
+    if expected and expected not in kv.key_to_index:
+        verdict = ("warning", f"The expected answer “{expected}” is not among the {len(kv):,} words, "
+                              "so it has no rank.")
+    elif expected in (a, b, c):
+        verdict = ("warning", f"The expected answer “{expected}” is one of the inputs, which gensim always excludes.")
+    elif expected:
+        rank = analogy_rank(kv, a, b, c, expected, method=method)
+        if rank == 1:
+            verdict = ("success", f"“{expected}” is the top answer (rank 1 of {len(kv) - 3:,}).")
+        else:
+            why = WINDOWS_NOTE if (a, b, c, expected) == ("windows", "microsoft", "google", "android") else ""
+            verdict = ("warning", f"“{expected}” is only at rank {rank:,} of {len(kv) - 3:,}. {why}50 dimensions "
+                                  "trained on Wikipedia and news cannot hold every relation; bigger vectors (300 dims) "
+                                  "and bigger, newer corpora get more of them right.")
+    return Analogy(a, b, c, answers, expected, rank, verdict)
+
+
+def answer_table(found: Analogy, method: str = "add"):
+    """The answers as a table: rank, word and its score (cosine for 3CosAdd)."""
+    import pandas as pd
+    return pd.DataFrame([(i + 1, w, round(s, 4)) for i, (w, s) in enumerate(found.answers)],
+                        columns=["rank", "word", "cosine" if method == "add" else "3CosMul score"])
+
+
+def analogy_picture(kv, found: Analogy, n_components: int = 2):
+    """What ``plots.pca_figure`` draws for an analogy: the words (the four, then neighbours), their PCA
+    coordinates, the variance explained, each word's role and the two arrows of the parallelogram."""
+    words = analogy_picture_words(kv, found.a, found.b, found.c, found.answer, expected=found.target)
+    coords, explained = pca(kv, words, n_components)
+    roles = {w: "input" for w in (found.a, found.b, found.c)} | {found.target: "expected", found.answer: "answer"}
+    return words, coords, explained, roles, [(found.b, found.c), (found.a, found.target)]
 
 
 def neighbours(kv, word: str, topn: int = 10) -> list[tuple[str, float]]:
@@ -280,9 +378,26 @@ def one_hot_matrix(kv, words: list[str]) -> np.ndarray:
     return one_hot @ one_hot.T                                                     # (N, N)
 
 
+def one_hot_and_dense(kv, words: list[str]) -> list[tuple[np.ndarray, str]]:
+    """The two (N, N) cosine matrices of ``words`` side by side, with their titles."""
+    return [(one_hot_matrix(kv, words), f"one-hot: cosine (dimension {len(kv):,})"),
+            (cosine_matrix(kv, words), f"dense GloVe: cosine (dimension {kv.vector_size})")]
+
+
 def bytes_per_word(kv) -> dict[str, int]:
     """Memory of one word's vector, stored densely as float32."""
     return {"one_hot": len(kv) * 4, "dense": kv.vector_size * 4, "one_hot_dims": len(kv), "dense_dims": kv.vector_size}
+
+
+def memory_table(kv) -> list[dict[str, str]]:
+    """One-hot against dense vectors: dimensions, memory per word and what their similarities say."""
+    size = bytes_per_word(kv)
+    return [{"vectors": "one-hot", "dimensions": f"{size['one_hot_dims']:,}",
+             "memory per word (float32)": f"{size['one_hot']:,} B",
+             "similarity of two different words": "always 0 between different words"},
+            {"vectors": "dense (GloVe)", "dimensions": f"{size['dense_dims']}",
+             "memory per word (float32)": f"{size['dense']:,} B",
+             "similarity of two different words": "high for related words"}]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -314,14 +429,40 @@ LECTURE_DIRECTIONS = (
 def parse_direction(text: str) -> Direction:
     """``"Size: big large huge | small tiny little"`` -> a ``Direction`` (the ``|`` part optional).
 
-    Raises ``WordError`` with a sentence when the line is not in that form.
+    Raises ``InputError`` with a sentence when the line is not in that form.
     """
     name, sep, rest = str(text).partition(":")
     if not sep or not name.strip() or not rest.strip():
-        raise WordError(f"“{text.strip()[:60]}” is not a direction: write it as "
-                        "“Name: positive words | negative words”, e.g. “Size: big huge | small tiny”.")
+        raise InputError(f"“{text.strip()[:60]}” is not a direction: write it as "
+                         "“Name: positive words | negative words”, e.g. “Size: big huge | small tiny”.")
     positive, _, negative = rest.partition("|")
     return Direction(name.strip()[:30], tuple(split_words(positive)), tuple(split_words(negative)))
+
+
+def directions_from_text(kv, text: str, limit: int = MAX_DIRECTIONS) -> tuple[list[Direction], list[str]]:
+    """The lecture's directions and the visitor's own (one a line), those usable with these vectors,
+    and a sentence for each line or direction left out."""
+    directions, problems = list(LECTURE_DIRECTIONS), []
+    for line in str(text).splitlines()[:limit]:
+        if line.strip():
+            try:
+                directions.append(parse_direction(line))
+            except InputError as error:
+                problems.append(str(error))
+    usable = []
+    for direction in directions:
+        try:
+            direction_vector(kv, direction)
+            usable.append(direction)
+        except InputError as error:
+            problems.append(f"{error} Add a known word before the “|”.")
+    return usable, problems
+
+
+def direction_table(directions: list[Direction]) -> list[dict[str, str]]:
+    """The words that build each direction."""
+    return [{"direction": d.name, "positive": ", ".join(d.positive), "negative": ", ".join(d.negative)
+             or "(vocabulary mean)"} for d in directions]
 
 
 def direction_vector(kv, direction: Direction) -> tuple[np.ndarray, list[str]]:
@@ -330,7 +471,7 @@ def direction_vector(kv, direction: Direction) -> tuple[np.ndarray, list[str]]:
     pos, neg = known(direction.positive), known(direction.negative)
     missing = [w for w in direction.positive + direction.negative if w not in kv.key_to_index]
     if not pos:
-        raise WordError(f"The direction “{direction.name}” has no known positive word.")
+        raise InputError(f"The direction “{direction.name}” has no known positive word.")
     unit = lambda ws: np.mean([kv.get_vector(w, norm=True) for w in ws], axis=0)
     base = unit(neg) if neg else kv.vectors.mean(axis=0) / np.linalg.norm(kv.vectors.mean(axis=0))
     vector = unit(pos) - base                                                      # (D,)
@@ -396,3 +537,11 @@ def preset_ranks(kv, method: str = "add") -> list[dict]:
         rows.append({"analogy": p.label, "top": top[0], "score": round(top[1], 4),
                      "rank": analogy_rank(kv, p.a, p.b, p.c, p.expected, method=method)})
     return rows
+
+
+def preset_table(bench: dict) -> list[dict]:
+    """The lecture's four analogies in a precomputed benchmark: top answer and rank by method."""
+    by_method = {m: {row["analogy"]: row for row in bench.get("presets", {}).get(m, [])} for m in METHODS}
+    return [{"analogy": row["analogy"], **{f"{m}: top": by_method[m][row["analogy"]]["top"] for m in METHODS},
+             **{f"{m}: rank": by_method[m][row["analogy"]]["rank"] for m in METHODS}}
+            for row in bench.get("presets", {}).get("add", [])]

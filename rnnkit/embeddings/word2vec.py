@@ -3,11 +3,12 @@
 The lecture says embeddings are learnt from huge corpora; training on 60 thousand or half a
 million words and running the same questions-words benchmark as GloVe (6 billion words) shows why.
 
-- ``read_upload(data)`` checks an uploaded ``.txt`` (empty, too big, binary) and decodes it;
+- ``corpus_text(source, upload)``: a bundled corpus, or an uploaded ``.txt`` checked and decoded
+  (``read_upload``); what cannot be trained on raises ``rnnkit.core.inputs.InputError``;
 - ``builtin_text(name)`` / ``sentences(text)`` give token lists with the one rnnkit tokenizer;
 - ``train(sentences, cfg, on_epoch)`` runs gensim ``Word2Vec`` and returns its ``KeyedVectors``;
 - ``compare(own, glove)`` evaluates both on questions-words, and GloVe again on exactly the
-  questions the small model could answer, so the comparison is fair.
+  questions the small model could answer, so the comparison is fair (``OwnRun`` keeps the result).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from rnnkit import DATA
-from rnnkit.embeddings.vectors import analogy_benchmark, questions_words_path
+from rnnkit.core.inputs import InputError, decode_text
 from rnnkit.core.text import tokenize
+from rnnkit.embeddings.vectors import analogy_benchmark, clean_word, keyed_vectors, neighbours, questions_words_path
 
 MAX_UPLOAD_BYTES = 5_000_000          # ~900k words of English
 MIN_TOKENS = 2_000                    # below this no word appears often enough to learn anything
@@ -31,13 +35,9 @@ BUILTIN = {
 }
 
 
-class CorpusError(ValueError):
-    """The corpus cannot be trained on; the message says what to do."""
-
-
 @dataclass
 class Word2VecConfig:
-    """gensim ``Word2Vec`` settings; the bounds keep a page visitor's run under ~1 minute."""
+    """gensim ``Word2Vec`` settings; the bounds keep a page visitor's run short."""
     vector_size: int = 50             # as GloVe 50d, for a fair comparison
     window: int = 5
     min_count: int = 3
@@ -51,23 +51,23 @@ class Word2VecConfig:
 
 
 def read_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
-    """The text of an uploaded file, or ``CorpusError`` (empty, too big, binary, not text)."""
-    if not data or not data.strip():
-        raise CorpusError("The file is empty: upload a plain-text (.txt) file with at least a few pages of English.")
-    if len(data) > max_bytes:
-        raise CorpusError(f"The file is {len(data) / 1e6:.1f} MB; the limit here is {max_bytes / 1e6:.0f} MB. "
-                          "Upload a shorter extract.")
-    if b"\x00" in data[:65536]:
-        raise CorpusError("This looks like a binary file (a PDF, Word document or image?), not plain text. "
-                          "Save it as .txt (UTF-8) and upload that.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
+    """The text of an uploaded file, or ``InputError`` (empty, too big, binary, not text)."""
+    if data and not data.strip():
+        raise InputError("The file is empty: upload a plain-text (.txt) file with at least a few pages of English.")
+    text, _ = decode_text(data, max_bytes)
     control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if control > 0.01 * min(len(text), 65536):
-        raise CorpusError("This file is full of control characters, so it is not plain text. Upload a .txt file.")
+        raise InputError("This file is full of control characters, so it is not plain text. Upload a .txt file.")
     return text
+
+
+def corpus_text(source: str, upload: bytes | None = None) -> str:
+    """The text to train on: ``source`` is a name in ``BUILTIN``, or ``"upload"`` for the uploaded bytes."""
+    if source != "upload":
+        return builtin_text(source)
+    if upload is None:
+        raise InputError("Choose a .txt file to upload first.")
+    return read_upload(upload)
 
 
 def builtin_text(name: str) -> str:
@@ -77,15 +77,15 @@ def builtin_text(name: str) -> str:
         return Path(datapath("lee_background.cor")).read_text(encoding="utf-8")
     if name == "wiki":
         if not WIKI_TOKENS.exists():
-            raise CorpusError("The Wikipedia extract is missing: run `python scripts/prepare_embeddings.py`.")
+            raise InputError("The Wikipedia extract is missing: run `python scripts/prepare_embeddings.py`.")
         return gzip.decompress(WIKI_TOKENS.read_bytes()).decode("utf-8")
-    raise CorpusError(f"Unknown corpus {name!r}; choose one of {', '.join(BUILTIN)}.")
+    raise InputError(f"Unknown corpus {name!r}; choose one of {', '.join(BUILTIN)}.")
 
 
 def sentences(text: str, max_tokens: int = Word2VecConfig.max_tokens) -> tuple[list[list[str]], int]:
     """Lines -> lists of word tokens (punctuation dropped), at most ``max_tokens`` in all.
 
-    Returns the sentences and the number of tokens kept; ``CorpusError`` if too few to train.
+    Returns the sentences and the number of tokens kept; ``InputError`` if too few to train.
     """
     out, count = [], 0
     for line in text.splitlines():
@@ -98,8 +98,8 @@ def sentences(text: str, max_tokens: int = Word2VecConfig.max_tokens) -> tuple[l
         if count >= max_tokens:
             break
     if count < MIN_TOKENS:
-        raise CorpusError(f"The corpus has only {count:,} words; word2vec needs at least {MIN_TOKENS:,} "
-                          "(and millions to be any good). Upload a longer text.")
+        raise InputError(f"The corpus has only {count:,} words; word2vec needs at least {MIN_TOKENS:,} "
+                         "(and millions to be any good). Upload a longer text.")
     return out, count
 
 
@@ -124,8 +124,8 @@ def train(sentences: list[list[str]], cfg: Word2VecConfig, on_epoch: Callable[[i
                      negative=cfg.negative, workers=cfg.workers, seed=cfg.seed, max_final_vocab=cfg.max_vocab)
     model.build_vocab(sentences)
     if len(model.wv) < 10:
-        raise CorpusError(f"Only {len(model.wv)} words appear {cfg.min_count} times or more: "
-                          "upload a longer text or lower the minimum count.")
+        raise InputError(f"Only {len(model.wv)} words appear {cfg.min_count} times or more: "
+                         "upload a longer text or lower the minimum count.")
     model.train(sentences, total_examples=model.corpus_count, epochs=cfg.epochs, callbacks=[Progress()])
     model.wv.fill_norms()
     return model.wv
@@ -146,6 +146,35 @@ def compare(own, glove) -> dict:
     return {"own": mine, "glove_same_questions": glove_same}
 
 
+@dataclass
+class OwnRun:
+    """A visitor's word2vec as plain arrays (small enough to keep in their session) and how it compares."""
+    words: list[str]
+    vectors: np.ndarray           # (V, D)
+    tokens: int                   # corpus tokens it was trained on
+    result: dict                  # ``compare(own, glove)``
+
+    @classmethod
+    def of(cls, own, tokens: int, glove) -> "OwnRun":
+        return cls(list(own.index_to_key), np.asarray(own.vectors), tokens, compare(own, glove))
+
+    def keyed_vectors(self):
+        return keyed_vectors(self.words, self.vectors)
+
+
+def neighbour_tables(own, glove, raw: str, topn: int = 8) -> list:
+    """The nearest words to a visitor's word in their vectors, and in GloVe when it knows the word too;
+    ``InputError`` when their vectors do not have it."""
+    import pandas as pd
+    word = clean_word(raw)
+    if word not in own.key_to_index:
+        raise InputError(f"“{word}” is not in your vectors; try a frequent word of your corpus.")
+    tables = [pd.DataFrame(neighbours(own, word, topn), columns=["your word2vec", "cosine"]).round(3)]
+    if word in glove.key_to_index:
+        tables.append(pd.DataFrame(neighbours(glove, word, topn), columns=["GloVe", "cosine"]).round(3))
+    return tables
+
+
 def _covered_questions(kv) -> str:
     """questions-words lines whose four words ``kv`` knows (case-insensitive), with section headers."""
     known = {w.upper() for w in kv.index_to_key}
@@ -155,6 +184,18 @@ def _covered_questions(kv) -> str:
             if line.startswith(":") or (len(line.split()) == 4 and all(w.upper() in known for w in line.split())):
                 lines.append(line.rstrip("\n"))
     return "\n".join(lines) + "\n"
+
+
+def reference_note(bench: dict, source: str) -> str | None:
+    """What the default settings scored on a bundled corpus when the data was prepared (None if not measured)."""
+    reference = (bench or {}).get("word2vec", {}).get(source)
+    if not reference:
+        return None
+    own, same = reference["own"], reference["glove_same_questions"]
+    return (f"Measured when the data was prepared, default settings: {own['accuracy']:.1%} on the "
+            f"{own['covered']:,} questions this corpus covers ({reference['tokens']:,} tokens, "
+            f"{reference['train_seconds']:.0f} s); GloVe on the same questions: "
+            f"{same['accuracy'] if same else 0:.1%}.")
 
 
 def config_dict(cfg: Word2VecConfig) -> dict:

@@ -1,15 +1,18 @@
 """Word embeddings: the committed GloVe subset, gensim-backed maths checked against numpy, the page."""
 
-from pathlib import Path
+import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rnnkit import ROOT
+from rnnkit.core.inputs import InputError
 from rnnkit.embeddings import vectors as emb
 from rnnkit.embeddings import word2vec as w2v
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "embeddings.py")
 
 
@@ -59,15 +62,15 @@ def test_lecture_presets_and_ranks(kv, method):
 
 def test_bad_words_get_sentences(kv):
     assert emb.check_word(kv, "  King ") == "king"
-    with pytest.raises(emb.WordError, match="king"):
+    with pytest.raises(InputError, match="king"):
         emb.check_word(kv, "kinng")
-    with pytest.raises(emb.WordError, match="empty"):
+    with pytest.raises(InputError, match="empty"):
         emb.check_word(kv, "   ")
-    with pytest.raises(emb.WordError, match="English"):
+    with pytest.raises(InputError, match="English"):
         emb.check_word(kv, "король")
-    with pytest.raises(emb.WordError, match="single word"):
+    with pytest.raises(InputError, match="single word"):
         emb.check_word(kv, "new york")
-    with pytest.raises(emb.WordError, match="three different"):
+    with pytest.raises(InputError, match="three different"):
         emb.check_analogy(kv, "king", "King", " king")
     assert emb.split_words("Man, woman;; KING king  queen") == ["man", "woman", "king", "queen"]
 
@@ -96,12 +99,13 @@ def test_interpretable_directions(kv):
     score = {d.name: dict(zip(emb.LECTURE_WORDS, row)) for d, row in zip(emb.LECTURE_DIRECTIONS, table)}
     assert problems == []
     assert score["Gender"]["woman"] > 0 > score["Gender"]["man"] and score["Gender"]["queen"] > score["Gender"]["king"]
-    assert min(score["Royal"]["king"], score["Royal"]["queen"]) > max(score["Royal"][w] for w in ("man", "woman", "apple"))
+    assert min(score["Royal"]["king"], score["Royal"]["queen"]) > max(score["Royal"][w]
+                                                                      for w in ("man", "woman", "apple"))
     assert min(score["Food"]["apple"], score["Food"]["orange"]) > max(score["Food"][w] for w in ("man", "king"))
     size = emb.parse_direction("Size: big huge qqqzzz | small")
     assert size == emb.Direction("Size", ("big", "huge", "qqqzzz"), ("small",))
     assert emb.direction_vector(kv, size)[1] == ["qqqzzz"]
-    with pytest.raises(emb.WordError, match="Name: positive"):
+    with pytest.raises(InputError, match="Name: positive"):
         emb.parse_direction("no colon here")
 
 
@@ -121,16 +125,77 @@ def test_benchmark_precomputed_and_recomputable(kv, tmp_path):
     assert kv.key_to_index is before
 
 
+def test_the_pages_analogy_explains_the_expected_answer(kv):
+    found = emb.solve_analogy(kv, " King", "man", "WOMAN", "Queen", topn=5)
+    assert (found.a, found.b, found.c, found.expected) == ("king", "man", "woman", "queen")
+    assert found.answers == emb.analogy(kv, "king", "man", "woman", topn=5) and found.answer == "queen"
+    assert found.rank == 1 and found.target == "queen" and found.verdict[0] == "success"
+    windows = emb.solve_analogy(kv, "windows", "microsoft", "google", "android")
+    assert windows.rank == emb.analogy_rank(kv, "windows", "microsoft", "google", "android") > 10
+    assert windows.target == "android" and "plural" in windows.verdict[1] and windows.verdict[0] == "warning"
+    for expected, words in (("qqqzzz", "no rank"), ("man", "one of the inputs")):
+        found = emb.solve_analogy(kv, "king", "man", "woman", expected)
+        assert found.rank is None and found.target == found.answer and words in found.verdict[1]
+    assert emb.solve_analogy(kv, "king", "man", "woman").verdict is None
+    with pytest.raises(InputError, match="three different"):
+        emb.solve_analogy(kv, "king", "king", "king")
+    words, coords, _, roles, arrows = emb.analogy_picture(kv, windows, 3)
+    assert words[:5] == ["microsoft", "windows", "google", "window", "android"] and coords.shape == (len(words), 3)
+    assert roles["android"] == "expected" and roles["window"] == "answer" and arrows[1] == ("windows", "android")
+
+
+def test_the_pages_lists_and_links(kv):
+    known, problems = emb.known_words(kv, "Man, qqqzzz; king")
+    assert known == ["man", "king"] and len(problems) == 1 and "qqqzzz" in problems[0] and "left out" in problems[0]
+    usable, problems = emb.directions_from_text(kv, "Size: big huge | small\nnonsense\nEmpty: qqqzzz")
+    assert [d.name for d in usable] == [d.name for d in emb.LECTURE_DIRECTIONS] + ["Size"]
+    assert "not a direction" in problems[0] and "no known positive word" in problems[1]
+    assert emb.link_values({"preset": "paris", "a": "king"}, {}) == {"preset": "paris", "a": "paris", "b": "france",
+                                                                      "c": "italy", "expect": "rome"}
+    assert emb.link_values({"preset": "paris", "a": "cat"}, {"a": "cat"})["a"] == "cat"    # the link's own word wins
+    assert emb.preset_of(" Paris", "france", "italy", "rome") == "paris"
+    assert emb.preset_of("paris", "france", "italy", "") == "custom"
+    rows = emb.preset_table(emb.load_benchmark())
+    assert [r["analogy"] for r in rows] == [p.label for p in emb.PRESETS] and rows[0]["add: rank"] == 1
+
+
+def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnnkit", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+def test_analogy_command_answers_as_the_page_does(kv):
+    done = rnnkit_command("analogy", "King", "man", "woman", "--json", "--topn", "5", "--expected", "queen")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    found = emb.solve_analogy(kv, "King", "man", "woman", "queen", topn=5)
+    assert (answer["a"], answer["b"], answer["c"], answer["answer"]) == ("king", "man", "woman", "queen")
+    assert [a["word"] for a in answer["answers"]] == [w for w, _ in found.answers]
+    assert [a["score"] for a in answer["answers"]] == pytest.approx([s for _, s in found.answers], abs=1e-6)
+    assert answer["rank"] == 1 and answer["verdict"] == found.verdict[1]
+    lines = rnnkit_command("analogy", "--method", "mul", stdin="paris france italy\n\nkinng man woman\nking man\n")
+    assert lines.returncode == 1                                 # bad lines reported, the good one answered
+    assert "Did you mean: king" in lines.stderr and "three words" in lines.stderr and "Traceback" not in lines.stderr
+    expected = emb.solve_analogy(kv, "paris", "france", "italy", method="mul")
+    assert lines.stdout.splitlines() == [f"paris − france + italy ≈ {expected.answer}\t"
+                                         + ", ".join(f"{w} {s:.4f}" for w, s in expected.answers)]
+    assert rnnkit_command("analogy", "king", "man").returncode == 2
+
+
 # --- train your own ------------------------------------------------------------------------------
 
 def test_upload_checks():
     for data, message in ((b"", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
                           (b"a" * (w2v.MAX_UPLOAD_BYTES + 1), "limit"), (b"\x01\x02\x03\x04 abc" * 100, "control")):
-        with pytest.raises(w2v.CorpusError, match=message):
+        with pytest.raises(InputError, match=message):
             w2v.read_upload(data)
     assert w2v.read_upload("Héllo wörld".encode("utf-8")) == "Héllo wörld"
-    with pytest.raises(w2v.CorpusError, match="at least"):
+    with pytest.raises(InputError, match="at least"):
         w2v.sentences("just a few words here")
+    with pytest.raises(InputError, match="Choose a .txt file"):
+        w2v.corpus_text("upload", None)
+    assert w2v.corpus_text("upload", b"plain words") == "plain words"
+    assert w2v.corpus_text("lee") == w2v.builtin_text("lee")
 
 
 def test_word2vec_trains_and_compares(kv):
@@ -142,6 +207,9 @@ def test_word2vec_trains_and_compares(kv):
     result = w2v.compare(own, kv)
     assert 0 < result["own"]["covered"] == result["glove_same_questions"]["covered"]
     assert result["glove_same_questions"]["accuracy"] > result["own"]["accuracy"]
+    run = w2v.OwnRun.of(own, tokens, kv)
+    assert run.result == result and run.words == list(own.index_to_key) and run.tokens == tokens
+    assert run.keyed_vectors().most_similar("government", topn=3) == own.most_similar("government", topn=3)
 
 
 # --- the page ------------------------------------------------------------------------------------
