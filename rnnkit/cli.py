@@ -219,6 +219,46 @@ def classify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def analogy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("words", nargs="*", metavar="WORD",
+                        help="three words A B C for A − B + C (king man woman); none: one line of three per stdin line")
+    parser.add_argument("--topn", type=_int_between(1, 50), default=10, help="answers shown, 1-50 (default: 10)")
+    parser.add_argument("--method", choices=("add", "mul"), default="add",
+                        help="3CosAdd (gensim most_similar) or 3CosMul (most_similar_cosmul) (default: add)")
+    parser.add_argument("--expected", default="", metavar="WORD",
+                        help="an expected answer: its rank among all words is given (e.g. queen)")
+    parser.add_argument("--json", action="store_true",
+                        help="one JSON object per line with the answers and their scores")
+
+
+@command("analogy", "solve word analogies A − B + C with the GloVe vectors (the Word Embeddings page)",
+         analogy_arguments)
+def analogy(args: argparse.Namespace) -> int:
+    from rnnkit.core.inputs import InputError
+    from rnnkit.embeddings import vectors
+    if args.words and len(args.words) != 3:
+        print(f"Give three words A B C (for A − B + C), not {len(args.words)}.", file=sys.stderr)
+        return 2
+    kv = vectors.load_glove()
+    failed = 0
+    for words in [args.words] if args.words else (line.replace(",", " ").split() for line in inputs([])):
+        try:
+            if len(words) != 3:
+                raise InputError(f"Give three words A B C (for A − B + C), not {len(words)}.")
+            found = vectors.solve_analogy(kv, *words, expected=args.expected, topn=args.topn, method=args.method)
+        except InputError as error:
+            print(f"{' '.join(words)!r}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        emit({"input": " ".join(words), "a": found.a, "b": found.b, "c": found.c, "method": args.method,
+              "answer": found.answer, "answers": [{"word": w, "score": s} for w, s in found.answers],
+              "expected": found.expected or None, "rank": found.rank, "verdict": found.verdict and found.verdict[1]},
+             args.json, f"{found.a} − {found.b} + {found.c} ≈ {found.answer}\t"
+                        + ", ".join(f"{w} {s:.4f}" for w, s in found.answers)
+                        + (f"\t{found.verdict[1]}" if found.verdict else ""))
+    return 1 if failed else 0
+
+
 def tag_arguments(parser: argparse.ArgumentParser) -> None:
     common_arguments(parser, "English sentences")
     parser.add_argument("--model", choices=("bi", "forward"), default="bi",
