@@ -21,7 +21,7 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
-           "freeze_what_is_loaded", "show_model_card"]
+           "freeze_what_is_loaded", "show_model_card", "load_glove"]
 
 
 def _run_through_app_navigation() -> None:
@@ -65,6 +65,13 @@ def load_model(name: str):
     """A pretrained rnnkit model, loaded once per server process and shared read-only."""
     from rnnkit.core.registry import load_pretrained  # on first use: the home page never imports torch
     return load_pretrained(name)
+
+
+@st.cache_resource(show_spinner="Loading 50,000 GloVe vectors…")
+def load_glove():
+    """The GloVe vectors and their benchmark (pretrained vectors, not a trained task), shared read-only."""
+    from rnnkit.embeddings.vectors import load_glove_and_benchmark
+    return load_glove_and_benchmark()
 
 
 def require_model(name: str, what: str, train_command: str = ""):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, save_url_state, url_state
+from pages._common import Field, load_glove, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError
 from rnnkit.core.inputs import escape_markdown as plain
@@ -22,12 +22,6 @@ FIELDS = (
     Field("pair", "cat, dog", max_chars=INPUT_CHARS),
     Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=LIST_CHARS), Field("dims", "", max_chars=LIST_CHARS),
 )
-
-
-@st.cache_resource(show_spinner="Loading 50,000 GloVe vectors…")
-def load_glove():
-    """The GloVe vectors and their benchmark (not an rnnkit model, so not from load_model), shared read-only."""
-    return emb.load_glove_and_benchmark()
 
 
 def use_preset(key: str) -> None:
