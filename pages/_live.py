@@ -24,9 +24,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 MAX_CONCURRENT_TRAININGS = 2
-# How long a visitor waits for a free slot before hearing "busy". Live trainings take about a second alone
-# (forecasting) to 30 s (the playground's two memory models), so a short queue turns most "busy" answers
-# into a short wait (measured at 10 websocket visitors pressing Train non-stop: 62 % busy with a 2 s wait).
+# How long a visitor waits for a free slot before hearing "busy": live trainings are short, so a queue of a
+# few seconds turns most "busy" answers into a short wait (docs/DEPLOY.md has the measurements).
 QUEUE_SECONDS = 10.0
 
 
