@@ -8,7 +8,6 @@ Prints a Markdown table. Timings are wall-clock on this machine; run it on a qui
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -17,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def lstm_forward_ratio(batch: int = 32, steps: int = 50, hidden: int = 128, repeats: int = 5) -> tuple[float, float]:
     import torch
+
     from rnnkit.core.cells import lstm_layer_from_torch
     torch.manual_seed(0)
     fused = torch.nn.LSTM(hidden, hidden, batch_first=True)

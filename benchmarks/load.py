@@ -93,7 +93,8 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
     return {"visitors": visitors, "clients": clients, "url": url, "processes": len(pid) if url else 1,
             "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
-            "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
+            "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause,
+            "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
             "load_script_cpu_s": round(own_cpu, 1),
             "cores": len(os.sched_getaffinity(0))}
@@ -109,7 +110,8 @@ def print_report(result: dict) -> None:
         print(f"| {name} | {r['visits']} | {r['errors']} | {r['busy']} | {r['open_p50']:.2f} / {r['open_p95']:.2f} | "
               f"{r['result_p50']:.2f} / {r['result_p95']:.2f} |")
     if result.get("url"):
-        print(f"\nagainst {result['url']}: {result['processes']} `streamlit run` process(es) here, memory and CPU summed")
+        print(f"\nagainst {result['url']}: {result['processes']} `streamlit run` process(es) here, "
+              "memory and CPU summed")
     print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
           f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
           f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
@@ -123,7 +125,8 @@ def print_report(result: dict) -> None:
           f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
           "share the machine)")
     print(f"this script's own CPU: {result['load_script_cpu_s']:.0f} s"
-          + (" (the websocket clients)" if result["visitors"] == "websocket" else " (Playwright's driver; Chromium apart)"))
+          + (" (the websocket clients)" if result["visitors"] == "websocket"
+             else " (Playwright's driver; Chromium apart)"))
     for name, r in result["pages"].items():
         for sample in r["error_samples"]:
             print(f"  error on {name}: {sample}")

@@ -22,9 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from harness.browser import free_port, streamlit_server, wait_healthy
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HAPROXY = """global
     maxconn 4096

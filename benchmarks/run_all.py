@@ -46,7 +46,8 @@ def run_benchmark(path: Path, timeout: float) -> tuple[list[tuple[str, str, str,
     name = path.stem.removeprefix("bench_")
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, "-m", f"benchmarks.{path.stem}"], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run([sys.executable, "-m", f"benchmarks.{path.stem}"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return [(name, "(did not finish)", f"over {timeout:.0f} s", "")], time.perf_counter() - start
     seconds = time.perf_counter() - start
@@ -69,8 +70,8 @@ def app_figures(timeout: float) -> list[tuple[str, str, str, str]]:
         if r["errors"]:
             rows.append(("app", f"first visit of {name}", "error", "; ".join(r["error_samples"])[:150]))
         else:
-            rows.append(("app", f"first visit of {name}: open / result", f"{r['open_p50']:.2f} s / {r['result_p50']:.2f} s",
-                         "cold: first load of its code and model"))
+            figure = f"{r['open_p50']:.2f} s / {r['result_p50']:.2f} s"
+            rows.append(("app", f"first visit of {name}: open / result", figure, "cold: first load of its code and model"))
     warm = result["rss_warm_mb"]
     rows += [("app", "server RSS at start", f"{result['rss_start_mb']} MB", ""),
              ("app", "server RSS with every page visited (all models loaded)", f"{warm} MB",

@@ -32,7 +32,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-
 from harness.browser import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

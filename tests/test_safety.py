@@ -105,7 +105,8 @@ def raw_html(paths, root=ROOT) -> list[str]:
     for name, tree in trees(paths, root):
         for call in calls(tree):
             owner, attr = dotted(call.func)
-            raw = is_true(keyword(call, "unsafe_allow_html")) or (owner in ("st", "components", "v1") and attr == "html")
+            raw = (is_true(keyword(call, "unsafe_allow_html"))
+                   or (owner in ("st", "components", "v1") and attr == "html"))
             body = call.args[0] if call.args else keyword(call, "body")
             if raw and not (isinstance(body, ast.Constant) and isinstance(body.value, str)):
                 found.append(f"{name}:{call.lineno} {owner}.{attr}(...) renders a computed string as raw HTML")

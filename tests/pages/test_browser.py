@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from pages._lecture import available_pages
 from harness.browser import CHROMIUM, SCREENSHOTS, browser_page, error_texts, streamlit_server, wait_for_idle
+from pages._lecture import available_pages
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
                                 reason="Debian chromium is not installed (.ci/run installs it)")

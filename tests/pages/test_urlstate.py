@@ -1,5 +1,5 @@
-from rnnkit.core.text import Vocabulary, tokenize
 from pages._urlstate import Field, decode, encode
+from rnnkit.core.text import Vocabulary, tokenize
 
 FIELDS = [Field("seq", "1,2,3"), Field("hidden", 3, int, 1, 8), Field("scale", 1.0, float, 0.1, 2.0),
           Field("act", "tanh", choices=("tanh", "relu")), Field("lstm", False, bool)]
