@@ -71,7 +71,7 @@ def app_figures(timeout: float) -> list[tuple[str, str, str, str]]:
             rows.append(("app", f"first visit of {name}", "error", "; ".join(r["error_samples"])[:150]))
         else:
             figure = f"{r['open_p50']:.2f} s / {r['result_p50']:.2f} s"
-            rows.append(("app", f"first visit of {name}: open / result", figure, "cold: first load of its code and model"))
+            rows.append(("app", f"first visit of {name}: open / result", figure, "cold: its code and model load"))
     warm = result["rss_warm_mb"]
     rows += [("app", "server RSS at start", f"{result['rss_start_mb']} MB", ""),
              ("app", "server RSS with every page visited (all models loaded)", f"{warm} MB",
