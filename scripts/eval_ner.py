@@ -22,7 +22,7 @@ from rnnkit import DATA
 from rnnkit.core import checkpoint
 from rnnkit.ner import data
 from rnnkit.ner.baseline import GazetteerBaseline
-from rnnkit.ner.tagger import EVALUATION, LECTURE_SENTENCE, MODELS, Tagger, evaluation_rows
+from rnnkit.ner.tagger import EVALUATION, LECTURE_SENTENCE, MODELS, Tagger, evaluation_markdown, save_card
 from rnnkit.ner.task import entity_scores, predict_tags
 
 SPLITS = {"human_test": "human-checked (271 sentences)", "silver_test": "silver test (teacher labels)",
@@ -72,24 +72,14 @@ def main() -> None:
         "lecture_sentence": {"text": LECTURE_SENTENCE, **lecture},
     }
     EVALUATION.write_text(json.dumps(evaluation, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    rows = evaluation_rows(evaluation)
-    columns = list(rows[0])
-    text = ["## Held-out evaluation (scripts/eval_ner.py): entity F1 %", "",
-            "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    text += ["| " + " | ".join("—" if row[c] is None else str(row[c]) for c in columns) + " |" for row in rows]
-    text += ["", f"The lecture's sentence: bi {lecture['bi']['bracketed']} · forward {lecture['forward']['bracketed']}"]
-    print("\n".join(text))
+    print(evaluation_markdown(evaluation))
     print(f"wrote {EVALUATION}")
     if args.update_card:
         for which in SYSTEMS:
-            directory = checkpoint.resolve(getattr(args, which))
-            card = checkpoint.load_card(directory)
+            card = checkpoint.load_card(getattr(args, which))
             card["evaluation"] = evaluation
-            (directory / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
-                                                     encoding="utf-8")
-            (directory / checkpoint.README).write_text(checkpoint.render_card(card) + "\n" + "\n".join(text) + "\n",
-                                                       encoding="utf-8")
-            print(f"updated {directory / checkpoint.CARD}")
+            save_card(getattr(args, which), card)
+            print(f"updated {checkpoint.resolve(getattr(args, which)) / checkpoint.CARD}")
 
 
 if __name__ == "__main__":

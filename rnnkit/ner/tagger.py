@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from rnnkit import PRETRAINED
+from rnnkit.core import checkpoint
 from rnnkit.core.inputs import InputError, decode_text
 from rnnkit.core.registry import load_pretrained
 from rnnkit.core.text import Vocabulary, detokenize
@@ -162,3 +163,26 @@ def evaluation_rows(evaluation: dict | None) -> list[dict]:
             row[f"{split} F1"] = None if scores is None else round(100 * scores["f1"], 1)
         rows.append(row)
     return rows
+
+
+def evaluation_markdown(evaluation: dict) -> str:
+    """The evaluation table and the lecture's sentence as Markdown (the cards' README and the script's output)."""
+    rows = evaluation_rows(evaluation)
+    columns = list(rows[0])
+    lines = ["## Held-out evaluation (scripts/eval_ner.py): entity F1 %", "",
+             "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join("—" if row[c] is None else str(row[c]) for c in columns) + " |" for row in rows]
+    lecture = evaluation["lecture_sentence"]
+    lines += ["", f"The lecture's sentence, bidirectional: {lecture['bi']['bracketed']}; "
+                  f"forward-only: {lecture['forward']['bracketed']}", ""]
+    return "\n".join(lines)
+
+
+def save_card(directory, card: dict) -> None:
+    """Write a tagger's card.json and README.md (the model card plus, once measured, the evaluation table)."""
+    directory = checkpoint.resolve(directory)
+    (directory / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    readme = checkpoint.render_card(card)
+    if card.get("evaluation"):
+        readme += "\n" + evaluation_markdown(card["evaluation"])
+    (directory / checkpoint.README).write_text(readme, encoding="utf-8")
