@@ -115,3 +115,23 @@ def test_model_card_shows_measured_speed_when_the_card_has_it():
     assert "## Speed and memory (measured)" in text and "- **greedy**: 14.5 ms" in text
     assert text.index("## Metrics") < text.index("## Speed") < text.index("## Limits")
     assert "## Speed" not in render_card({"name": "m"})
+
+
+COMMITTED_CARDS = sorted(p.parent.name for p in (ROOT / "pretrained").glob("*/card.json")
+                         if json.loads(p.read_text()).get("task") in tasks.names())
+
+
+@pytest.mark.parametrize("name", COMMITTED_CARDS)
+def test_every_committed_card_is_read_strictly(name):
+    """Each shipped card rebuilds its model from model_config alone, and a renamed or dropped key fails."""
+    card = checkpoint.load_card(name)
+    model = tasks.build_from_card(card)
+    state, _ = checkpoint.load(name)
+    assert set(model.state_dict()) == set(state)
+    key = next(iter(card["model_config"]))
+    for broken, words in (({**card["model_config"], "no_such_key": 1}, "unknown keys \\['no_such_key'\\]"),
+                          ({k: v for k, v in card["model_config"].items() if k != key}, f"missing keys \\['{key}'\\]")):
+        with pytest.raises(checkpoint.CheckpointError, match=words):
+            tasks.build_from_card({**card, "model_config": broken})
+    with pytest.raises(checkpoint.CheckpointError, match="no model_config"):
+        tasks.build_from_card({k: v for k, v in card.items() if k != "model_config"})
