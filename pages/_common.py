@@ -91,7 +91,7 @@ def show_model_card(card: dict) -> None:
 
 def show_problems(problems: Sequence[str]) -> None:
     for problem in problems:
-        st.warning(problem)
+        st.warning(escape_markdown(problem))
 
 
 _MODULES_AT_LAST_FREEZE = [0]

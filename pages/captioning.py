@@ -8,7 +8,7 @@ from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import BEAM, Captioner
 from rnnkit.captioning.plots import attention_overlay
 from rnnkit.core.images import load_image
-from rnnkit.core.inputs import InputError
+from rnnkit.core.inputs import InputError, escape_markdown
 
 GALLERY = {s.key: s for s in samples.GALLERY}
 FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
@@ -69,14 +69,14 @@ else:
     try:
         loaded = load_image(upload.getvalue())
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
         st.stop()
     image, notes = loaded.image, loaded.notes
 
 state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
 save_url_state(FIELDS, state)
 for note in notes:
-    st.caption(f"ℹ️ {note}")
+    st.caption(f"ℹ️ {escape_markdown(note)}")
 
 with st.spinner("Encoding the image and searching for a caption…"):
     if source == "Sample photo":

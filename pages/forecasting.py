@@ -65,7 +65,8 @@ save_url_state(FIELDS, {"series": source, "window": window, "horizon": horizon, 
                         "epochs": epochs, "seed": seed})
 
 if source == UPLOAD:
-    upload = st.file_uploader("CSV file (UTF-8, one row per time step, up to 10 MB)", type=["csv", "txt", "tsv"],
+    upload = st.file_uploader(f"CSV file (UTF-8, one row per time step, at most {D.MAX_COLUMNS} columns, up to "
+                              f"{D.MAX_UPLOAD_BYTES // 2**20} MB)", type=["csv", "txt", "tsv"],
                               max_upload_size=D.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         st.info("Upload a CSV with a header row, a column of numbers and (optionally) a date column.")

@@ -7,7 +7,7 @@ from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import plots
 from rnnkit.sentiment.baselines import Baselines
 from rnnkit.sentiment.classifier import SentimentClassifier, evaluation_rows, score_batch
-from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_ROWS, read_upload
+from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_COLUMNS, MAX_ROWS, read_upload
 
 EXAMPLE = "There is nothing to like in this movie."
 FIELDS = (Field("text", EXAMPLE, max_chars=2000),)
@@ -72,8 +72,9 @@ with single:
                    "beyond them; the LSTM reads the whole sequence.")
 
 with batch:
-    st.markdown("Upload a `.txt` file (one sentence per line) or a `.csv` (choose the text column). "
-                f"Every row gets a result or a reason; at most {MAX_ROWS:,} rows are scored.")
+    st.markdown("Upload a `.txt` file (one sentence per line) or a `.csv` (choose the text column; at most "
+                f"{MAX_COLUMNS} columns), up to 10 MB. Every row gets a result or a reason; at most {MAX_ROWS:,} "
+                "rows are scored.")
     upload = st.file_uploader("Sentences to score", type=["txt", "csv"])
     table = None
     if upload is None:

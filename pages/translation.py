@@ -60,10 +60,10 @@ if len(text) > 2000:
 try:
     result = translator.translate(text, beam_size=beam)
 except InputError as problem:
-    st.info(str(problem))
+    st.info(escape_markdown(str(problem)))
     st.stop()
 for note in result.notes:
-    st.warning(note)
+    st.warning(escape_markdown(note))
 
 st.subheader("French")
 st.markdown(f"### {escape_markdown(result.text) if result.output else '(empty output)'}")

@@ -2,11 +2,13 @@
 
 Every check of visitor input (typed text, uploaded files, URL parameters) raises ``InputError``
 with a sentence that says what to do; pages show that sentence and nothing else. Every string a
-visitor supplied reaches the page through ``escape_markdown``: it is shown, never rendered.
+visitor supplied reaches the page through ``escape_markdown`` (Streamlit's Markdown) or ``escape_html``
+(plotly's titles, labels and ticks): it is shown, never rendered.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&^=\"'])")
@@ -23,6 +25,13 @@ def escape_markdown(text: str) -> str:
     """Visitor text shown literally: every Markdown/HTML/LaTeX-special character backslash-escaped, and no
     bare address turned into a link."""
     return _AUTOLINK.sub(lambda match: "\u200b" + match.group(0), _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+
+
+def escape_html(text: str) -> str:
+    """Visitor text for a plotly title, axis label, tick or data label: plotly renders a subset of HTML there
+    (``<a href>``, ``<b>``, ``<br>``, ``<span style>``) and a string between ``$`` signs as LaTeX; escaped, it
+    shows literally (plotly decodes the entities back to the characters)."""
+    return html.escape(str(text), quote=True).replace("$", "&#36;")
 
 
 def decode_text(raw: bytes, max_bytes: int, what: str = "file") -> tuple[str, list[str]]:

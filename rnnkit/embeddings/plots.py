@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from rnnkit.core.inputs import escape_html
+
 ROLE_COLOURS = {"input": "#1f77b4", "answer": "#d62728", "expected": "#2ca02c", "neighbour": "#9e9e9e"}
 ROLE_NAMES = {"input": "a, b, c", "answer": "top answer", "expected": "expected answer", "neighbour": "neighbour"}
 ARROW_COLOURS = ("#ff7f0e", "#9467bd")
@@ -24,7 +26,7 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
         if not ids:
             continue
         size = 7 if role == "neighbour" else 11
-        common = dict(mode="markers+text", name=ROLE_NAMES[role], text=[words[i] for i in ids],
+        common = dict(mode="markers+text", name=ROLE_NAMES[role], text=[escape_html(words[i]) for i in ids],
                       textposition="top center", hovertemplate="<b>%{text}</b><extra></extra>",
                       marker=dict(size=size, color=colour))
         if three_d:
@@ -35,7 +37,7 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
         if start not in index or end not in index:
             continue
         p, q = coords[index[start]], coords[index[end]]
-        label = f"{start} → {end}"
+        label = f"{escape_html(start)} → {escape_html(end)}"
         if three_d:
             fig.add_trace(go.Scatter3d(x=[p[0], q[0]], y=[p[1], q[1]], z=[p[2], q[2]], mode="lines", name=label,
                                        line=dict(color=colour, width=6), hoverinfo="skip"))
@@ -61,11 +63,13 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
 def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str, rows: list[str] | None = None,
                        zmax: float = 1.0) -> go.Figure:
     """An (M, N) cosine matrix as a heat map with the numbers written in (rows default to ``words``)."""
-    rows = rows or words
-    fig = go.Figure(go.Heatmap(z=matrix, x=words, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
+    rows = [escape_html(r) for r in rows or words]           # typed words and direction names: shown, not rendered
+    columns = [escape_html(w) for w in words]
+    fig = go.Figure(go.Heatmap(z=matrix, x=columns, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
                                texttemplate="%{z:.2f}", showscale=False,
                                hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>"))
-    fig.update_layout(title=title, height=max(240, 60 + 40 * len(rows)), margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(title=escape_html(title), height=max(240, 60 + 40 * len(rows)),
+                      margin=dict(l=10, r=10, t=40, b=10))
     fig.update_yaxes(autorange="reversed")
     return fig
 

@@ -26,6 +26,10 @@ STOCKS_SOURCE = "plotly.express.data.stocks(): weekly closing prices 2018-2019, 
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024    # the page's upload limit; files are checked again here
 MAX_ROWS = 2_000_000                   # refuse above this many rows
+MAX_COLUMNS = 100                      # refuse wider tables before parsing (the page says so by the uploader)
+MAX_LINE_BYTES = 20_000                # refuse longer lines before parsing: a row is a date and a few numbers
+MAX_ABS = 1e15                         # larger numbers are not measurements (and overflow the scaler's square)
+MAX_MIXED_DATES = 5_000                # dates not in the first cell's format are read one by one up to this many
 MAX_POINTS = 2_000                     # longer series are thinned to this many points
 MAX_MISSING_FRACTION = 0.1             # fill up to 10 % missing values, refuse more
 
@@ -59,7 +63,11 @@ def load_stock(ticker: str) -> Series:
 
 
 def read_csv(data: bytes) -> pd.DataFrame:
-    """The uploaded bytes as a table of strings; raises ``InputError`` for files that are not CSV."""
+    """The uploaded bytes as a table of strings; raises ``InputError`` for files that are not CSV.
+
+    What can be checked cheaply is checked before parsing: bytes, binary content, encoding, the
+    number of lines, the longest line and the header's number of columns.
+    """
     if not data or not data.strip():
         raise InputError("The file is empty. Upload a CSV with a header row and one row per time step.")
     if len(data) > MAX_UPLOAD_BYTES:
@@ -72,10 +80,18 @@ def read_csv(data: bytes) -> pd.DataFrame:
     except UnicodeDecodeError as error:
         raise InputError(f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}). "
                          "Save it as 'CSV UTF-8' in your spreadsheet program and upload it again.") from None
+    head = "\n".join(text[:65536].lstrip("\r\n").splitlines()[:20])
     try:
-        delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+        delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]                 # the whole header, however long
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"The file has {len(header):,} columns; the limit is {MAX_COLUMNS}. A series needs one "
+                         "row per time step (values down a column, not across a row): keep the date column and "
+                         "the columns you want to forecast.")
+    _check_lines(data)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, skipinitialspace=True,
                             keep_default_na=False, on_bad_lines="error")
@@ -85,26 +101,76 @@ def read_csv(data: bytes) -> pd.DataFrame:
                          "number of columns as the header.") from None
     if frame.shape[1] == 0 or frame.shape[0] == 0:
         raise InputError("The file has a header but no data rows.")
+    if frame.shape[1] > MAX_COLUMNS:
+        raise InputError(f"The file has {frame.shape[1]:,} columns; the limit is {MAX_COLUMNS}.")
     if len(frame) > MAX_ROWS:
         raise InputError(f"The file has {len(frame):,} rows; the limit is {MAX_ROWS:,}. "
                          "Aggregate it (e.g. daily or weekly values) and upload again.")
+    if len(frame) == 1:
+        raise InputError(f"The file has one data row (under its header, {frame.shape[1]:,} column(s)): a series "
+                         "needs one row per time step. If your values run across the row, put them down a column.")
     frame.columns = [str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)]
     return frame
 
 
-def _as_numbers(column: pd.Series) -> pd.Series:
+def _check_lines(data: bytes) -> None:
+    """Refuse, before parsing, a file with too many lines or a line too long for a table of numbers."""
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)                 # (L,)
+    if len(newlines) > MAX_ROWS + 1:
+        raise InputError(f"The file has {len(newlines):,} lines; the limit is {MAX_ROWS:,} rows. "
+                         "Aggregate it (e.g. daily or weekly values) and upload again.")
+    longest = int(np.diff(newlines, prepend=-1, append=len(data)).max())
+    if longest > MAX_LINE_BYTES:
+        raise InputError(f"A line of the file is {longest:,} bytes long; the limit is {MAX_LINE_BYTES:,}. A series "
+                         "needs one row per time step with a few columns (a date and numbers).")
+
+
+_MISSING_WORDS = ("nan", "-nan", "+nan", "na", "n/a", "null", "none", "missing", "-", "?")
+
+
+@dataclass
+class Parsed:
+    """A column's cells as numbers: ``values`` (NaN where not usable) and why each unusable cell is not."""
+    values: pd.Series
+    reasons: dict[str, int]          # reason -> count, only reasons that occur
+
+    def sentence(self) -> str:
+        return ", ".join(f"{count:,} {reason}" for reason, count in self.reasons.items())
+
+
+def parse_numbers(column: pd.Series) -> Parsed:
+    """Every cell of a column as a finite number of sensible size, or NaN with a counted reason (vectorised)."""
     cleaned = column.astype(str).str.strip().str.replace(r"^[$€£]|%$", "", regex=True)
-    numbers = pd.to_numeric(cleaned, errors="coerce")
-    return numbers.where(np.isfinite(numbers))
+    numbers = pd.to_numeric(cleaned, errors="coerce").astype(np.float64)
+    blank = (cleaned == "").to_numpy()
+    said_missing = cleaned.str.lower().isin(_MISSING_WORDS).to_numpy()
+    unparsed = numbers.isna().to_numpy()
+    infinite = np.isinf(numbers.to_numpy())
+    huge = (np.abs(numbers.to_numpy()) > MAX_ABS) & ~infinite
+    reasons = {"blank": blank, "nan or n/a": unparsed & said_missing & ~blank,
+               "not a number (text)": unparsed & ~said_missing & ~blank, "infinite": infinite,
+               f"beyond ±{MAX_ABS:.0e}": huge}
+    usable = ~(unparsed | infinite | huge)
+    return Parsed(numbers.where(usable), {name: int(mask.sum()) for name, mask in reasons.items() if mask.any()})
 
 
 def _as_dates(column: pd.Series) -> pd.Series:
+    """Dates in the format guessed from the first filled cell (vectorised); cells in another format are
+    read one by one only when they are few."""
+    from pandas.tseries.api import guess_datetime_format
     text = column.astype(str).str.strip()
+    filled = text[text != ""]
+    fmt = guess_datetime_format(filled.iloc[0]) if len(filled) else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        dates = pd.to_datetime(text, errors="coerce")          # one format, inferred: fast
-        if dates.isna().any():                                  # several formats: slower, row by row
-            dates = pd.to_datetime(text, errors="coerce", format="mixed")
+        if fmt is not None:
+            dates = pd.to_datetime(text, errors="coerce", format=fmt)
+        else:
+            dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        bad = dates.isna() & (text != "")
+        if bad.any() and bad.sum() <= MAX_MIXED_DATES:                 # several formats: slower, row by row
+            dates = dates.astype("datetime64[ns]")
+            dates[bad] = pd.to_datetime(text[bad], errors="coerce", format="mixed").astype("datetime64[ns]")
     return dates
 
 
@@ -113,21 +179,26 @@ def _filled(column: pd.Series) -> pd.Series:
 
 
 def value_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns whose non-empty cells are at least 90 % numbers."""
+    """Columns whose filled cells (the first 10,000) are mostly numbers or missing-value marks (nan, inf, ...),
+    with at least two usable numbers."""
     out = []
-    for name in frame.columns:
+    for name in frame.columns:                     # at most MAX_COLUMNS; each column's scan is vectorised
         filled = _filled(frame[name].head(10_000))
-        if len(filled) and _as_numbers(filled).notna().mean() >= 0.9:
+        if not len(filled):
+            continue
+        parsed = parse_numbers(filled)
+        number_like = len(filled) - parsed.reasons.get("not a number (text)", 0)
+        if number_like >= 0.5 * len(filled) and parsed.values.notna().sum() >= 2:
             out.append(name)
     return out
 
 
-def date_columns(frame: pd.DataFrame) -> list[str]:
-    """Non-numeric columns whose non-empty cells mostly parse as dates."""
-    numeric = set(value_columns(frame))
+def date_columns(frame: pd.DataFrame, numeric: list[str] | None = None) -> list[str]:
+    """Non-numeric columns whose first filled cells mostly parse as dates."""
+    numeric = set(value_columns(frame) if numeric is None else numeric)
     out = []
     for name in frame.columns:
-        filled = _filled(frame[name].head(2_000))
+        filled = _filled(frame[name].head(200))
         if name not in numeric and len(filled) and _as_dates(filled).notna().mean() >= 0.5:
             out.append(name)
     return out
@@ -138,22 +209,31 @@ def columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     numeric = value_columns(frame)
     if not numeric:
         raise InputError("No column of this file holds numbers. Upload a CSV with at least one numeric column.")
-    return numeric, date_columns(frame)
+    return numeric, date_columns(frame, numeric)
 
 
 def series_from_frame(frame: pd.DataFrame, value_column: str, date_column: str | None = None,
                       name: str | None = None) -> Series:
     """The chosen columns as a clean ``Series``, or an ``InputError`` that says what to fix.
 
-    Rows are sorted by date; up to 10 % missing values are filled by linear interpolation;
-    series longer than ``MAX_POINTS`` are thinned to every n-th point (ending at the last).
+    Rows are sorted by date. Cells that are blank, not numbers, nan, infinite or huge are filled by linear
+    interpolation when they are at most 10 % of the rows, and their rows dropped when more (a note says how
+    many and why); series longer than ``MAX_POINTS`` are thinned to every n-th point (ending at the last).
     """
     if value_column not in frame.columns:
         raise InputError(f"There is no column {value_column!r} in the file.")
     notes: list[str] = []
-    values = _as_numbers(frame[value_column])
-    if values.notna().sum() == 0:
-        raise InputError(f"Column {value_column!r} holds no numbers. Choose a column of numbers.")
+    parsed = parse_numbers(frame[value_column])
+    values = parsed.values
+    usable = int(values.notna().sum())
+    if usable == 0:
+        raise InputError(f"Column {value_column!r} holds no numbers ({parsed.sentence()}). "
+                         "Choose a column of numbers.")
+    if usable == 1:
+        row = int(np.argmax(values.notna().to_numpy()))
+        raise InputError(f"Column {value_column!r} holds one number only (data row {row + 1}"
+                         + (f"; the other rows: {parsed.sentence()}" if parsed.reasons else "")
+                         + "): a series needs one number per time step, many rows of them.")
     dates = None
     if date_column:
         if date_column not in frame.columns:
@@ -169,14 +249,17 @@ def series_from_frame(frame: pd.DataFrame, value_column: str, date_column: str |
             order = np.argsort(dates.to_numpy(), kind="stable")
             dates, values = dates.iloc[order], values.iloc[order]
             notes.append(f"The rows were not in date order; they were sorted by {date_column!r}.")
-    missing = int(values.isna().sum())
-    if missing:
-        if missing > MAX_MISSING_FRACTION * len(values):
-            raise InputError(f"{missing:,} of {len(values):,} values in {value_column!r} are missing or not numbers "
-                             f"(more than {MAX_MISSING_FRACTION:.0%}). Fill them in or choose another column.")
+    missing = len(values) - usable
+    if missing and missing <= MAX_MISSING_FRACTION * len(values):
         values = values.reset_index(drop=True).interpolate(limit_direction="both")
-        notes.append(f"{missing:,} missing or non-numeric value(s) in {value_column!r} were filled by linear "
-                     "interpolation between their neighbours.")
+        notes.append(f"{missing:,} of {len(values):,} values in {value_column!r} were not usable "
+                     f"({parsed.sentence()}); they were filled by linear interpolation between their neighbours.")
+    elif missing:
+        keep = values.notna().to_numpy()
+        values = values[keep]
+        dates = None if dates is None else dates[keep]
+        notes.append(f"{missing:,} of {len(keep):,} rows were dropped because their {value_column!r} is not a "
+                     f"usable number ({parsed.sentence()}); the series goes on with the {usable:,} numbers left.")
     array = values.to_numpy(dtype=np.float64)
     date_array = None if dates is None else dates.to_numpy(dtype="datetime64[ns]")
     if len(array) > MAX_POINTS:
@@ -187,7 +270,8 @@ def series_from_frame(frame: pd.DataFrame, value_column: str, date_column: str |
         array = array[keep]
         date_array = None if date_array is None else date_array[keep]
     if np.ptp(array) <= 1e-12 * max(1.0, float(np.abs(array).max())):
-        raise InputError(f"Column {value_column!r} is constant ({array[0]:g}): there is nothing to forecast.")
+        raise InputError(f"Column {value_column!r} is constant ({array[0]:g} in all {len(array):,} rows): "
+                         "there is nothing to forecast.")
     return Series(name or value_column, array, date_array, notes)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from rnnkit.core.inputs import escape_html
 from rnnkit.forecasting.baselines import LSTM_NAME, per_step_mae
 from rnnkit.forecasting.data import Series, Split
 
@@ -31,7 +32,7 @@ def forecast_figure(series: Series, data: Split, forecasts: dict[str, np.ndarray
         figure.add_scatter(x=xs, y=ys, name=name, line=STYLES.get(name, {}), mode="lines")
     figure.add_vline(x=index[data.n_train], line=dict(color="#bdbdbd", dash="dot"))
     figure.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"),
-                         yaxis_title=series.name, hovermode="x unified")
+                         yaxis_title=escape_html(series.name), hovermode="x unified")
     return figure
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnnkit.core.inputs import escape_markdown
+from rnnkit.core.inputs import escape_html, escape_markdown
 from rnnkit.ner import data
 from rnnkit.ner.tagger import Contribution, Tagged
 from rnnkit.translation.plots import unique_labels
@@ -31,7 +31,7 @@ def legend() -> str:
 
 def probability_heatmap(tagged: Tagged) -> go.Figure:
     """Words (x) by tags (y); colour and hover are p(tag | sentence) of that word."""
-    words = unique_labels(tagged.tokens)
+    words = unique_labels([escape_html(t) for t in tagged.tokens])       # visitor words: shown, never rendered
     figure = go.Figure(go.Heatmap(
         z=tagged.probabilities.T, x=words, y=list(data.TAGS), colorscale="Blues", zmin=0, zmax=1,
         colorbar=dict(title="p"), hovertemplate="%{x}: p(%{y}) = %{z:.3f}<extra></extra>"))
@@ -56,6 +56,6 @@ def contribution_chart(contribution: Contribution, word: str) -> go.Figure:
     figure.add_trace(go.Scatter(x=tags, y=contribution.total, mode="markers", name="total score s_t",
                                 marker=dict(symbol="diamond", size=11, color="black")))
     figure.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=40, b=10),
-                         title=f"tag scores of “{word}”, split by where they came from",
+                         title=f"tag scores of “{escape_html(word)}”, split by where they came from",
                          yaxis_title="added to the tag score", legend=dict(orientation="h", y=-0.2))
     return figure

@@ -17,11 +17,15 @@ from rnnkit.playground import task as memory
 from rnnkit.playground.model import ModelConfig
 
 MAX_STEPS = 40
+MAX_CHARS = 2_000                  # the text box's max_chars; a hand-made client may send more
 HIDDEN_RANGE = (1, 8)
 
 
 def parse_sequence(text: str, max_steps: int = MAX_STEPS) -> list[float]:
     """``"0.5, -1 2"`` -> ``[0.5, -1.0, 2.0]``; raises ``InputError`` with a sentence for the visitor."""
+    if len(text) > MAX_CHARS:
+        raise InputError(f"That is {len(text):,} characters; the sequence box takes at most {MAX_CHARS:,}: "
+                         f"type up to {max_steps} numbers.")
     parts = [p for p in re.split(r"[,;\s]+", text.strip()) if p]
     if not parts:
         raise InputError("Type a sequence of numbers, for example 0.5, -1, 2, 0, 1.")

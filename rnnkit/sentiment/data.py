@@ -29,6 +29,7 @@ MAX_CHARS = 5_000          # longer text is truncated (and the visitor told)
 MAX_TOKENS = 200           # the model reads at most this many tokens
 MAX_ROWS = 100_000         # batch mode: rows beyond this are reported, not scored
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_COLUMNS = 50           # batch mode: wider CSVs are refused before parsing (the page says so)
 
 
 # ----------------------------------------------------------------------------- labels and files
@@ -142,13 +143,21 @@ def read_upload(name: str, raw: bytes) -> Upload:
         raise InputError("The file is empty: upload one sentence per line (.txt) or a .csv with a text column.")
     if not name.lower().endswith(".csv"):
         return Upload(pd.DataFrame({"text": text.splitlines()}), ["text"], notes)
+    header = next(csv.reader([text.lstrip("\r\n").split("\n", 1)[0]]), [])      # cheap: before parsing the rows
+    if len(header) > MAX_COLUMNS:
+        raise InputError(f"The CSV has {len(header):,} columns; the limit is {MAX_COLUMNS}. Keep the column of "
+                         "sentences (and a few others) and upload it again.")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
                             on_bad_lines="error")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
         raise InputError(f"The CSV could not be read ({first[:160]}). Check its commas and quotes.") from None
-    columns = [c for c in frame.columns if frame[c].map(_has_letters).mean() >= 0.5]
+    if frame.empty:
+        raise InputError(f"The CSV has a header ({', '.join(map(str, frame.columns[:5]))}) but no rows under it: "
+                         "put one sentence per row below the header and upload it again.")
+    sample = frame.head(10_000)
+    columns = [c for c in frame.columns if _has_letters(sample[c]).mean() >= 0.5]       # vectorised per column
     if not columns:
         raise InputError("No column of this CSV holds text (words with letters): it needs a column of "
                          "sentences. Columns found: " + ", ".join(map(str, frame.columns[:20])))
@@ -156,5 +165,6 @@ def read_upload(name: str, raw: bytes) -> Upload:
     return Upload(frame, columns, notes)
 
 
-def _has_letters(value: str) -> bool:
-    return any(ch.isalpha() for ch in value)
+def _has_letters(cells: pd.Series) -> pd.Series:
+    """Per cell: does it hold a letter (of any script)?"""
+    return cells.astype(str).str.contains(r"[^\W\d_]", regex=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from rnnkit.core.inputs import escape_markdown
+from rnnkit.core.inputs import escape_html, escape_markdown
 
 NEGATIVE, POSITIVE, NEUTRAL = "#d62728", "#2ca02c", "#7f7f7f"
 FINE_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
@@ -27,11 +27,11 @@ def prefix_figure(prefixes: pd.DataFrame) -> go.Figure:
     """P(positive) after each token: the many-to-one model read one word further at each point."""
     figure = go.Figure(go.Scatter(
         x=prefixes["position"], y=prefixes["p_positive"], mode="lines+markers",
-        text=prefixes["token"], line=dict(color="#1f77b4"), marker=dict(size=9),
+        text=[escape_html(t) for t in prefixes["token"]], line=dict(color="#1f77b4"), marker=dict(size=9),
         hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra></extra>"))
     figure.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL)
     figure.update_layout(xaxis=dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
-                                    ticktext=list(prefixes["token"])),
+                                    ticktext=[escape_html(t) for t in prefixes["token"]]),
                          yaxis=dict(title="P(positive)", range=[-0.02, 1.02]), height=340,
                          margin=dict(l=10, r=10, t=20, b=10))
     return figure
@@ -39,7 +39,7 @@ def prefix_figure(prefixes: pd.DataFrame) -> go.Figure:
 
 def importance_figure(importance: pd.DataFrame) -> go.Figure:
     colours = [POSITIVE if v > 0 else NEGATIVE for v in importance["importance"]]
-    figure = go.Figure(go.Bar(x=[f"{i + 1}. {t}" for i, t in enumerate(importance["token"])],
+    figure = go.Figure(go.Bar(x=[f"{i + 1}. {escape_html(t)}" for i, t in enumerate(importance["token"])],
                               y=importance["importance"], marker_color=colours,
                               hovertemplate="%{x}: %{y:+.3f}<extra></extra>"))
     figure.update_layout(yaxis=dict(title="change in P(positive) it causes"), height=300,

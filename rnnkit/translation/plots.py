@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from rnnkit.core.inputs import escape_html
+
 ATTENTION_COLOUR = "#1f77b4"
 PLAIN_COLOUR = "#ff7f0e"
 
@@ -22,7 +24,7 @@ def unique_labels(labels: list[str]) -> list[str]:
 def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str],
                       highlight: int | None = None) -> go.Figure:
     """Source words (x) by target words (y); the colour and the hover text are alpha_ts."""
-    x, y = unique_labels(source), unique_labels(target)
+    x, y = unique_labels(list(map(escape_html, source))), unique_labels(list(map(escape_html, target)))
     figure = go.Figure(go.Heatmap(
         z=alpha, x=x, y=y, colorscale="Blues", zmin=0, zmax=1, colorbar=dict(title="α"),
         hovertemplate="target %{y}<br>source %{x}<br>α = %{z:.3f}<extra></extra>"))
@@ -38,7 +40,7 @@ def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str],
 def step_bars(source: list[str], scores: np.ndarray, alpha: np.ndarray) -> go.Figure:
     """The raw scores (top) and the softmax alpha (bottom) of one decoding step, per source word."""
     from plotly.subplots import make_subplots
-    x = unique_labels(source)
+    x = unique_labels(list(map(escape_html, source)))   # visitor words: shown, never rendered
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                            subplot_titles=("score(h_t, h̄_s)", "α_ts = softmax of the scores"))
     figure.add_trace(go.Bar(x=x, y=scores, marker_color="#888888",

@@ -279,14 +279,41 @@ def test_no_numeric_column_and_bad_dates_and_constant():
         csv_series(b"value\n" + b"7\n" * 50, date=None)
 
 
-def test_missing_values_are_filled_when_few_and_refused_when_many():
+def test_missing_values_are_filled_when_few_and_their_rows_dropped_when_many():
     rows = [f"{i},{'' if i == 5 else i}" for i in range(40)]
     series = csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
     assert series.values[5] == pytest.approx(5.0)                        # interpolated between 4 and 6
-    assert "1 missing" in series.notes[0]
+    assert "1 of 40 values" in series.notes[0] and "1 blank" in series.notes[0]
     rows = [f"{i},{'n/a' if i % 3 == 0 else i}" for i in range(40)]
-    with pytest.raises(InputError, match="missing or not numbers"):
-        csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
+    series = csv_series(("t,value\n" + "\n".join(rows)).encode(), date=None)
+    np.testing.assert_array_equal(series.values, [i for i in range(40) if i % 3])
+    assert "14 of 40 rows were dropped" in series.notes[0] and "14 nan or n/a" in series.notes[0]
+
+
+def test_mixed_numbers_blanks_nan_inf_and_huge_say_what_was_dropped_and_go_on():
+    cells = [str(i) if i % 2 else ("", "nan", "inf", "-inf", "1e308")[i // 2 % 5] for i in range(300)]
+    frame = D.read_csv(("t,value\n" + "\n".join(f"{i},{c}" for i, c in enumerate(cells))).encode())
+    assert D.value_columns(frame) == ["t", "value"]
+    series = D.series_from_frame(frame, "value")
+    np.testing.assert_array_equal(series.values, [i for i in range(300) if i % 2])
+    note = series.notes[0]
+    assert "150 of 300 rows were dropped" in note and "150 numbers left" in note
+    assert all(f"30 {reason}" in note for reason in ("blank", "nan or n/a", "beyond")) and "60 infinite" in note
+
+
+def test_one_row_says_it_has_one_row():
+    with pytest.raises(InputError, match="one data row"):
+        D.read_csv(b"date,value\n2020-01-01,1\n")
+    with pytest.raises(InputError, match="holds one number only"):
+        csv_series(b"date,value\n2020-01-01,1\n2020-01-02,\n2020-01-03,x\n")
+
+
+def test_wide_and_long_lined_files_are_refused_before_parsing():
+    wide = ",".join(f"c{i}" for i in range(50_000)) + "\n" + ",".join("1" for _ in range(50_000))
+    with pytest.raises(InputError, match="50,000 columns; the limit is 100"):
+        D.read_csv(wide.encode())
+    with pytest.raises(InputError, match="the limit is 20,000"):
+        D.read_csv(b"a,b\n1,\"" + b"x" * 30_000 + b"\"\n2,3\n")
 
 
 def test_a_million_rows_are_thinned_with_a_note():
@@ -371,7 +398,7 @@ def test_page_with_bad_link_and_bad_uploads():
     assert "Upload a CSV" in at.info[0].value
     at.file_uploader[0].set_value(("x.csv", "a,b\nx,\xe9\n".encode("latin-1"), "text/csv")).run()
     assert not at.exception and "not UTF-8" in unescaped(at.error[0].value)
-    at.file_uploader[0].set_value(("x.csv", b"name,colour\nann,red\n", "text/csv")).run()
+    at.file_uploader[0].set_value(("x.csv", b"name,colour\nann,red\nbob,blue\n", "text/csv")).run()
     assert "No column" in at.error[0].value
     short = "date,price\n" + "\n".join(f"2020-01-{d:02d},{d}" for d in range(1, 11))
     at.file_uploader[0].set_value(("x.csv", short.encode(), "text/csv")).run()
