@@ -8,7 +8,7 @@ from rnnkit.ner import plots
 from rnnkit.ner import tagger as T
 
 FIELDS = (Field("text", T.LECTURE_SENTENCE, max_chars=2000),
-          Field("word", 0, int, low=0, high=200))      # 1-based position of the word opened up; 0 = the first name
+          Field("word", 0, int, low=0, high=200))      # 1-based position of the word opened up; 0 = the first entity's
 
 st.title("🏷️ Named entities: one tag per word")
 st.markdown(
@@ -18,7 +18,7 @@ st.markdown(
     "tag of word $t$ comes from $s_t = W_\\rightarrow \\overrightarrow{h}_t + W_\\leftarrow \\overleftarrow{h}_t + b$: "
     "“Potter” is a name because of “Harry” before it; “Harry” is one because of “Potter” after it.")
 st.caption("A student of a teacher: most training labels are spaCy's small English model's output on "
-           "Wikipedia and movie-review sentences (silver labels, not human ones), plus 1,817 human-labelled "
+           "Wikipedia and movie-review sentences (silver labels, not human ones), plus human-labelled "
            "tweets (WNUT-2016). It learned the teacher's conventions and some of its mistakes.")
 state = url_state(FIELDS)
 
@@ -61,7 +61,7 @@ with single:
                    "the red circle is the tag it chose.")
 
         st.subheader("Why bidirectional helps: what each direction added")
-        first_entity = tagged.entities[0].end if tagged.entities else 1
+        first_entity = tagged.entities[0].start + 1 if tagged.entities else 1
         default_word = state["word"] if 1 <= state["word"] <= len(tagged.tokens) else first_entity
         labels = [f"{i + 1}. {token}" for i, token in enumerate(tagged.tokens)]
         chosen = labels.index(st.selectbox("Word", labels, index=default_word - 1))

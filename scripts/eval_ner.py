@@ -22,12 +22,22 @@ from rnnkit import DATA
 from rnnkit.core import checkpoint
 from rnnkit.ner import data
 from rnnkit.ner.baseline import GazetteerBaseline
-from rnnkit.ner.tagger import EVALUATION, LECTURE_SENTENCE, MODELS, Tagger, evaluation_markdown, save_card
+from rnnkit.ner.tagger import (
+    EVALUATION,
+    LECTURE_SENTENCE,
+    MODELS,
+    TRAIN_COMMANDS,
+    Tagger,
+    evaluation_markdown,
+    save_card,
+)
 from rnnkit.ner.task import entity_scores, predict_tags
 
 SPLITS = {"human_test": "human-checked (271 sentences)", "silver_test": "silver test (teacher labels)",
           "wnut_test": "WNUT-2016 test tweets"}
 SYSTEMS = {"bi": "BiLSTM (ours)", "forward": "forward-only LSTM (ours)"}
+FORWARD_NOTE = ("The forward-only twin of pretrained/ner: the same code, data and settings with bidirectional=false, "
+                "so each word's tag comes from that word and the words before it alone.")
 
 
 def score_tagger(tagger: Tagger, sentences: list[data.Sentence]) -> dict:
@@ -78,6 +88,12 @@ def main() -> None:
         for which in SYSTEMS:
             card = checkpoint.load_card(getattr(args, which))
             card["evaluation"] = evaluation
+            # the exact command (rnnkit train's own line leaves out options set to false)
+            card["name"] = MODELS[which]
+            if not card["reproduce"].startswith(TRAIN_COMMANDS[which]):
+                card["reproduce"] = TRAIN_COMMANDS[which]
+            if which == "forward" and not card["description"].startswith(FORWARD_NOTE):
+                card["description"] = FORWARD_NOTE + " " + card["description"]
             save_card(getattr(args, which), card)
             print(f"updated {checkpoint.resolve(getattr(args, which)) / checkpoint.CARD}")
 

@@ -212,7 +212,8 @@ def test_page_tags_the_lecture_sentence_and_keeps_the_word_in_the_link():
     assert "Harry Potter **PER**" in text and "Hermione Granger **PER**" in text
     assert len(app.get("plotly_chart")) >= 3
     word = next(s for s in app.selectbox if s.label == "Word")
-    word.set_value(word.options[2]).run()                        # "3. Harry"
-    assert not app.exception and app.query_params["word"] in (["3"], "3")
+    assert word.value == "3. Harry"                              # the first entity's first word
+    word.set_value(word.options[3]).run()                        # "4. Potter"
+    assert not app.exception and app.query_params["word"] in (["4"], "4")
     app.text_area[0].set_value("?!").run()
     assert not app.exception and any("Type a sentence with words" in i.value for i in app.info)
