@@ -113,6 +113,12 @@ with about:
                     "written by hand for rnnkit; on the silver test set the teacher made the labels, so it is not "
                     "scored there. Produced by `python scripts/eval_ner.py`.")
         st.dataframe(T.evaluation_rows(evaluation), hide_index=True, width="stretch")
+        gap = evaluation.get("bi_minus_forward_f1", {}).get("human_test")
+        if gap:
+            st.caption(f"Bidirectional minus forward-only on the human-checked set: {100 * gap['difference']:+.1f} F1 "
+                       f"points (95 % bootstrap interval {100 * gap['ci95'][0]:+.1f} to {100 * gap['ci95'][1]:+.1f}): "
+                       "most names here are clear from the words before them; the backward half matters on the "
+                       "first word of a name and on a word whose meaning comes after it.")
     for name, card in (("bidirectional", bi_card), ("forward-only", forward_card)):
         with st.expander(f"Model card: the {name} tagger"):
             show_model_card(card)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import numpy as np
 import torch
 
 from rnnkit import DATA
@@ -40,9 +41,31 @@ FORWARD_NOTE = ("The forward-only twin of pretrained/ner: the same code, data an
                 "so each word's tag comes from that word and the words before it alone.")
 
 
-def score_tagger(tagger: Tagger, sentences: list[data.Sentence]) -> dict:
-    dataset = data.TaggedDataset(sentences, tagger.words, tagger.chars)
-    return entity_scores([s.tags for s in sentences], predict_tags(tagger.model, dataset))
+def tag_all(tagger: Tagger, sentences: list[data.Sentence]) -> list[list[str]]:
+    return predict_tags(tagger.model, data.TaggedDataset(sentences, tagger.words, tagger.chars))
+
+
+def paired_bootstrap(gold: list[list[str]], first: list[list[str]], second: list[list[str]],
+                     samples: int = 2000, seed: int = 0) -> dict:
+    """F1(first) - F1(second) on the same sentences and its 95 % interval over sentences resampled with
+    replacement (entity spans as seqeval's default mode reads them)."""
+    def counts(predicted):
+        rows = []
+        for g, p in zip(gold, predicted):
+            g_spans, p_spans = set(data.entities(g, g)), set(data.entities(g, p))
+            rows.append((len(g_spans & p_spans), len(p_spans), len(g_spans)))
+        return np.array(rows, dtype=float)                                       # (N, 3): tp, predicted, gold
+
+    def f1(rows):
+        tp, predicted, true = np.moveaxis(rows.sum(axis=-2), -1, 0)
+        return 2 * tp / np.maximum(predicted + true, 1)
+
+    a, b = counts(first), counts(second)
+    index = np.random.default_rng(seed).integers(0, len(gold), (samples, len(gold)))
+    differences = f1(a[index]) - f1(b[index])
+    low, high = np.percentile(differences, [2.5, 97.5])
+    return {"difference": round(float(f1(a) - f1(b)), 4), "ci95": [round(float(low), 4), round(float(high), 4)],
+            "samples": samples}
 
 
 def main() -> None:
@@ -58,8 +81,13 @@ def main() -> None:
     teacher = json.loads((DATA / "ner" / "teacher_on_human_test.json").read_text(encoding="utf-8"))
     baseline = GazetteerBaseline.fit(data.read_split("silver_train") + data.read_split("wnut_train"))
 
-    systems = {SYSTEMS[which]: {split: score_tagger(tagger, sentences) for split, sentences in sets.items()}
-               for which, tagger in taggers.items()}
+    predicted = {which: {split: tag_all(tagger, sentences) for split, sentences in sets.items()}
+                 for which, tagger in taggers.items()}
+    gold = {split: [s.tags for s in sentences] for split, sentences in sets.items()}
+    systems = {SYSTEMS[which]: {split: entity_scores(gold[split], tags) for split, tags in by_split.items()}
+               for which, by_split in predicted.items()}
+    bi_minus_forward = {split: paired_bootstrap(gold[split], predicted["bi"][split], predicted["forward"][split])
+                        for split in sets}
     teacher_scores = lambda key: {**{k: teacher[key]["overall"][k] for k in ("precision", "recall", "f1", "support")},
                                   "per_type_f1": {k: v["f1"] for k, v in teacher[key]["per_type"].items()}}
     systems[f"spaCy teacher ({teacher['teacher']})"] = {"human_test": teacher_scores("human_test"),
@@ -80,6 +108,7 @@ def main() -> None:
                   "baseline": f"gazetteer of {len(baseline.phrases):,} phrases from silver_train + wnut_train; "
                               f"unknown capitalised runs tagged {baseline.default_type}"},
         "lecture_sentence": {"text": LECTURE_SENTENCE, **lecture},
+        "bi_minus_forward_f1": bi_minus_forward,
     }
     EVALUATION.write_text(json.dumps(evaluation, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(evaluation_markdown(evaluation))

@@ -175,6 +175,11 @@ def evaluation_markdown(evaluation: dict) -> str:
     lecture = evaluation["lecture_sentence"]
     lines += ["", f"The lecture's sentence, bidirectional: {lecture['bi']['bracketed']}; "
                   f"forward-only: {lecture['forward']['bracketed']}", ""]
+    for split, gap in evaluation.get("bi_minus_forward_f1", {}).items():
+        low, high = gap["ci95"]
+        lines.append(f"- BiLSTM minus forward-only, {split}: {100 * gap['difference']:+.1f} F1 points "
+                     f"(95 % paired bootstrap interval over sentences {100 * low:+.1f} to {100 * high:+.1f})")
+    lines.append("")
     return "\n".join(lines)
 
 
