@@ -57,8 +57,9 @@ with single:
 
         st.subheader("Every word's tag probabilities")
         st.plotly_chart(plots.probability_heatmap(tagged), width="stretch")
-        st.caption("Each column is one word: p(tag | the whole sentence) from the bidirectional tagger's softmax; "
-                   "the red circle is the tag it chose.")
+        st.caption("Each column is one word: p(tag | the whole sentence) from the bidirectional tagger's CRF "
+                   "(summed over every tag path that gives the word that tag); the red circle is the tag of the "
+                   "best path, the one shown above.")
 
         st.subheader("Why bidirectional helps: what each direction added")
         first_entity = tagged.entities[0].start + 1 if tagged.entities else 1

@@ -15,8 +15,9 @@ word t come from both directions' states through one linear layer:
 
 so ``W_→ h→_t`` and ``W_← h←_t`` are exactly what each direction contributed to word t's tag
 scores. ``bidirectional=False`` gives the forward-only tagger (``s_t = W_→ h→_t + b``), which sees
-only the words before t. ``crf=True`` adds a linear-chain CRF over the scores (tag transitions,
-Viterbi decoding) instead of independent softmaxes.
+only the words before t. ``crf=True`` (the shipped taggers) adds a linear-chain CRF over the scores
+instead of independent softmaxes: tag-transition scores ``A``, Viterbi decoding of the best path
+and forward-backward marginals ``p(y_t | w_{1..T})`` for the probabilities.
 """
 
 from __future__ import annotations
@@ -88,6 +89,16 @@ class CRF(nn.Module):
         gold = gold + self.end[last]
         return (torch.logsumexp(alpha + self.end, dim=1) - gold).mean()
 
+    def marginals(self, scores: torch.Tensor) -> torch.Tensor:
+        """p(y_t = k | sentence) (T, K) of one sentence's scores (T, K), by the forward-backward algorithm."""
+        T = scores.shape[0]
+        alpha, beta = [self.start + scores[0]], [self.end]                         # each (K,)
+        for t in range(1, T):
+            alpha.append(torch.logsumexp(alpha[-1].unsqueeze(1) + self.transitions, dim=0) + scores[t])
+            beta.append(torch.logsumexp(self.transitions + (scores[T - t] + beta[-1]).unsqueeze(0), dim=1))
+        log_z = torch.logsumexp(alpha[-1] + self.end, dim=0)
+        return (torch.stack(alpha) + torch.stack(beta[::-1]) - log_z).exp()       # (T, K)
+
     def decode(self, scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """The best tag path (B, T) (padding positions repeat the last tag)."""
         B, T, _ = scores.shape
@@ -146,6 +157,10 @@ class NERTagger(nn.Module):
         if not self.config.bidirectional:
             return forward_part, None
         return forward_part, states[..., H:] @ self.output.weight[:, H:].T        # (B, T, K)
+
+    def probabilities(self, scores: torch.Tensor) -> torch.Tensor:
+        """p(tag | sentence) (T, K) of every word of one sentence: the CRF's marginals, or the softmax."""
+        return scores.softmax(-1) if self.crf is None else self.crf.marginals(scores)
 
     def decode(self, scores: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The tag ids (B, T): Viterbi through the CRF, or each word's most likely tag."""

@@ -52,7 +52,7 @@ class Entity:
 class Tagged:
     tokens: list[str]
     tags: list[str]
-    probabilities: np.ndarray     # (T, K) softmax of every word's tag scores, columns in data.TAGS order
+    probabilities: np.ndarray     # (T, K) p(tag | sentence) of every word (CRF marginals), columns in data.TAGS order
     scores: torch.Tensor          # (T, K) the tag scores s_t
     states: torch.Tensor          # (T, dirs*H) the LSTM states (forward half first)
     unknown: list[int]            # positions of words without a word vector (read by their spelling only)
@@ -114,8 +114,8 @@ class Tagger:
         scores = self.model.output(states)                                         # (1, T, K)
         ids = self.model.decode(scores, lengths)[0].tolist()                       # (T,)
         unknown = [i for i, w in enumerate(words[0].tolist()) if w == Vocabulary.unk_id]
-        return Tagged(tokens, [data.TAGS[i] for i in ids], scores[0].softmax(-1).numpy(), scores[0], states[0],
-                      unknown, notes)
+        return Tagged(tokens, [data.TAGS[i] for i in ids], self.model.probabilities(scores[0]).numpy(), scores[0],
+                      states[0], unknown, notes)
 
     @torch.no_grad()
     def contribution(self, tagged: Tagged, index: int) -> Contribution:

@@ -101,7 +101,7 @@ def test_tagger_shapes_and_contributions_add_up_to_the_scores(bidirectional):
     assert (backward is None) == (not bidirectional)
 
 
-def test_crf_matches_brute_force_over_every_path():
+def test_crf_decoding_likelihood_and_marginals_match_brute_force_over_every_path():
     torch.manual_seed(1)
     crf = CRF(3)
     with torch.no_grad():
@@ -120,6 +120,11 @@ def test_crf_matches_brute_force_over_every_path():
         paths = list(itertools.product(range(3), repeat=n))
         values = torch.stack([path_score(b, p) for p in paths])
         assert tuple(decoded[b, :n].tolist()) == paths[int(values.argmax())]
+        marginals = crf.marginals(scores[b, :n])                                   # (n, K)
+        weights = (values - torch.logsumexp(values, 0)).exp()
+        for t in range(n):
+            brute = torch.stack([weights[[i for i, p in enumerate(paths) if p[t] == k]].sum() for k in range(3)])
+            assert torch.allclose(marginals[t], brute, atol=1e-5)
         gold = torch.tensor(list(paths[5]) + [0] * (4 - n))
         nll = crf.nll(scores[b:b + 1], gold.unsqueeze(0), mask[b:b + 1])
         assert torch.allclose(nll, torch.logsumexp(values, 0) - path_score(b, paths[5]), atol=1e-5)
