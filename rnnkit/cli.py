@@ -59,22 +59,30 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
 
 
 def translate_arguments(parser: argparse.ArgumentParser) -> None:
-    common_arguments(parser, "English sentences")
+    common_arguments(parser, "sentences")
+    parser.add_argument("--direction", choices=("en-fr", "fr-en"), default="en-fr",
+                        help="English to French or French to English (default: en-fr)")
     parser.add_argument("--model", choices=("attention", "plain"), default="attention",
-                        help="the LSTM with Luong attention, or the plain encoder-decoder (default: attention)")
+                        help="the LSTM with Luong attention, or the plain encoder-decoder (en-fr only; "
+                             "default: attention)")
     parser.add_argument("--beam", type=_int_between(1, 10), default=5,
                         help="beam size, 1-10; 1 = greedy decoding (default: 5)")
 
 
-@command("translate", "translate English sentences to French (the Translation page's models)", translate_arguments)
+@command("translate", "translate English to French or French to English (the Translation page's models)",
+         translate_arguments)
 def translate(args: argparse.Namespace) -> int:
     from rnnkit.core.inputs import InputError
-    from rnnkit.translation.translator import TRAIN_COMMANDS, Translator
+    from rnnkit.translation.translator import MODELS, TRAIN_COMMANDS, Translator
+    key = (args.model, args.direction)
+    if key not in MODELS:
+        print(f"There is no {args.model} model for {args.direction}; use --model=attention.", file=sys.stderr)
+        return 2
     try:
-        translator = Translator.load(args.model)
+        translator = Translator.load(*key)
     except FileNotFoundError:
-        print(f"The {args.model} translation model is not trained yet: run `{TRAIN_COMMANDS[args.model]}`.",
-              file=sys.stderr)
+        print(f"The {args.model} {args.direction} translation model is not trained yet: run "
+              f"`{TRAIN_COMMANDS[key]}`.", file=sys.stderr)
         return 2
     failed = 0
     for sentence in inputs(args.inputs):
@@ -86,8 +94,8 @@ def translate(args: argparse.Namespace) -> int:
             continue
         candidates = [{"translation": text, "log_prob": log_p, "score": score}
                       for text, log_p, score in result.candidates]
-        emit({"input": sentence, "translation": result.text, "log_prob": candidates[0]["log_prob"],
-              "score": candidates[0]["score"], "candidates": candidates,
+        emit({"input": sentence, "direction": args.direction, "translation": result.text,
+              "log_prob": candidates[0]["log_prob"], "score": candidates[0]["score"], "candidates": candidates,
               "unknown": [result.source[i] for i in result.unknown], "notes": result.notes},
              args.json, result.text)
     return 1 if failed else 0
@@ -291,14 +299,34 @@ def tag(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def train(argv: list[str]) -> int:
+    """``rnnkit train <task> [--key=value ...] [--json]`` (``rnnkit.core.runner``).
+
+    With ``--json`` the training log goes to standard error and standard output gets one JSON object:
+    the task's test metrics, ``seconds`` of training and ``out``, where the checkpoint went.
+    """
+    from contextlib import redirect_stdout
+
+    from rnnkit.core import registry, runner
+    as_json = "--json" in argv
+    argv = [arg for arg in argv if arg != "--json"]
+    if not as_json or not argv or argv[0] not in registry.names() or {"-h", "--help"} & set(argv):
+        runner.main(argv)
+        return 0
+    overrides = runner.parse_overrides(registry.get(argv[0]), argv[1:])
+    with redirect_stdout(sys.stderr):
+        card = runner.run(argv[0], overrides)
+    if card:                                  # under torchrun only the main rank has a card
+        emit({**card["metrics"], "seconds": card["train_seconds"], "out": card["config"]["out"]}, True, "")
+    return 0
+
+
 # ----------------------------------------------------------------------------- entry point
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["train"]:
-        from rnnkit.core import runner
-        runner.main(argv[1:])
-        return 0
+        return train(argv[1:])
     parser = argparse.ArgumentParser(prog="rnnkit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -80,7 +80,7 @@ def count_parameters(model: torch.nn.Module) -> int:
 
 def reproduce_command(task_name: str, overrides: dict) -> str:
     options = [("--dry-run" if key == "dry_run" else f"--{key}={shlex.quote(str(value))}")
-               for key, value in overrides.items() if key != "out" and value is not False]
+               for key, value in overrides.items() if key != "out" and not (key == "dry_run" and not value)]
     return " ".join(["rnnkit train", task_name] + options)
 
 
@@ -107,7 +107,7 @@ def run(task_name: str, overrides: dict) -> dict:
     prepared = task.prepare(cfg)
     model = task.build_model(cfg.model, prepared.extras)
     history = fit(model, lambda m, batch: task.loss(m, batch, cfg), prepared.train, cfg, collate=prepared.collate,
-                  evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"))
+                  evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"), batched=prepared.batched)
     checksums = rank_checksums(model)
     card = {}
     if is_main():

@@ -7,16 +7,19 @@ DistributedSampler and averages gradients, so every rank ends with the same weig
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 import torch.distributed as dist
+from safetensors.torch import load_file, save_file
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, RandomSampler, TensorDataset
 
@@ -38,6 +41,8 @@ class TrainConfig:
     dry_run: bool = False       # a few steps on a few examples, written to build/dry-run/<task>
     out: str = ""               # where to write; default pretrained/<task> (build/dry-run/<task> for --dry-run)
     time_limit: float = 0.0     # stop after this many seconds, keeping what was learned; 0 = none
+    checkpoint_minutes: float = 0.0  # save a resumable checkpoint to build/resume/<out's name> this often; 0 = never
+    resume: bool = False        # continue from that resumable checkpoint (weights, optimiser, step, time) if it exists
 
 
 @dataclass
@@ -50,6 +55,7 @@ class Prepared:
     collate: Callable | None = None
     extras: dict = field(default_factory=dict)  # JSON-able, saved in the card (vocabularies...)
     data: dict = field(default_factory=dict)    # provenance for the model card
+    batched: bool = False       # train is a list of ready batches (e.g. grouped by length), drawn in random order
 
 
 def seed_everything(seed: int) -> None:
@@ -94,7 +100,8 @@ def fit(model: nn.Module,
         collate: Callable | None = None,
         evaluate: Callable[[nn.Module], dict] | None = None,
         on_step: Callable[[int, int, float], None] | None = None,
-        progress: bool = True) -> History:
+        progress: bool = True,
+        batched: bool = False) -> History:
     """Train ``model`` to minimise ``loss_fn(model, batch)`` over ``train_data``.
 
     Args:
@@ -103,6 +110,11 @@ def fit(model: nn.Module,
             (e.g. ``{"dev_accuracy": 0.8}``) is logged and returned in the history.
         on_step: ``on_step(step, total_steps, loss)`` after every optimiser step (the UI's
             progress bar and live loss curve hang here); returning True stops training early.
+        batched: ``train_data`` holds whole batches (``collate`` receives one), not examples.
+
+    With ``cfg.checkpoint_minutes`` the main rank saves weights, optimiser state, step and elapsed
+    time to ``resume_directory(cfg)`` that often; ``cfg.resume`` continues from there: the same
+    data order, the skipped batches not retrained, ``time_limit`` counting the time already spent.
     """
     setup_distributed()
     seed_everything(cfg.seed)
@@ -111,7 +123,8 @@ def fit(model: nn.Module,
     trained = nn.parallel.DistributedDataParallel(model) if distributed() else model
     sampler = (DistributedSampler(train_data, shuffle=True, seed=cfg.seed) if distributed()
                else RandomSampler(train_data, generator=torch.Generator().manual_seed(cfg.seed)))
-    loader = DataLoader(train_data, batch_size=cfg.batch_size, sampler=sampler, collate_fn=collate)
+    loader = DataLoader(train_data, batch_size=None if batched else cfg.batch_size, sampler=sampler,
+                        collate_fn=collate)
     whole_tensors = isinstance(train_data, TensorDataset) and collate is None and not distributed()
     # foreach: one multi-tensor op per update instead of ~10 per parameter. Same numbers; on a busy server each
     # op must win Python's GIL back from other visitors' threads, so fewer ops train faster there
@@ -122,13 +135,28 @@ def fit(model: nn.Module,
         total = min(total, cfg.max_steps)
     cosine = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1)))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, cosine)
-    bar = _progress_bar(total) if progress and is_main() else None
     history, step, start = History([], [], 0.0, []), 0, time.perf_counter()
+    spent = 0.0                                                  # seconds trained before a resume
+    if cfg.resume and (resume_directory(cfg) / "state.json").exists():
+        step, spent = load_resumable(resume_directory(cfg), model, optimizer)
+        for _ in range(step):
+            scheduler.step()
+    batches_per_epoch, skip, last_save = len(loader), step, time.perf_counter()
+    bar = _progress_bar(total) if progress and is_main() else None
+    if bar and step:
+        bar.update(step)
     for epoch in range(cfg.epochs):
         if isinstance(sampler, DistributedSampler):
             sampler.set_epoch(epoch)
+        if skip >= batches_per_epoch:                            # resumed past this epoch: draw its order only
+            list(sampler)
+            skip -= batches_per_epoch
+            continue
         trained.train()
         for batch in (tensor_batches(train_data, sampler, cfg.batch_size) if whole_tensors else loader):
+            if skip:
+                skip -= 1
+                continue
             loss = loss_fn(trained, batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -144,7 +172,10 @@ def fit(model: nn.Module,
             if bar:
                 bar.update(1)
                 bar.set_postfix(loss=f"{value:.4f}", refresh=False)
-            if stop or step >= total or (cfg.time_limit and time.perf_counter() - start > cfg.time_limit):
+            if cfg.checkpoint_minutes and is_main() and time.perf_counter() - last_save > 60 * cfg.checkpoint_minutes:
+                save_resumable(resume_directory(cfg), model, optimizer, step, spent + time.perf_counter() - start)
+                last_save = time.perf_counter()
+            if stop or step >= total or (cfg.time_limit and spent + time.perf_counter() - start > cfg.time_limit):
                 total = step
                 break
         if evaluate and is_main():
@@ -159,8 +190,44 @@ def fit(model: nn.Module,
     if bar:
         bar.close()
     model.eval()
-    history.seconds = time.perf_counter() - start
+    history.seconds = spent + time.perf_counter() - start
+    if cfg.checkpoint_minutes and is_main():
+        save_resumable(resume_directory(cfg), model, optimizer, step, history.seconds)
     return history
+
+
+def resume_directory(cfg: TrainConfig) -> Path:
+    """``build/resume/<name of cfg.out>``: where a run's resumable checkpoint lives (never committed)."""
+    return PRETRAINED.parent / "build" / "resume" / Path(cfg.out or "default").name
+
+
+def save_resumable(directory: Path, model: nn.Module, optimizer: torch.optim.Optimizer, step: int,
+                   seconds: float) -> None:
+    """Weights and AdamW state as safetensors, the step and time as JSON; written atomically (no pickle)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    state = optimizer.state_dict()
+    tensors = {f"model.{k}": v.detach().contiguous() for k, v in model.state_dict().items()}
+    for index, values in state["state"].items():
+        tensors.update({f"optimizer.{index}.{k}": torch.as_tensor(v).contiguous() for k, v in values.items()})
+    save_file(tensors, directory / "state.safetensors.tmp")
+    (directory / "state.json.tmp").write_text(json.dumps({"step": step, "seconds": seconds,
+                                                          "param_groups": state["param_groups"]}))
+    os.replace(directory / "state.safetensors.tmp", directory / "state.safetensors")
+    os.replace(directory / "state.json.tmp", directory / "state.json")
+
+
+def load_resumable(directory: Path, model: nn.Module, optimizer: torch.optim.Optimizer) -> tuple[int, float]:
+    """Restore what ``save_resumable`` wrote; returns (step, seconds already trained)."""
+    meta = json.loads((directory / "state.json").read_text())
+    tensors = load_file(directory / "state.safetensors")
+    model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
+    state: dict[int, dict] = {}
+    for key, value in tensors.items():
+        if key.startswith("optimizer."):
+            _, index, name = key.split(".", 2)
+            state.setdefault(int(index), {})[name] = value
+    optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
+    return meta["step"], meta["seconds"]
 
 
 def tensor_batches(data: TensorDataset, sampler: RandomSampler, batch_size: int):
