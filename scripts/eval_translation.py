@@ -1,58 +1,58 @@
-"""Evaluate the English->French models on the held-out test sentences and print the tables.
+"""Evaluate the shipped translation models and write ``pretrained/<model>/evaluation.json``.
 
-    python scripts/eval_translation.py [--beam-limit=1000] [--threads=2] [--only=plain]
+    python scripts/eval_translation.py [--threads=1] [--beam=5] [--only=translation,translation_fr_en]
 
-For the attention model and the plain encoder-decoder (same data; the training steps and the
-plain model's reversed source are read from the cards and written in the note): sacrebleu BLEU
-and chrF overall and by English sentence length (the long-sentence problem, Bahdanau 2014
-Fig. 2), greedy vs beam-5 search, <unk> replacement through attention on vs off, and a
-word-by-word dictionary baseline. ``--only=plain`` re-evaluates one model and keeps the other's
-rows from the existing evaluation.json (after retraining one of them). Writes
-``pretrained/translation/evaluation.json`` (read by the page) and appends the tables to both model cards.
+For every shipped model (``rnnkit.translation.translator.MODELS``), with sacrebleu BLEU and chrF on
+lowercased rnnkit tokens:
+
+- the hand-written everyday set (``data/translation/everyday.tsv``, never trained or tuned on),
+  beam search and greedy, and a word-by-word dictionary baseline (the corpus' FreeDict pairs);
+- the held-out test split of each source of ``data/translation/pairs.tsv.gz``, greedy;
+- BLEU by source length on all those test pairs, the attention model beside the plain one
+  (the long-sentence problem, Bahdanau et al. 2014, Fig. 2);
+- the speed of a 12-word sentence, greedy and beam, at the threads asked for.
+
+The README and the page read their figures from these files; nothing is typed by hand.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import time
 
 import torch
 
 from rnnkit.core import checkpoint
 from rnnkit.core.registry import load_pretrained
-from rnnkit.core.runner import make_config
 from rnnkit.core.text import tokenize
 from rnnkit.translation import data as translation_data
 from rnnkit.translation import task
-from rnnkit.translation.translator import EVALUATION, MODELS, Translator, replace_unknowns
+from rnnkit.translation.translator import MODELS, Translator, replace_unknowns
 
-BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 40))
+BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 60))
+ALL_SOURCES = "games,bible,stamps,dictionary"
+TWELVE_WORDS = {"en-fr": "My brother and I are going to the beach with our friends tomorrow.",
+                "fr-en": "Mon frère et moi allons à la plage avec nos amis demain matin."}
 
 
-def bucket_of(length: int) -> str:
+def bucket_of(length: int) -> str | None:
     for low, high in BUCKETS:
         if low <= length <= high:
             return f"{low}-{high}"
-    return f"{BUCKETS[-1][1] + 1}+"
+    return None
 
 
-def test_pairs(card: dict) -> list[tuple[str, str]]:
-    cfg = make_config(task, card["config"])
-    pairs, _ = translation_data.corpus(cfg.data, cfg.pairs, cfg.seed, cfg.workers)
-    _, _, test = translation_data.split_pairs(pairs, cfg.dev_size, cfg.test_size, cfg.seed)
-    return test
-
-
-def greedy_outputs(translator: Translator, sources: list[str], replace: bool) -> list[list[str]]:
-    """Greedy translations of the test set, ``<unk>`` copied back through attention when ``replace``."""
-    decoded = task.translate_batch(translator.model, sources, translator.src_vocab, translator.tgt_vocab, max_len=None)
+def greedy_outputs(translator: Translator, sources: list[str]) -> list[list[str]]:
+    """Greedy translations, ``<unk>`` copied back through attention (as the page does)."""
+    decoded = task.translate_batch(translator.model, sources, translator.src, translator.tgt, max_len=None)
     outputs = []
     for source, (words, alpha) in zip(sources, decoded):
-        if replace:
+        if alpha is not None and not translator.src.segmenter.subwords:
             tokens = tokenize(source)
-            unknown = {i for i, t in enumerate(tokens) if t not in translator.src_vocab}
-            words, _ = replace_unknowns(words, alpha, tokens, unknown, translator.dictionary)
+            words, _ = replace_unknowns(words, alpha.numpy(), tokens, set(translator.src.unknown_words(tokens)),
+                                        translator.dictionary)
         outputs.append(words)
     return outputs
 
@@ -61,111 +61,131 @@ def beam_outputs(translator: Translator, sources: list[str], beam: int) -> list[
     return [translator.translate(s, beam_size=beam).output for s in sources]
 
 
-def scores_by_length(outputs, pairs) -> dict:
-    groups: dict[str, list[int]] = {}
-    for i, (en, _) in enumerate(pairs):
-        groups.setdefault(bucket_of(len(tokenize(en))), []).append(i)
-    table = {}
-    for low, high in BUCKETS:
-        name = f"{low}-{high}"
-        if name in groups:
-            idx = groups[name]
-            table[name] = {**task.bleu_chrf([outputs[i] for i in idx], [pairs[i][1] for i in idx]), "n": len(idx)}
-    return table
-
-
 def dictionary_baseline(sources: list[str], dictionary: dict) -> list[list[str]]:
-    """Word by word: each English word replaced by its French lemma from the lexicon (or kept)."""
+    """Word by word: each source word replaced by its first dictionary translation (or kept)."""
     return [[dictionary.get(t, t) for t in tokenize(s)] for s in sources]
+
+
+def by_length(outputs: list[list[str]], pairs: list[tuple[str, str]]) -> dict:
+    groups: dict[str, list[int]] = {}
+    for i, (source, _) in enumerate(pairs):
+        if (name := bucket_of(len(tokenize(source)))) is not None:
+            groups.setdefault(name, []).append(i)
+    return {f"{low}-{high}": {**task.bleu_chrf([outputs[i] for i in groups[f"{low}-{high}"]],
+                                               [pairs[i][1] for i in groups[f"{low}-{high}"]]),
+                              "n": len(groups[f"{low}-{high}"])}
+            for low, high in BUCKETS if f"{low}-{high}" in groups}
+
+
+def speed(translator: Translator, beam: int, repeats: int = 15) -> dict:
+    sentence = TWELVE_WORDS[translator.direction]
+    result = {"sentence": sentence, "words": len([t for t in tokenize(sentence) if t.isalnum()])}
+    for name, size in (("greedy_ms", 1), (f"beam{beam}_ms", beam)):
+        translator.translate(sentence, beam_size=size)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            translator.translate(sentence, beam_size=size)
+            times.append(1000 * (time.perf_counter() - start))
+        result[name] = round(statistics.median(times), 1)
+    return result
+
+
+def evaluate(name: str, translator: Translator, beam: int, threads: int) -> tuple[dict, dict]:
+    """One model's evaluation.json, and its greedy outputs on the held-out test pairs (for by-length)."""
+    direction = translator.direction
+    rows = translation_data.read_everyday()
+    trained = {" ".join(tokenize(row[0])) for row in translation_data.read_prepared(ALL_SOURCES)["train"]}
+    seen = [i for i, row in enumerate(rows) if " ".join(tokenize(row[0])) in trained]
+    everyday = task.orient(rows, direction)
+    sources, references = [s for s, _ in everyday], [r for _, r in everyday]
+    dictionary = translation_data.dictionary_from_pairs(translation_data.read_prepared("dictionary")["train"],
+                                                        direction)
+    outputs = {f"beam {beam}": beam_outputs(translator, sources, beam), "greedy": greedy_outputs(translator, sources),
+               "word-by-word dictionary": dictionary_baseline(sources, dictionary)}
+    unseen = [i for i in range(len(rows)) if i not in seen]
+    overall = {f"everyday, {system}": task.bleu_chrf([out[i] for i in unseen], [references[i] for i in unseen])
+               for system, out in outputs.items()}
+    overall.update({f"everyday incl. the {len(seen)} in the games' training split, {system}":
+                    task.bleu_chrf(out, references) for system, out in outputs.items() if system != "greedy"})
+    sources_used = translator.card.get("config", {}).get("sources", "")
+    test_rows = translation_data.read_prepared(sources_used)["test"] if sources_used else []
+    test_pairs = task.orient(test_rows, direction)
+    greedy = greedy_outputs(translator, [s for s, _ in test_pairs])
+    per_source = {}
+    for source in dict.fromkeys(row[2] for row in test_rows):
+        index = [i for i, row in enumerate(test_rows) if row[2] == source]
+        per_source[source] = {**task.bleu_chrf([greedy[i] for i in index], [test_pairs[i][1] for i in index]),
+                              "n": len(index),
+                              "dictionary": task.bleu_chrf(dictionary_baseline([test_pairs[i][0] for i in index],
+                                                                               dictionary),
+                                                           [test_pairs[i][1] for i in index])["bleu"]}
+        overall[f"{source} test, greedy"] = {k: per_source[source][k] for k in ("bleu", "chrf")}
+    if test_pairs:
+        overall["all test splits, greedy"] = task.bleu_chrf(greedy, [t for _, t in test_pairs])
+    card = translator.card
+    evaluation = {
+        "model": name, "direction": direction, "overall": overall, "test_by_source": per_source,
+        "by_length": {"attention" if translator.has_attention else "plain": by_length(greedy, test_pairs)},
+        "speed": {**speed(translator, beam), "threads": threads},
+        "weights_mb": round((checkpoint.resolve(name) / checkpoint.WEIGHTS).stat().st_size / 1e6, 1),
+        "training": {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
+                     "reproduce": card.get("reproduce"), "hidden_size": card["model_config"].get("hidden_size"),
+                     "reverse_source": card["model_config"].get("reverse_source", False)},
+        "everyday_examples": [{"source": sources[i], "reference": references[i],
+                               "beam": " ".join(outputs[f"beam {beam}"][i])} for i in range(0, len(rows), 20)],
+        "note": (f"sacrebleu BLEU/chrF on lowercased rnnkit tokens. Everyday: the {len(unseen)} of the {len(rows)} "
+                 f"hand-written sentences of data/translation/everyday.tsv that are in no training split (never "
+                 f"used to tune; {len(seen)} short ones such as 'How are you?' are also game dialogue). Test: the "
+                 f"held-out split of each source of data/translation/pairs.tsv.gz ({len(test_pairs)} pairs), "
+                 f"greedy decoding."),
+    }
+    return evaluation, {"greedy": greedy, "pairs": test_pairs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--beam-limit", type=int, default=1000, help="test sentences decoded with beam search")
     parser.add_argument("--beam", type=int, default=5, help="beam size of the beam-search rows")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads")
-    parser.add_argument("--only", choices=sorted(MODELS), help="re-evaluate this model only; keep the other's rows")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--only", default="", help="comma-separated pretrained names to evaluate (default: all)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    dictionary = translation_data.bilingual_dictionary()
-    translators = {}
-    for name, directory in MODELS.items():
-        try:
-            translators[name] = Translator(*load_pretrained(directory), dictionary)
-        except FileNotFoundError:
-            print(f"(no {directory} model: skipped)")
-    pairs = test_pairs(next(iter(translators.values())).card)
-    sources, references = [en for en, _ in pairs], [fr for _, fr in pairs]
-    print(f"test set: {len(pairs)} sentence pairs never seen in training")
-
-    overall, by_length, seconds = {}, {}, {}
-    if args.only and EVALUATION.exists():
-        old = json.loads(EVALUATION.read_text(encoding="utf-8"))
-        for name in MODELS:
-            if name != args.only and name in old["by_length"]:
-                overall.update({k: v for k, v in old["overall"].items() if k.startswith(name + " ")})
-                seconds.update({k: v for k, v in old["seconds"].items() if k.startswith(name + " ")})
-                by_length[name] = old["by_length"][name]
-    for name, translator in translators.items():
-        if args.only and name != args.only and name in by_length:
+    wanted = [n for n in args.only.split(",") if n] or list(MODELS.values())
+    results = {}
+    for name in MODELS.values():
+        if name not in wanted:
             continue
-        start = time.perf_counter()
-        greedy = greedy_outputs(translator, sources, replace=translator.has_attention)
-        seconds[f"{name} greedy"] = time.perf_counter() - start
-        overall[f"{name} greedy"] = task.bleu_chrf(greedy, references)
-        by_length[name] = scores_by_length(greedy, pairs)
-        if translator.has_attention:
-            raw = greedy_outputs(translator, sources, replace=False)
-            overall[f"{name} greedy, no unk replacement"] = task.bleu_chrf(raw, references)
-        limit = min(args.beam_limit, len(pairs))
-        start = time.perf_counter()
-        beam = beam_outputs(translator, sources[:limit], args.beam)
-        seconds[f"{name} beam-{args.beam}"] = time.perf_counter() - start
-        overall[f"{name} beam-{args.beam}" + (f" ({limit} sentences)" if limit < len(pairs) else "")] = \
-            task.bleu_chrf(beam, references[:limit])
-        if limit < len(pairs):
-            overall[f"{name} greedy ({limit} sentences)"] = task.bleu_chrf(greedy[:limit], references[:limit])
-    overall["word-by-word dictionary baseline"] = task.bleu_chrf(dictionary_baseline(sources, dictionary), references)
-
-    print("\n| system | BLEU | chrF |\n|---|---|---|")
-    for name, s in overall.items():
-        print(f"| {name} | {s['bleu']:.1f} | {s['chrf']:.1f} |")
-    print("\nBLEU (chrF) by English length, greedy decoding:\n")
-    names = list(by_length)
-    print("| words | n | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
-    for low, high in BUCKETS:
-        bucket = f"{low}-{high}"
-        if all(bucket in by_length[n] for n in names):
-            cells = [f"{by_length[n][bucket]['bleu']:.1f} ({by_length[n][bucket]['chrf']:.1f})" for n in names]
-            print(f"| {bucket} | {by_length[names[0]][bucket]['n']} | " + " | ".join(cells) + " |")
-    print("\ndecoding time for the whole test set (s): " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
-
-    models = {name: training_summary(t.card) for name, t in translators.items()}
-    note = (f"{len(pairs)} held-out generated sentence pairs; sacrebleu BLEU/chrF on lowercased rnnkit tokens; "
-            f"greedy decoding (attention model with <unk> replacement). Same data for both models; "
-            + "; ".join(f"{name}: {m['text']}" for name, m in models.items()) + ".")
-    evaluation = {"overall": overall, "by_length": by_length, "seconds": seconds, "models": models, "note": note}
-    EVALUATION.parent.mkdir(parents=True, exist_ok=True)
-    EVALUATION.write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
-    for name, directory in MODELS.items():
-        if name in translators:
-            attach_to_card(directory, evaluation)
+        try:
+            translator = Translator(*load_pretrained(name))
+        except FileNotFoundError:
+            print(f"(no {name} model: skipped)")
+            continue
+        if not translator.card.get("config", {}).get("sources"):
+            print(f"({name} was trained on the old generated corpus: skipped)")
+            continue
+        results[name] = evaluate(name, translator, args.beam, args.threads)
+    attention, plain = results.get(MODELS[("attention", "en-fr")]), results.get(MODELS[("plain", "en-fr")])
+    if attention and plain and len(attention[1]["pairs"]) == len(plain[1]["pairs"]):
+        both = {**attention[0]["by_length"], **plain[0]["by_length"]}
+        for evaluation, _ in (attention, plain):
+            evaluation["by_length"] = both
+            evaluation["plain_vs_attention"] = "same held-out pairs, greedy decoding"
+            evaluation["models"] = {"attention": attention[0]["training"], "plain": plain[0]["training"]}
+    for name, (evaluation, _) in results.items():
+        path = checkpoint.resolve(name) / "evaluation.json"
+        path.write_text(json.dumps(evaluation, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        attach_to_card(name, evaluation)
+        print(f"\n## {name} ({evaluation['direction']}) -> {path}\n\n| system | BLEU | chrF |\n|---|---|---|")
+        for system, s in evaluation["overall"].items():
+            print(f"| {system} | {s['bleu']:.1f} | {s['chrf']:.1f} |")
+        print("\nby source length (greedy BLEU): " + json.dumps(
+            {m: {b: round(c["bleu"], 1) for b, c in t.items()} for m, t in evaluation["by_length"].items()}))
+        print("speed: " + json.dumps(evaluation["speed"]) + f"; weights {evaluation['weights_mb']} MB")
 
 
-def training_summary(card: dict) -> dict:
-    """Steps, threads, seconds and source order of one trained model, with a sentence."""
-    cfg, model = card.get("config", {}), card.get("model_config", {})
-    summary = {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
-               "threads": cfg.get("threads"), "hidden_size": model.get("hidden_size"),
-               "reverse_source": bool(model.get("reverse_source", False))}
-    summary["text"] = (f"{summary['steps']:,} training steps, hidden size {summary['hidden_size']}"
-                       + (", source read backwards (Sutskever et al. 2014)" if summary["reverse_source"] else ""))
-    return summary
-
-
-def attach_to_card(directory: str, evaluation: dict) -> None:
+def attach_to_card(name: str, evaluation: dict) -> None:
     """Add the evaluation to card.json and re-render README.md with the tables appended."""
-    path = checkpoint.resolve(directory)
+    path = checkpoint.resolve(name)
     card = checkpoint.load_card(path)
     card["evaluation"] = evaluation
     (path / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -173,12 +193,17 @@ def attach_to_card(directory: str, evaluation: dict) -> None:
              "| system | BLEU | chrF |", "|---|---|---|"]
     lines += [f"| {k} | {v['bleu']:.1f} | {v['chrf']:.1f} |" for k, v in evaluation["overall"].items()]
     names = list(evaluation["by_length"])
-    lines += ["", "BLEU by English length (greedy):", "", "| words | " + " | ".join(names) + " |",
+    buckets = list(evaluation["by_length"][names[0]]) if names else []
+    lines += ["", "BLEU by source length (greedy, held-out test pairs):", "", "| words | " + " | ".join(names) + " |",
               "|---|" + "---|" * len(names)]
-    buckets = evaluation["by_length"][names[0]]
-    for bucket, cell in buckets.items():
-        lines.append(f"| {bucket} (n={cell['n']}) | "
-                     + " | ".join(f"{evaluation['by_length'][n][bucket]['bleu']:.1f}" for n in names) + " |")
+    for bucket in buckets:
+        cells = [f"{evaluation['by_length'][n][bucket]['bleu']:.1f}" if bucket in evaluation["by_length"][n] else "-"
+                 for n in names]
+        lines.append(f"| {bucket} (n={evaluation['by_length'][names[0]][bucket]['n']}) | " + " | ".join(cells) + " |")
+    s = evaluation["speed"]
+    lines += ["", f"Speed, {s['words']}-word sentence, {s['threads']} thread(s): "
+                  + ", ".join(f"{k} {v}" for k, v in s.items() if k.endswith("_ms"))
+              + f"; weights {evaluation['weights_mb']} MB.", ""]
     (path / checkpoint.README).write_text(checkpoint.render_card(card) + "\n" + "\n".join(lines) + "\n",
                                           encoding="utf-8")
 

@@ -8,6 +8,11 @@ conjugation, French adjective order, "à le" -> "au"), the bilingual lexicon bel
 Coordinated clauses and relative clauses make sentences of up to ~35 words, so the plain
 encoder-decoder's long-sentence problem shows.
 
+The default training corpus is ``data/translation/pairs.tsv.gz`` (prepared by
+``scripts/prepare_translation_sources.py``: human translations of game dialogue, Bible verses,
+Tux Paint stamp captions and a dictionary, each already split into train / dev / test; see
+``data/translation/PROVENANCE.md``); ``read_prepared`` reads it by source and split.
+
 Users with real data train on it: ``read_pairs`` accepts the Tatoeba/Anki ``fra.txt`` format
 (``English<TAB>French<TAB>attribution``) and a plain two-column TSV. ``corpus`` is what training
 reads: the user's file, or the generated corpus cached under ``build/translation/``.
@@ -26,6 +31,9 @@ from rnnkit import ROOT
 from rnnkit.core.text import tokenize
 
 GENERATOR_VERSION = 1
+PREPARED = ROOT / "data" / "translation" / "pairs.tsv.gz"
+EVERYDAY = ROOT / "data" / "translation" / "everyday.tsv"
+SPLITS = ("train", "dev", "test")
 
 # ---------------------------------------------------------------------------------------------
 # The bilingual lexicon: "english french" pairs, grouped by what they can be the object of.
@@ -497,6 +505,43 @@ def read_pairs(path: str | Path, max_pairs: int = 0) -> list[tuple[str, str]]:
     if not pairs:
         raise ValueError(f"{path} holds no English<TAB>French pairs")
     return pairs
+
+
+def read_prepared(sources: str, path: str | Path = PREPARED) -> dict[str, list[tuple[str, str, str]]]:
+    """The prepared corpus by split: ``{"train": [(en, fr, source), ...], "dev": ..., "test": ...}``.
+
+    ``sources`` is a comma-separated list of the file's ``source`` column (``games,bible,...``); a
+    source the file lacks is an error that names the ones it has.
+    """
+    import pandas as pd
+
+    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, compression="gzip")
+    wanted = [name.strip() for name in sources.split(",") if name.strip()]
+    missing = sorted(set(wanted) - set(frame["source"]))
+    if missing:
+        raise ValueError(f"{Path(path).name} has no source {missing}; it has {sorted(set(frame['source']))}")
+    frame = frame[frame["source"].isin(wanted)]
+    return {split: list(zip(part["en"], part["fr"], part["source"]))
+            for split, part in ((s, frame[frame["split"] == s]) for s in SPLITS)}
+
+
+def read_everyday(path: str | Path = EVERYDAY) -> list[tuple[str, str, str]]:
+    """The hand-written everyday test set: (english, french, category); never trained or tuned on."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    return list(zip(frame["english"], frame["french"], frame["category"]))
+
+
+def dictionary_from_pairs(pairs, direction: str = "en-fr") -> dict[str, str]:
+    """One-word (source, target) pairs -> a word-for-word dictionary (first translation kept)."""
+    table: dict[str, str] = {}
+    for en, fr, *_ in pairs:
+        source, target = (en, fr) if direction == "en-fr" else (fr, en)
+        source_words, target_words = tokenize(source), tokenize(target)
+        if len(source_words) == 1 and target_words:
+            table.setdefault(source_words[0], " ".join(target_words))
+    return table
 
 
 def split_pairs(pairs: list[tuple[str, str]], dev: int, test: int, seed: int):

@@ -22,7 +22,8 @@ def unique_labels(labels: list[str]) -> list[str]:
 
 
 def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str],
-                      highlight: int | None = None) -> go.Figure:
+                      highlight: int | None = None, source_name: str = "English",
+                      target_name: str = "French") -> go.Figure:
     """Source words (x) by target words (y); the colour and the hover text are alpha_ts."""
     x, y = unique_labels(list(map(escape_html, source))), unique_labels(list(map(escape_html, target)))
     figure = go.Figure(go.Heatmap(
@@ -32,8 +33,8 @@ def attention_heatmap(alpha: np.ndarray, source: list[str], target: list[str],
         figure.add_shape(type="rect", x0=-0.5, x1=len(x) - 0.5, y0=highlight - 0.5, y1=highlight + 0.5,
                          line=dict(color="crimson", width=2))
     figure.update_layout(height=max(300, 22 * len(y) + 140), margin=dict(l=10, r=10, t=30, b=10),
-                         xaxis=dict(side="top", tickangle=-45, title="English (source)"),
-                         yaxis=dict(autorange="reversed", title="French (output)"))
+                         xaxis=dict(side="top", tickangle=-45, title=f"{source_name} (source)"),
+                         yaxis=dict(autorange="reversed", title=f"{target_name} (output)"))
     return figure
 
 
@@ -52,7 +53,7 @@ def step_bars(source: list[str], scores: np.ndarray, alpha: np.ndarray) -> go.Fi
     return figure
 
 
-def bleu_by_length(table: dict, metric: str = "bleu") -> go.Figure:
+def bleu_by_length(table: dict, metric: str = "bleu", source_name: str = "English") -> go.Figure:
     """Grouped bars: BLEU per source-length bucket for the attention and the plain model.
 
     ``table`` is ``{model: {bucket: {"bleu": .., "chrf": .., "n": ..}}}`` from the evaluation.
@@ -67,6 +68,6 @@ def bleu_by_length(table: dict, metric: str = "bleu") -> go.Figure:
             customdata=[table[model][b]["n"] for b in buckets],
             hovertemplate="%{x} words: " + metric + " %{y:.1f} (%{customdata} sentences)<extra>" + model + "</extra>"))
     figure.update_layout(barmode="group", height=360, margin=dict(l=10, r=10, t=30, b=10),
-                         xaxis_title="English sentence length (words and punctuation)",
+                         xaxis_title=f"{source_name} sentence length (words and punctuation)",
                          yaxis_title=metric.upper() if metric == "bleu" else "chrF")
     return figure

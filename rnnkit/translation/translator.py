@@ -1,9 +1,11 @@
-"""Translating typed English: the one service behind the Translation page and ``rnnkit translate``.
+"""Translating typed text: the one service behind the Translation page and ``rnnkit translate``.
 
 ``Translator.translate(text, beam_size)`` checks the text, runs the beam search, copies unknown
-words back through attention and returns everything the page shows; ``step`` opens up one
-decoder step. The sentences the page writes about the result and about the measured
-long-sentence problem are made here too, so the page stays UI only.
+words back through attention and returns everything the page shows (attention over whole
+words when the model reads sentencepiece pieces); ``step`` opens up one decoder step. A model's
+direction (English->French or French->English) is in its card. The sentences the page writes
+about the result, the data and the measured long-sentence problem are made here too, so the
+page stays UI only.
 """
 
 from __future__ import annotations
@@ -19,17 +21,30 @@ from rnnkit import PRETRAINED
 from rnnkit.core.inputs import InputError
 from rnnkit.core.registry import load_pretrained
 from rnnkit.core.text import Vocabulary, detokenize, tokenize
-from rnnkit.translation.data import bilingual_dictionary
+from rnnkit.translation import data as translation_data
 from rnnkit.translation.model import Seq2Seq
+from rnnkit.translation.subwords import Language, group_columns, group_rows
 
-MODELS = {"attention": "translation", "plain": "translation_plain"}    # the page's choice -> pretrained/<name>
-TRAIN_COMMANDS = {"attention": "rnnkit train translation --max_steps=1400",
-                  "plain": "rnnkit train translation --attention=none --reverse_source --epochs=9 --max_steps=4800 "
-                           "--threads=1 --time_limit=1500 --out=pretrained/translation_plain"}
+# (model choice, direction) -> pretrained/<name>; the page and the CLI choose from this table.
+MODELS = {("attention", "en-fr"): "translation", ("plain", "en-fr"): "translation_plain",
+          ("attention", "fr-en"): "translation_fr_en"}
+SHIPPED = ("--bidirectional --input_feeding --threads=1 --checkpoint_minutes=4")
+TRAIN_COMMANDS = {("attention", "en-fr"): f"rnnkit train translation {SHIPPED}",
+                  ("attention", "fr-en"): f"rnnkit train translation --direction=fr-en {SHIPPED} "
+                                          "--out=pretrained/translation_fr_en",
+                  ("plain", "en-fr"): "rnnkit train translation --attention=none --reverse_source --threads=1 "
+                                      "--out=pretrained/translation_plain"}
+LANGUAGES = {"en": "English", "fr": "French"}
 BEAM_SIZE = 5           # the page's default
 MAX_WORDS = 50          # longer inputs are cut (the longest training sentence has ~40 tokens)
 _MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]+;|&#\d+;")
 EVALUATION = PRETRAINED / "translation" / "evaluation.json"
+
+
+def language_names(direction: str) -> tuple[str, str]:
+    """``"en-fr"`` -> ``("English", "French")``."""
+    source, target = direction.split("-")
+    return LANGUAGES[source], LANGUAGES[target]
 
 
 def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: set[int] | None = None,
@@ -58,7 +73,7 @@ def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: s
 
 @dataclass
 class Translation:
-    source: list[str]                       # the English tokens the encoder read
+    source: list[str]                       # the source words the encoder read
     unknown: list[int]                      # positions of source words outside the vocabulary
     output: list[str]                       # best hypothesis, <unk> replaced through attention
     raw_output: list[str]                   # the same with <unk> left in place
@@ -67,6 +82,9 @@ class Translation:
     replaced: dict[int, int]                # target position -> source position it was copied from
     candidates: list[tuple[str, float, float]]   # (text, log p, normalised score), best first
     notes: list[str]                        # sentences about the input (cut, markup removed...)
+    source_ids: list[int]                   # the ids the encoder read (pieces or words)
+    source_pieces: list[str]                # the tokens behind them ("▁sing" ...), or the words themselves
+    written: list[str]                      # the tokens the decoder wrote, one per decoding step (without <eos>)
 
     @property
     def text(self) -> str:
@@ -78,14 +96,28 @@ class Translator:
 
     def __init__(self, model: Seq2Seq, card: dict, dictionary: dict[str, str] | None = None):
         self.model, self.card = model, card
-        self.src_vocab = Vocabulary(card["extras"]["src_itos"])
-        self.tgt_vocab = Vocabulary(card["extras"]["tgt_itos"])
-        self.dictionary = bilingual_dictionary() if dictionary is None else dictionary
+        self.src = Language.from_extras(card["extras"], "src")
+        self.tgt = Language.from_extras(card["extras"], "tgt")
+        self.src_vocab, self.tgt_vocab = self.src.vocab, self.tgt.vocab
+        self.direction = card["extras"].get("direction", "en-fr")
+        self.dictionary = self.card_dictionary(card) if dictionary is None else dictionary
+
+    @staticmethod
+    def card_dictionary(card: dict) -> dict[str, str]:
+        """The word-for-word dictionary of unk replacement: the corpus' dictionary source, else the pyrealb lexicon."""
+        direction = card["extras"].get("direction", "en-fr")
+        if "dictionary" in card.get("config", {}).get("sources", ""):
+            rows = translation_data.read_prepared("dictionary")["train"]
+            return translation_data.dictionary_from_pairs(rows, direction)
+        return translation_data.bilingual_dictionary() if direction == "en-fr" else {}
 
     @classmethod
-    def load(cls, choice: str = "attention") -> "Translator":
-        """The shipped ``"attention"`` or ``"plain"`` model (``FileNotFoundError`` when not trained)."""
-        return cls(*load_pretrained(MODELS[choice]))
+    def load(cls, choice: str = "attention", direction: str = "en-fr") -> "Translator":
+        """A shipped model: ``choice`` "attention" or "plain", ``direction`` "en-fr" or "fr-en".
+
+        ``FileNotFoundError`` when it is not trained, ``KeyError`` when no such model is listed.
+        """
+        return cls(*load_pretrained(MODELS[(choice, direction)]))
 
     @property
     def has_attention(self) -> bool:
@@ -93,44 +125,64 @@ class Translator:
 
     def prepare(self, text: str) -> tuple[list[str], list[str]]:
         """The tokens to translate and notes; raises InputError with a sentence for bad input."""
+        language = language_names(self.direction)[0]
         if not isinstance(text, str) or not text.strip():
-            raise InputError("Type an English sentence to translate.")
+            raise InputError(f"Type a sentence in {language} to translate.")
         notes = []
         if _MARKUP.search(text):
             text = _MARKUP.sub(" ", text)
             notes.append("The input looked like HTML/markup; the tags were removed and only the words translated.")
         tokens = tokenize(text)
         if not any(any(ch.isalnum() for ch in token) for token in tokens):
-            raise InputError("There are no words to translate, only punctuation or symbols. Type an English sentence.")
+            raise InputError(f"There are no words to translate, only punctuation or symbols. "
+                             f"Type a sentence in {language}.")
         if len(tokens) > MAX_WORDS:
             notes.append(f"The input has {len(tokens)} words and symbols; only the first {MAX_WORDS} were translated "
                          f"(the model was trained on sentences of up to ~40).")
             tokens = tokens[:MAX_WORDS]
         words = [t for t in tokens if any(ch.isalnum() for ch in t)]
-        unknown = [t for t in words if t not in self.src_vocab]
+        unknown = self.src.unknown_words(words)
         if len(words) >= 3 and len(unknown) / len(words) > 0.6:
-            notes.append(f"{len(unknown)} of {len(words)} words are unknown to the model: is this English? "
-                         f"The model only knows the everyday vocabulary of its training sentences.")
+            notes.append(f"{len(unknown)} of {len(words)} words are unknown to the model: is this {language}? "
+                         f"The model only knows the vocabulary of its training sentences.")
+        elif len(words) >= 3 and self.src.segmenter.subwords and self._looks_foreign(words):
+            notes.append(f"Most words of this sentence were cut into small pieces the model rarely saw: "
+                         f"is this {language}? The translation is likely to be poor.")
         return tokens, notes
+
+    def _looks_foreign(self, words: list[str]) -> bool:
+        """More than half of the words read as three or more pieces (common words are one piece)."""
+        pieces, owners = self.src.segmenter.split(words)
+        counts = [owners.count(i) for i in range(len(words))]
+        return sum(c >= 3 for c in counts) > len(words) / 2
 
     def translate(self, text: str, beam_size: int = BEAM_SIZE, length_alpha: float = 1.0) -> Translation:
         """Beam search (``beam_size=1``: greedy) + unknown-word replacement through attention."""
         tokens, notes = self.prepare(text)
-        max_len = 2 * len(tokens) + 10
-        src_ids = self.src_vocab.encode(tokens)
-        unknown = [i for i, t in enumerate(tokens) if t not in self.src_vocab]
+        src_ids, owners = self.src.encode(tokens)
+        pieces = self.src.segmenter.split(tokens)[0]
+        max_len = 2 * len(src_ids) + 10
+        unknown = self.src.unknown_words(tokens)
         hypotheses = self.model.beam_search(src_ids, max(1, beam_size), max_len, length_alpha)
-        best = hypotheses[0]
-        alpha = self._alpha(best)                                       # (T, S) incl. the <eos> row
-        raw = self.tgt_vocab.decode(best.tokens, strip_specials=False)
+        decoded = [self._words(h, owners, len(tokens)) for h in hypotheses]   # (words, alpha over words)
+        raw, alpha = decoded[0]
         output, replaced = replace_unknowns(raw, alpha, tokens, set(unknown), self.dictionary)
         candidates = []
-        for h in hypotheses:
-            words, _ = replace_unknowns(self.tgt_vocab.decode(h.tokens, strip_specials=False), self._alpha(h),
-                                        tokens, set(unknown), self.dictionary)
+        for h, (words, word_alpha) in zip(hypotheses, decoded):
+            words, _ = replace_unknowns(words, word_alpha, tokens, set(unknown), self.dictionary)
             candidates.append((detokenize(words, capitalize=True), h.log_prob, h.score))
-        return Translation(tokens, unknown, output, raw, best.tokens,
-                           alpha[: len(raw)] if alpha is not None else None, replaced, candidates, notes)
+        written = self.tgt.vocab.decode(hypotheses[0].tokens, strip_specials=False)
+        return Translation(tokens, unknown, output, raw, hypotheses[0].tokens, alpha, replaced, candidates, notes,
+                           src_ids, pieces, written)
+
+    def _words(self, hypothesis, owners: list[int], n_words: int) -> tuple[list[str], np.ndarray | None]:
+        """A hypothesis as written words and its attention (words written, source words), pieces grouped."""
+        words, written_owners = self.tgt.decode(hypothesis.tokens)
+        alpha = self._alpha(hypothesis)                                 # (T + 1, S) incl. the <eos> row
+        if alpha is None:
+            return words, None
+        alpha = group_columns(alpha[:len(hypothesis.tokens)], owners, n_words)
+        return words, group_rows(alpha, written_owners, len(words))
 
     @staticmethod
     def _alpha(hypothesis) -> np.ndarray | None:
@@ -139,7 +191,7 @@ class Translator:
 
     def step(self, translation: Translation, t: int) -> dict:
         """Decoder step ``t`` (0-based) of ``translation`` opened up: numpy arrays of the step."""
-        src_ids = self.src_vocab.encode(translation.source)
+        src_ids = translation.source_ids
         prefix = [Vocabulary.bos_id] + translation.output_ids[:t]
         with torch.no_grad():
             h_s, state, src_mask = self.model.encode(torch.tensor([src_ids]), torch.tensor([len(src_ids)]))
@@ -168,9 +220,47 @@ class Translator:
         return rows
 
 
-def load_evaluation() -> dict | None:
-    """``pretrained/translation/evaluation.json`` (written by scripts/eval_translation.py), or None."""
-    return json.loads(EVALUATION.read_text(encoding="utf-8")) if EVALUATION.exists() else None
+def load_evaluation(name: str = "translation") -> dict | None:
+    """``pretrained/<name>/evaluation.json`` (written by scripts/eval_translation.py), or None."""
+    path = PRETRAINED / name / "evaluation.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+LECTURE_EXAMPLE = {"en-fr": "Do you want to sing with me?", "fr-en": "Voulez-vous chanter avec moi ?"}
+SOURCE_NAMES = {"games": "game dialogue", "bible": "the Bible", "stamps": "a Tux Paint stamp caption",
+                "dictionary": "a dictionary headword"}
+
+
+def presets(direction: str) -> dict[str, str]:
+    """The page's examples, in order: the lecture's, some of the everyday set, one held-out sentence per source."""
+    side = 0 if direction == "en-fr" else 1
+    found = {"The lecture's example": LECTURE_EXAMPLE[direction]}
+    everyday = translation_data.read_everyday()
+    for category in dict.fromkeys(row[2] for row in everyday):
+        rows = [row for row in everyday if row[2] == category and row[side] != found["The lecture's example"]]
+        if rows and len(found) < 7:
+            found[f"Everyday: {category.replace('_', ' ')}"] = rows[len(rows) // 2][side]
+    if translation_data.PREPARED.exists():
+        test = translation_data.read_prepared(",".join(SOURCE_NAMES))["test"]
+        for source, name in SOURCE_NAMES.items():
+            rows = [row for row in test if row[2] == source and 4 <= len(row[side].split()) <= 14] or \
+                   [row for row in test if row[2] == source]
+            if rows:
+                found[f"Held out, {name}"] = rows[len(rows) // 3][side]
+    return found
+
+
+def data_sentence(card: dict) -> str:
+    """What the model was trained on, from its card, in one honest sentence."""
+    sources = card.get("config", {}).get("sources", "")
+    if not sources:
+        return ("Trained on English→French pairs generated with pyrealb from a bilingual lexicon of ~500 everyday "
+                "words (grammatical, often nonsensical): a teaching model, not a general translator.")
+    return ("Trained on real human translations that ship with free software: fantasy and science-fiction game "
+            "dialogue (Wesnoth, FreedroidRPG, Widelands; GPL-2+), Bible verses (World English Bible × Louis Segond "
+            "1910; public domain), Tux Paint stamp captions (GPL-2) and the FreeDict English-French dictionary "
+            "(GPL-2+). Everyday chat is rare in them, so expect archaic or game-like French, and mistakes: "
+            "a teaching model, not a general translator.")
 
 
 def plain_model_sentence(plain: dict, by_length: dict) -> str:

@@ -19,7 +19,7 @@ from rnnkit.core.text import Vocabulary, detokenize
 from rnnkit.translation import data as translation_data
 from rnnkit.translation import task
 from rnnkit.translation.model import ModelConfig, Seq2Seq
-from rnnkit.translation.translator import Translator, replace_unknowns
+from rnnkit.translation.translator import MODELS, Translator, replace_unknowns
 
 BOS_ID = Vocabulary.bos_id
 HAS_WEIGHTS = (ROOT / "pretrained/translation/model.safetensors").exists()
@@ -221,7 +221,7 @@ def test_bad_files_get_a_sentence(tmp_path):
 
 def test_dry_run_on_the_generated_corpus(tmp_path):
     from rnnkit.core.runner import run
-    card = run("translation", {"dry_run": True, "out": str(tmp_path)})
+    card = run("translation", {"dry_run": True, "sources": "", "out": str(tmp_path)})
     assert card["steps"] == 3 and "pyrealb" in card["data"]["source"]
     itos = card["extras"]["src_itos"]
     assert "jane" not in itos and "paul" not in itos           # names are kept out on purpose
@@ -272,7 +272,7 @@ def test_cards_model_config_is_read_strictly(name):
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card(name)
     assert set(card["model_config"]) == {"attention", "embed_size", "hidden_size", "layers", "dropout",
-                                         "reverse_source"}
+                                         "reverse_source", "bidirectional", "input_feeding"}
     assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
     model = registry.build_from_card(card)
     assert model.config == ModelConfig(**card["model_config"])
@@ -296,7 +296,7 @@ def test_translate_command_answers_as_the_service_does():
     sentences = [SMALL_CAT, "", "Jane went to Italy."]
     done = rnnkit_command("translate", "--json", "--beam", "3", *sentences)
     assert done.returncode == 1                                  # one bad input: reported, the others translated
-    assert "Type an English sentence" in done.stderr and "Traceback" not in done.stderr
+    assert "Type a sentence in English" in done.stderr and "Traceback" not in done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines()]
     translator = Translator.load("attention")
     assert [a["input"] for a in answers] == [SMALL_CAT, "Jane went to Italy."]
@@ -320,20 +320,27 @@ def test_translate_command_answers_as_the_service_does():
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_page():
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=120).run()
     assert not at.exception
     assert any("French" == s.value for s in at.subheader)
+    assert at.text_area[0].value == "Do you want to sing with me?"          # the lecture's example first
     assert len(at.get("plotly_chart")) >= 2                # heat map + step bars
-    at.radio[0].set_value("plain").run()                  # interaction: the plain model
+    radio = lambda label: next(r for r in at.radio if r.label == label)
+    radio("Model").set_value("plain").run()               # interaction: the plain model
     assert not at.exception and any("no attention" in i.value for i in at.info)
-    at.radio[0].set_value("attention").run()
-    for bad, expected in (("", "Type an English sentence"), ("?!?!", "no words"),
+    radio("Model").set_value("attention").run()
+    for bad, expected in (("", "Type a sentence in English"), ("?!?!", "no words"),
                           ("word " * 1000, "only the first"), ("<b>the cat</b> sleeps", "markup"),
-                          ("Der Hund schläft heute im Garten", "is this English")):
+                          ("🙂🙂🙂 !!!", "no words")):
         at.text_area[0].set_value(bad).run()
         assert not at.exception, bad
         messages = " ".join(m.value for m in list(at.info) + list(at.warning))
         assert expected in messages, (bad, messages)
+    if ("attention", "fr-en") in MODELS and (ROOT / "pretrained" / MODELS[("attention", "fr-en")]).exists():
+        radio("Direction").set_value("fr-en").run()
+        assert not at.exception and any("English" == s.value for s in at.subheader)
+        assert at.text_area[0].value == "Voulez-vous chanter avec moi ?"
+        assert [r.label for r in at.radio if r.label == "Model"] and radio("Model").options == ["LSTM + attention"]
 
 
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
