@@ -91,7 +91,7 @@ def speed(translator: Translator, beam: int, repeats: int = 15) -> dict:
     return result
 
 
-def evaluate(name: str, translator: Translator, beam: int, threads: int) -> tuple[dict, dict]:
+def evaluate(name: str, translator: Translator, beam: int, threads: int, test_limit: int = 0) -> tuple[dict, dict]:
     """One model's evaluation.json, and its greedy outputs on the held-out test pairs (for by-length)."""
     direction = translator.direction
     rows = translation_data.read_everyday()
@@ -110,6 +110,9 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int) -> tupl
                     task.bleu_chrf(out, references) for system, out in outputs.items() if system != "greedy"})
     sources_used = translator.card.get("config", {}).get("sources", "")
     test_rows = translation_data.read_prepared(sources_used)["test"] if sources_used else []
+    if test_limit:                                  # the first test_limit pairs of each source (file order)
+        test_rows = [row for source in dict.fromkeys(r[2] for r in test_rows)
+                     for row in [r for r in test_rows if r[2] == source][:test_limit]]
     test_pairs = task.orient(test_rows, direction)
     greedy = greedy_outputs(translator, [s for s, _ in test_pairs])
     per_source = {}
@@ -147,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--beam", type=int, default=5, help="beam size of the beam-search rows")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--test-limit", type=int, default=0, help="test pairs per source (default: all)")
     parser.add_argument("--only", default="", help="comma-separated pretrained names to evaluate (default: all)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -163,7 +167,7 @@ def main() -> None:
         if not translator.card.get("config", {}).get("sources"):
             print(f"({name} was trained on the old generated corpus: skipped)")
             continue
-        results[name] = evaluate(name, translator, args.beam, args.threads)
+        results[name] = evaluate(name, translator, args.beam, args.threads, args.test_limit)
     attention, plain = results.get(MODELS[("attention", "en-fr")]), results.get(MODELS[("plain", "en-fr")])
     if attention and plain and len(attention[1]["pairs"]) == len(plain[1]["pairs"]):
         both = {**attention[0]["by_length"], **plain[0]["by_length"]}
@@ -181,6 +185,44 @@ def main() -> None:
         print("\nby source length (greedy BLEU): " + json.dumps(
             {m: {b: round(c["bleu"], 1) for b, c in t.items()} for m, t in evaluation["by_length"].items()}))
         print("speed: " + json.dumps(evaluation["speed"]) + f"; weights {evaluation['weights_mb']} MB")
+    on_disk = {name: checkpoint.resolve(name) / "evaluation.json" for name in MODELS.values()}
+    write_readme({name: json.loads(path.read_text(encoding="utf-8")) for name, path in on_disk.items()
+                  if path.exists()})
+
+
+README_START = "<!-- translation figures: scripts/eval_translation.py -->"
+README_END = "<!-- end of translation figures -->"
+
+
+def write_readme(evaluations: dict) -> None:
+    """Replace the README's translation figures (between its two markers) with these evaluations' tables."""
+    from rnnkit import ROOT
+    path = ROOT / "README.md"
+    text = path.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        return
+    lines = [README_START, ""]
+    for name, evaluation in evaluations.items():
+        t, s = evaluation["training"], evaluation["speed"]
+        beam_ms = next(v for k, v in s.items() if k.startswith("beam"))
+        lines += [f"**{name}** ({evaluation['direction']}; {t['steps']:,} steps in {t['train_seconds'] / 60:.0f} min, "
+                  f"`{t['reproduce']}`; weights {evaluation['weights_mb']} MB; {s['words']}-word sentence at "
+                  f"{s['threads']} thread: greedy {s['greedy_ms']} ms, beam {beam_ms} ms)",
+                  "", "| system | BLEU | chrF |", "|---|---|---|"]
+        lines += [f"| {k} | {v['bleu']:.1f} | {v['chrf']:.1f} |" for k, v in evaluation["overall"].items()] + [""]
+    first = evaluations.get(MODELS[("attention", "en-fr")])
+    if first and first["by_length"]:
+        names = list(first["by_length"])
+        buckets = list(first["by_length"][names[0]])
+        lines += ["Greedy BLEU by source length on the held-out test pairs:", "",
+                  "| words (pairs) | " + " | ".join(f"{b} ({first['by_length'][names[0]][b]['n']})"
+                                                     for b in buckets) + " |",
+                  "|---|" + "---|" * len(buckets)]
+        lines += [f"| {n} | " + " | ".join(f"{first['by_length'][n][b]['bleu']:.1f}" if b in first["by_length"][n]
+                                           else "-" for b in buckets) + " |" for n in names] + [""]
+    lines.append(README_END)
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
 
 
 def attach_to_card(name: str, evaluation: dict) -> None:

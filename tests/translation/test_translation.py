@@ -231,43 +231,40 @@ def test_dry_run_on_the_generated_corpus(tmp_path):
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_committed_models_translate():
     from rnnkit.core.registry import load_pretrained
-    translator = Translator(*load_pretrained("translation"), translation_data.bilingual_dictionary())
-    result = translator.translate("The small cat will not eat the red apple.", beam_size=5)
-    assert result.alpha.shape == (len(result.raw_output), len(result.source))
-    scores = task.bleu_chrf([result.output], ["Le petit chat ne mangera pas la pomme rouge."])
-    assert scores["chrf"] > 70, result.text
-    named = translator.translate("Jane went to Italy.", beam_size=1)
-    assert "jane" in named.output and named.unknown == [0]     # copied back through attention
-    for bad in ("", "?!...", "<script>"):
+    translator = Translator(*load_pretrained("translation"))
+    assert translator.src.segmenter.subwords and translator.model.config.bidirectional
+    result = translator.translate("Do you want to sing with me?", beam_size=5)
+    assert result.alpha.shape == (len(result.output), len(result.source))      # over whole words
+    assert result.text.startswith("Voulez-vous")
+    for bad in ("", "?!...", "<script>", "🙂🙂"):
         with pytest.raises(InputError):
             translator.prepare(bad)
 
 
-# Recorded with the code before the layout change (commit eaf855f, its own beam search and greedy
-# decoder): the committed weights must still give exactly these translations.
+# Recorded from the committed weights (trained on pairs.tsv.gz, 2026-12-02): the same code must keep
+# giving exactly these translations (the greedy and beam decoders of rnnkit.core.decoding).
 SMALL_CAT = "The small cat will not eat the red apple."
-JANE = "Jane went to Africa last September and she enjoyed the culture."
+JANE = "Do you want to sing with me?"
 SHIPPED = [
-    ("attention", 1, SMALL_CAT, "Le petit chat ne mangera pas le musée rouge.", -3.129229784011841),
-    ("attention", 5, SMALL_CAT, "Le petit chat ne mangera pas la pomme rouge.", -2.4241271018981934),
-    ("attention", 5, JANE, "Jane est allé en afrique en septembre dernier et elle a apprécié la culture.",
-     -3.8299694061279297),
-    ("plain", 1, SMALL_CAT, "Le petit chat ne mangera pas la bière rouge.", -2.878626585006714),
-    ("plain", 5, JANE, "<unk> est allé en afrique en mai dernier et elle a appris la culture.", -7.127350330352783),
+    ("attention", "en-fr", 1, SMALL_CAT, "Les yeux ne sont pas de la ville.", -17.877052307128906),
+    ("attention", "en-fr", 5, JANE, "Voulez-vous avec moi?", -6.9376044273376465),
+    ("plain", "en-fr", 1, SMALL_CAT, "Le conseil n'est pas le temps de la ville.", -20.876483917236328),
+    ("plain", "en-fr", 5, JANE, "Voulez-vous que tu m'as?", -11.534697532653809),
+    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to me?", -5.910197734832764),
 ]
 
 
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
-@pytest.mark.parametrize("choice, beam, sentence, text, log_p", SHIPPED)
-def test_shipped_models_give_the_translations_they_gave(choice, beam, sentence, text, log_p):
-    result = Translator.load(choice).translate(sentence, beam_size=beam)
+@pytest.mark.parametrize("choice, direction, beam, sentence, text, log_p", SHIPPED)
+def test_shipped_models_give_the_translations_they_gave(choice, direction, beam, sentence, text, log_p):
+    result = Translator.load(choice, direction).translate(sentence, beam_size=beam)
     assert result.text == text and result.candidates[0][0] == text
     assert result.candidates[0][1] == pytest.approx(log_p, abs=1e-4)
     assert result.candidates[0][2] == pytest.approx(log_p / (len(result.output_ids) + 1), abs=1e-4)
 
 
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
-@pytest.mark.parametrize("name", ["translation", "translation_plain"])
+@pytest.mark.parametrize("name", ["translation", "translation_plain", "translation_fr_en"])
 def test_cards_model_config_is_read_strictly(name):
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card(name)
@@ -278,8 +275,8 @@ def test_cards_model_config_is_read_strictly(name):
     assert model.config == ModelConfig(**card["model_config"])
     assert card["reproduce"].startswith("rnnkit train translation")
     for broken, words in (({**card["model_config"], "heads": 4}, "unknown keys \\['heads'\\]"),
-                          ({k: v for k, v in card["model_config"].items() if k != "reverse_source"},
-                           "missing keys \\['reverse_source'\\]")):
+                          ({k: v for k, v in card["model_config"].items() if k != "input_feeding"},
+                           "missing keys \\['input_feeding'\\]")):
         with pytest.raises(checkpoint.CheckpointError, match=words):
             registry.build_from_card({**card, "model_config": broken})
     with pytest.raises(checkpoint.CheckpointError, match="no model_config"):
@@ -294,6 +291,11 @@ def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_translate_command_answers_as_the_service_does():
     sentences = [SMALL_CAT, "", "Jane went to Italy."]
+    french = rnnkit_command("translate", "--direction", "fr-en", "--json", "Voulez-vous chanter avec moi ?")
+    assert french.returncode == 0, french.stderr
+    assert json.loads(french.stdout)["translation"] == Translator.load("attention", "fr-en").translate(
+        "Voulez-vous chanter avec moi ?").text
+    assert rnnkit_command("translate", "--direction", "fr-en", "--model", "plain", "Bonjour.").returncode == 2
     done = rnnkit_command("translate", "--json", "--beam", "3", *sentences)
     assert done.returncode == 1                                  # one bad input: reported, the others translated
     assert "Type a sentence in English" in done.stderr and "Traceback" not in done.stderr
