@@ -7,9 +7,10 @@ from pages._lecture import RNN_TYPES, available_pages
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
+from rnnkit.playground import measured as M
 from rnnkit.playground import stepper as pg
 from rnnkit.playground.gradients import lstm_gradient_norms, rnn_gradient_norms, rnn_gradient_sentence
-from rnnkit.playground.plots import lstm_trace_figures, unrolled_heatmap
+from rnnkit.playground.plots import lstm_trace_figures, measured_chart, unrolled_heatmap
 
 ACTIVATION_CHOICES = ("tanh", "relu", "sigmoid")
 FIELDS = [
@@ -21,7 +22,8 @@ FIELDS = [
     Field("fb", 1.0, float, -5.0, 5.0),
     Field("rho", 1.0, float, 0.5, 1.5),
     Field("glen", 50, int, 10, 100),
-    Field("mlen", 100, int, *pg.MEMORY_LENGTHS),
+    Field("mlen", pg.memory.Config.seq_len, int, *pg.MEMORY_LENGTHS),
+    Field("gates", True, bool),
 ]
 
 st.title("🧮 Equation Playground")
@@ -97,44 +99,41 @@ with tab_grad:
     st.info(rnn_gradient_sentence(rnn_norms))
 
 with tab_memory:
-    st.markdown("**Remember the first symbol.** Each sequence starts with one of four symbols, then shows only "
-                "random distractors; the label is the *first* symbol, so the network must carry it through every "
-                "later step. Both networks are small (32 units) and train here, now, on this server (at most "
-                "30 s each; training stops early once the task is solved).")
-    mem_len = st.slider("Sequence length", *pg.MEMORY_LENGTHS, state["mlen"], 5)
-    values["mlen"] = mem_len
+    st.markdown(f"**The adding problem** (Hochreiter & Schmidhuber 1997). Each step shows a number in [0, 1] and a "
+                "marker; two steps are marked, one in each half, and the answer is the sum of their numbers, so the "
+                f"network must carry the first one across half the sequence. Solved: within ±{pg.memory.TOLERANCE:g}. "
+                f"Both networks train here, now, for at most {pg.memory.Config.time_limit:g} s each.")
+    left, right = st.columns(2)
+    mem_len = left.slider("Sequence length T", *pg.MEMORY_LENGTHS, state["mlen"], 5)
+    gate_biases = right.toggle("LSTM starts with b_f = 4, b_i = −3", state["gates"], help="On: f_t starts open "
+                               "(≈ 1), i_t nearly shut (≈ 0), so C_t keeps what it stores. Off: torch's random biases.")
+    values.update(mlen=mem_len, gates=gate_biases)
+    measured, variants = M.load(), ("rnn", "lstm" if gate_biases else "lstm_torch_init")
+    right.caption(M.init_sentence(measured, mem_len))
     if st.button("Train a vanilla RNN and an LSTM", type="primary"):
         bar, chart = st.progress(0.0, "Waiting for a free training slot…"), st.empty()
-        curves = {}
+        show = lambda fraction, text, curves: (bar.progress(fraction, text), chart.plotly_chart(
+            line_chart(curves, "Training loss (live)", "step", "MSE", log_y=True)))
         try:
             with training_slot():
-                for k, cell in enumerate(("rnn", "lstm")):
-                    curves[cell.upper()] = []
-
-                    def on_step(step, total, loss, k=k, cell=cell):
-                        curves[cell.upper()].append(loss)
-                        bar.progress(min((k + step / total) / 2, 1.0),
-                                     f"Training the {cell.upper()}: step {step}/{total}")
-                        if step % 40 == 0 or step == total:
-                            chart.plotly_chart(line_chart(curves, "Training loss (live)", "step", "cross-entropy"))
-
-                    result = pg.train_memory(cell, mem_len, seed=int(seed), time_limit=30.0, on_step=on_step)
-                    st.session_state[f"memory_{cell}"] = dict(result, seq_len=mem_len)
+                st.session_state["memory"] = pg.train_memory_variants(variants, mem_len, int(seed), show)
             bar.progress(1.0, "Done.")
+            chart.empty()
         except Busy as busy:
             st.warning(str(busy))
-    results = {cell: st.session_state.get(f"memory_{cell}") for cell in ("rnn", "lstm")}
-    if all(results.values()):
-        st.plotly_chart(line_chart({c.upper(): r["losses"] for c, r in results.items()},
-                                   f"Training loss, sequence length {results['lstm']['seq_len']}", "step",
-                                   "cross-entropy"), key="memory_loss")
-        cols = st.columns(2)
-        for col, (cell, result) in zip(cols, results.items()):
-            col.metric(f"{cell.upper()}: held-out accuracy", f"{result['accuracy']:.0%}",
-                       help=f"{len(result['steps'])} steps in {result['seconds']:.1f} s; chance is 25 %.")
-        st.caption("Chance is 25 %. The LSTM starts with its forget gate open and its input gate nearly shut "
-                   "(b_f = 4, b_i = −3), so it keeps what it stored; the RNN's gradient fades over the gap. "
-                   "Try short lengths: there the RNN learns too.")
+    results = st.session_state.get("memory", [])
+    if results:
+        st.plotly_chart(line_chart({M.VARIANTS[r["variant"]][0]: r["losses"] for r in results},
+                                   f"Training loss, sequence length {results[0]['seq_len']}", "step", "MSE",
+                                   log_y=True), key="memory_loss")
+        for col, r in zip(st.columns(2), results):
+            col.metric(f"{M.VARIANTS[r['variant']][0]}: held-out accuracy", M.percent(r["test_accuracy"]),
+                       help=pg.memory_note(r))
+        st.caption(f"Always answering 1 (input-blind) solves {M.percent(results[0]['chance'])} of the same test "
+                   f"sequences, MSE {results[0]['baseline_mse']:.3f}. Short gaps: both learn. Long gaps: the RNN's "
+                   "gradient fades before the first marked step; the LSTM's cell state carries it.")
+    if measured:
+        st.plotly_chart(measured_chart(measured, results), key="memory_measured")
 
 with tab_types:
     pages = {page.url_path: page for page in available_pages()}

@@ -33,3 +33,35 @@ def lstm_trace_figures(trace: dict[str, np.ndarray], highlight: int | None = Non
         figures[name] = unrolled_heatmap(trace[name], title, name, colorscale="Viridis" if gate else "RdBu",
                                          zmin=0.0 if gate else -1.0, zmax=1.0, highlight=highlight)
     return figures
+
+
+def measured_chart(measured: dict, runs: list[dict] = ()) -> go.Figure:
+    """Held-out accuracy against sequence length, from ``bench_memory``'s JSON: each variant's median
+    over seeds with its worst-to-best range as error bars, the input-blind baseline dashed, and the
+    visitor's own ``runs`` (``train_memory_variants`` results) as stars in their variant's colour."""
+    labels, figure = measured["labels"], go.Figure()
+    colours = dict(zip(labels, ("#d62728", "#1f77b4", "#9467bd", "#2ca02c")))
+    for variant, label in labels.items():
+        rows = [row for row in measured["table"] if row["variant"] == variant]
+        lengths, accuracy = [row["seq_len"] for row in rows], [row["accuracy"] for row in rows]
+        median = [100 * a["median"] for a in accuracy]
+        figure.add_trace(go.Scatter(
+            x=lengths, y=median, mode="lines+markers", name=f"{label} (measured)", line_color=colours[variant],
+            error_y=dict(type="data", symmetric=False, array=[100 * a["max"] - m for a, m in zip(accuracy, median)],
+                         arrayminus=[m - 100 * a["min"] for a, m in zip(accuracy, median)]),
+            hovertemplate="length %{x}<br>median %{y:.0f} %<extra></extra>"))
+    rows = [row for row in measured["table"] if row["variant"] == next(iter(labels))]
+    figure.add_trace(go.Scatter(x=[row["seq_len"] for row in rows], y=[100 * row["chance"]["median"] for row in rows],
+                                mode="lines", name="always answer 1 (input-blind)",
+                                line=dict(dash="dash", color="gray")))
+    for run in runs:
+        figure.add_trace(go.Scatter(
+            x=[run["seq_len"]], y=[100 * run["test_accuracy"]], mode="markers",
+            name=f"{labels.get(run['variant'], run['variant'])}: your run",
+            marker=dict(symbol="star", size=16, color=colours.get(run["variant"], "black"),
+                        line=dict(width=1, color="black"))))
+    figure.update_layout(title=f"What we measured: median of {measured['seeds']} seeds (bars: worst to best), "
+                               f"{measured['threads']} thread", xaxis_title="sequence length T",
+                         yaxis_title="held-out sequences solved (%)", yaxis_range=[0, 105], height=380,
+                         margin=dict(l=10, r=10, t=40, b=30), legend=dict(orientation="h", y=-0.3))
+    return figure

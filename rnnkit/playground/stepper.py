@@ -12,9 +12,10 @@ import torch
 
 from rnnkit.core.cells import LSTMCell, LSTMLayer, RNNCell, RNNLayer
 from rnnkit.core.inputs import InputError
-from rnnkit.core.training import fit
+from rnnkit.core.runner import make_config
+from rnnkit.core.training import fit, seed_everything
 from rnnkit.playground import task as memory
-from rnnkit.playground.model import ModelConfig
+from rnnkit.playground.measured import VARIANTS
 
 MAX_STEPS = 40
 MAX_CHARS = 2_000                  # the text box's max_chars; a hand-made client may send more
@@ -139,33 +140,60 @@ def lstm_step_latex(run: Run, t: int) -> list[str]:
     return lines
 
 
-# --- Memory over long gaps: train a vanilla RNN and an LSTM live ------------------------------
+# --- Memory over long gaps: train a vanilla RNN and an LSTM live on the adding problem --------
 
-MEMORY_LENGTHS = (5, 100)
+MEMORY_LENGTHS = (5, 100)          # the page's slider; bench_memory measures across it
+MEMORY_CELLS = ("rnn", "lstm")     # the page trains these, one after the other
 
 
-def train_memory(cell: str, seq_len: int, seed: int = 0, time_limit: float = 25.0, on_step=None) -> dict:
-    """Train the memory task (``rnnkit.playground.task``) with the one training loop; small and bounded.
+def train_memory(cell: str, seq_len: int, seed: int = 0, on_step=None, **settings) -> dict:
+    """Train the adding problem (``rnnkit.playground.task``) exactly as ``rnnkit train memory`` does.
 
-    Stops early once solved (mean loss of the last 20 steps below 0.01). Returns
-    ``{"steps", "losses", "accuracy", "seconds"}`` with the held-out accuracy (chance = 1/4).
+    The same flat settings (``make_config``), the same seeding, data, model and training loop, so a
+    seed, length and thread count give the page and the command line the same accuracy. ``settings``
+    are further ``--key=value`` options (``threads``, ``gate_biases``...). Returns the test metrics
+    (``test_accuracy``, ``test_mse``, ``chance``, ``baseline_mse``) with ``steps``, ``losses``,
+    ``seconds`` and ``planned_steps`` (fewer steps taken: the time limit stopped it).
     """
     low, high = MEMORY_LENGTHS
     if not low <= seq_len <= high:
         raise InputError(f"The sequence length must be between {low} and {high}.")
-    cfg = memory.Config(seq_len=seq_len, seed=seed, time_limit=time_limit, model=ModelConfig(cell=cell))
+    cfg = make_config(memory, {"cell": cell, "seq_len": seq_len, "seed": seed, **settings})
+    seed_everything(cfg.seed)
     prepared = memory.prepare(cfg)
     model = memory.build_model(cfg.model, prepared.extras)
-    losses = []
-
-    def step_and_check(step: int, total: int, loss: float) -> bool:
-        losses.append(loss)
-        if on_step:
-            on_step(step, total, loss)
-        return len(losses) >= 20 and sum(losses[-20:]) / 20 < 0.01
-
-    history = fit(model, lambda m, batch: memory.loss(m, batch, cfg), prepared.train, cfg,
-                  on_step=step_and_check, progress=False)
+    history = fit(model, lambda m, batch: memory.loss(m, batch, cfg), prepared.train, cfg, on_step=on_step,
+                  progress=False)
     with torch.no_grad():
-        accuracy = memory.accuracy(model, prepared.test)
-    return {"steps": history.steps, "losses": history.losses, "accuracy": accuracy, "seconds": history.seconds}
+        metrics = memory.evaluate(model, prepared, cfg, "test")
+    return dict(metrics, steps=history.steps, losses=history.losses, seconds=history.seconds,
+                planned_steps=memory.planned_steps(cfg))
+
+
+def train_memory_variants(variants: list[str], seq_len: int, seed: int = 0, on_progress=None) -> list[dict]:
+    """Train each of ``variants`` (keys of ``measured.VARIANTS``) in turn with ``train_memory``.
+
+    Every 100 steps, and at each model's last, ``on_progress(fraction, text, curves)`` gets the share of
+    all training done, a sentence, and the loss curves so far (label -> losses): the page's progress bar
+    and live chart. Returns one result per variant, with its ``variant`` and ``seq_len``.
+    """
+    curves, results = {}, []
+    for k, variant in enumerate(variants):
+        label, settings = VARIANTS[variant]
+        curve = curves.setdefault(label, [])
+
+        def on_step(step: int, total: int, loss: float, k=k, curve=curve, label=label) -> None:
+            curve.append(loss)
+            if on_progress and (step % 100 == 0 or step == total):
+                on_progress(min((k + step / total) / len(variants), 1.0),
+                            f"Training the {label}: step {step}/{total}", curves)
+
+        result = train_memory(seq_len=seq_len, seed=seed, on_step=on_step, **settings)
+        results.append(dict(result, variant=variant, seq_len=seq_len))
+    return results
+
+
+def memory_note(result: dict) -> str:
+    """One live run in a sentence: its steps and time (a time-limit cut shows), its MSE and the baseline's."""
+    return (f"{len(result['steps'])} of {result['planned_steps']} steps in {result['seconds']:.1f} s; test MSE "
+            f"{result['test_mse']:.4f} (always answering 1: {result['baseline_mse']:.3f}).")

@@ -67,13 +67,22 @@ def test_playground_malformed_link_falls_back_with_warning():
     assert next(s for s in app.slider if s.label == "Hidden size").value == 3
 
 
-def test_playground_trains_rnn_and_lstm_live():
-    app = page("playground.py", mlen="5")
-    app.button[0].click().run(timeout=120)
+def test_playground_trains_rnn_and_lstm_live_as_the_command_line_does(monkeypatch):
+    from rnnkit.playground import stepper
+    # Shorter runs with no time limit, so the machine's load cannot cut one run earlier than the other.
+    shorter = lambda task, values: make_config(task, {**values, "epochs": 2, "time_limit": 0.0})
+    make_config = stepper.make_config
+    monkeypatch.setattr(stepper, "make_config", shorter)
+    app = page("playground.py", mlen="5", seed="2", gates="false")
+    app.button[0].click().run(timeout=180)
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
-    assert set(metrics) == {"RNN: held-out accuracy", "LSTM: held-out accuracy"}
-    assert all(v.endswith("%") for v in metrics.values())
+    assert list(metrics) == ["vanilla RNN: held-out accuracy", "LSTM, torch's default biases: held-out accuracy"]
+    assert all(v.endswith(" %") for v in metrics.values())
+    rnn = stepper.train_memory("rnn", 5, seed=2)           # the page's code path and settings: the same accuracy
+    assert app.session_state["memory"][0]["test_accuracy"] == rnn["test_accuracy"]
+    measured = app.get("plotly_chart")[-1].proto.spec                   # the benchmark's chart, with this run
+    assert "What we measured" in measured and "LSTM, torch's default biases: your run" in measured
 
 
 def test_home_page_renders_without_importing_torch():

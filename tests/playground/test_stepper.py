@@ -1,17 +1,10 @@
-"""The playground's computations: typed sequences, the stepped cells, the memory task's settings."""
-
-import subprocess
+"""The playground's computations: typed sequences, the stepped cells and their LaTeX (the memory task: test_memory)."""
 
 import numpy as np
 import pytest
-import torch
 
-from rnnkit import ROOT
 from rnnkit.core.inputs import InputError
-from rnnkit.core.runner import make_config
 from rnnkit.playground import stepper as pg
-from rnnkit.playground import task as memory
-from rnnkit.playground.model import ModelConfig
 from rnnkit.playground.plots import LSTM_TRACES, lstm_trace_figures
 
 
@@ -42,21 +35,3 @@ def test_stepped_lstm_has_one_trace_per_equation_and_a_figure_each():
     assert list(figures) == list(LSTM_TRACES)
     np.testing.assert_allclose(np.asarray(figures["f_t"].data[0].z), run.trace["f_t"].T)
     assert figures["f_t"].data[0].zmin == 0.0 and figures["C_t"].data[0].zmin == -1.0
-
-
-def test_memory_architecture_is_its_model_config():
-    cfg = make_config(memory, {"cell": "lstm", "hidden_size": 5, "symbols": 3, "distractors": 2, "seq_len": 7})
-    assert cfg.model == ModelConfig(cell="lstm", hidden_size=5, symbols=3, distractors=2) and cfg.seq_len == 7
-    model = memory.build_model(cfg.model, {})
-    bias = model.recurrent.bias_ih_l0 + model.recurrent.bias_hh_l0            # torch's gate order: i, f, g, o
-    assert torch.all(bias[:5] == cfg.model.input_bias) and torch.all(bias[5:10] == cfg.model.forget_bias)
-    x, y = memory.prepare(cfg).train.tensors
-    assert x.shape == (cfg.train_size, 7) and torch.equal(y, x[:, 0]) and int(x[:, 1:].min()) >= 3
-    assert model(x[:4]).shape == (4, 3)
-
-
-def test_memory_training_writes_outside_the_checkout_by_default():
-    out = memory.Config().out
-    assert out.startswith(str(ROOT / "build")), out
-    ignored = subprocess.run(["git", "check-ignore", "-q", out], cwd=ROOT)
-    assert ignored.returncode == 0, f"{out} is not ignored by git"
