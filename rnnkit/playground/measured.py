@@ -74,9 +74,11 @@ def readme_row(measured: dict) -> str:
     lstm, rnn = lookup(measured, "lstm", default), lookup(measured, "rnn", default)
     torch_init, short = lookup(measured, "lstm_torch_init", default), lookup(measured, "rnn", lengths[0])
     chance = lstm["chance"]["median"]
-    seconds = max(row["seconds"]["max"] for row in measured["table"] if row["seq_len"] == default)
+    seconds = lstm["seconds"]["max"]                    # the RNN's runs end at the time limit whatever they learn
+    cut = sum(row["cut_by_time_limit"] for row in measured["table"] if row["seq_len"] == default)
     met = (lstm["accuracy"]["median"] >= 0.95 and lstm["accuracy"]["min"] >= 0.90
-           and rnn["accuracy"]["max"] <= chance + 0.15 and short["accuracy"]["min"] >= 0.90 and seconds <= 30)
+           and rnn["accuracy"]["max"] <= chance + 0.15
+           and short["accuracy"]["min"] >= 0.90 and seconds <= 30 and not lstm["cut_by_time_limit"])
     figure = (f"Memory over long gaps (adding problem), page settings, seeds "
               f"{min(lstm['seeds'])}–{max(lstm['seeds'])}, {measured['threads']} thread "
               f"(`python -m benchmarks.bench_memory`)")
@@ -85,7 +87,9 @@ def readme_row(measured: dict) -> str:
             f"{percent(chance)})")
     if torch_init:
         text += f"; LSTM with torch's default biases median {percent(torch_init['accuracy']['median'])}"
-    text += (f"; slowest run {seconds:.0f} s. Length {lengths[0]}: RNN worst {percent(short['accuracy']['min'])}")
+    text += (f"; slowest LSTM run {seconds:.0f} s ({cut} of the length's runs cut by the "
+             f"{measured['settings']['time_limit']:g} s limit). Length {lengths[0]}: RNN worst "
+             f"{percent(short['accuracy']['min'])}")
     target = ("LSTM median ≥ 95 %, worst ≥ 90 %; RNN best ≤ chance + 15 points; shortest length RNN ≥ 90 %; "
-              f"≤ 30 s a run: {'met' if met else 'NOT met'}")
+              f"LSTM ≤ 30 s, uncut: {'met' if met else 'NOT met'}")
     return f"| {figure} | {text} | {target} |"
