@@ -9,15 +9,25 @@ from rnnkit.core.inputs import escape_html
 
 ATTENTION_COLOUR = "#1f77b4"
 PLAIN_COLOUR = "#ff7f0e"
+_INVISIBLE = "\u200b\u200c\u200d\u2060"    # zero-width space, non-joiner, joiner, word joiner
 
 
 def unique_labels(labels: list[str]) -> list[str]:
-    """Plotly merges equal category labels: make repeated words distinct with invisible suffixes."""
+    """Plotly merges equal category labels: make repeated words distinct with invisible suffixes.
+
+    The n-th repeat gets n written in base 4 with four zero-width characters, so the labels grow by
+    log(n) characters, not n (a word repeated thousands of times stays a small chart).
+    """
     seen: dict[str, int] = {}
     out = []
     for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label + "\u200b" * (seen[label] - 1))
+        count = seen.get(label, 0)
+        seen[label] = count + 1
+        suffix = ""
+        while count:
+            count, digit = divmod(count, 4)
+            suffix = _INVISIBLE[digit] + suffix
+        out.append(label + suffix)
     return out
 
 

@@ -37,6 +37,8 @@ TRAIN_COMMANDS = {("attention", "en-fr"): f"rnnkit train translation {SHIPPED}",
 LANGUAGES = {"en": "English", "fr": "French"}
 BEAM_SIZE = 5           # the page's default
 MAX_WORDS = 50          # longer inputs are cut (the longest training sentence has ~40 tokens)
+MAX_WORD_CHARS = 40     # longer words are cut (the longest English word in the training data has fewer letters)
+MAX_PIECES = 120        # subword pieces read at most; the words that do not fit are left out
 _MARKUP = re.compile(r"<[^<>]{0,200}>|&[a-z]+;|&#\d+;")
 EVALUATION = PRETRAINED / "translation" / "evaluation.json"
 
@@ -140,6 +142,15 @@ class Translator:
             notes.append(f"The input has {len(tokens)} words and symbols; only the first {MAX_WORDS} were translated "
                          f"(the model was trained on sentences of up to ~40).")
             tokens = tokens[:MAX_WORDS]
+        if any(len(t) > MAX_WORD_CHARS for t in tokens):
+            notes.append(f"Words longer than {MAX_WORD_CHARS} letters were cut to their first {MAX_WORD_CHARS}.")
+            tokens = [t[:MAX_WORD_CHARS] for t in tokens]
+        owners = self.src.segmenter.split(tokens)[1]
+        if len(owners) > MAX_PIECES:           # each word is <= MAX_WORD_CHARS pieces, so at least one word fits
+            kept = owners[MAX_PIECES]
+            notes.append(f"The input makes {len(owners)} subword pieces; only its first {kept} words and symbols "
+                         f"({MAX_PIECES} pieces at most) were translated.")
+            tokens = tokens[:kept]
         words = [t for t in tokens if any(ch.isalnum() for ch in t)]
         unknown = self.src.unknown_words(words)
         if len(words) >= 3 and len(unknown) / len(words) > 0.6:
