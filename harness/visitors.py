@@ -72,7 +72,8 @@ async def wait_idle(page, timeout: float) -> None:
         raise Timeout(f"page not ready within {timeout:.0f} s") from error
 
 
-TITLES = {p.url_path: p.title for p in PAGES}
+HOME = ""                                            # the default page's url path: the app's address itself
+TITLES = {HOME: "recurrent neural networks you can use"} | {p.url_path: p.title for p in PAGES}
 _LAST: dict[tuple[int, str], object] = {}
 
 
@@ -468,7 +469,8 @@ class AppSession:
             raise Timeout(f"no {needles!r} when the run finished")
 
     async def do(self, name: str, rng, timeout: float) -> float:
-        return await SOCKET_FLOWS[name](self, rng, timeout)
+        """The page's main interaction (``SOCKET_FLOWS``); a page without one (home, ner) is only opened."""
+        return await SOCKET_FLOWS.get(name, socket_opening(name))(self, rng, timeout)
 
     async def errors(self) -> list[str]:
         found = [element_text(e)[:200] for e in self.elements.values() if e.WhichOneof("type") == "exception"]
@@ -489,6 +491,14 @@ def socket_typing(path: str, kind: str, label: str, make_input):
         await app.set(kind, label, text, timeout)
         app.expect(*needles)
         return opened
+    return flow
+
+
+def socket_opening(path: str):
+    """The flow of a page only opened: its title shown when its run has finished."""
+    async def flow(app: AppSession, rng, timeout):
+        await app.open_page(path, timeout)
+        return time.perf_counter()
     return flow
 
 
@@ -515,7 +525,7 @@ async def socket_forecasting(app: AppSession, rng, timeout):
 
 SOCKET_FLOWS = {"playground": socket_typing("playground", "text_input", "Input sequence", playground_input),
                 "embeddings": socket_typing("embeddings", "text_input", "a", analogy_input),
-                "sentiment": socket_typing("sentiment", "text_area", "A movie-review sentence", review_input),
+                "sentiment": socket_typing("sentiment", "text_area", "", review_input),     # its one text box
                 "translation": socket_typing("translation", "text_area", "English sentence", sentence_input),
                 "captioning": socket_captioning, "forecasting": socket_forecasting}
 
@@ -582,6 +592,40 @@ async def session(new_visitor, index, pages, deadline, timeout, stats, max_round
                 if time.monotonic() > deadline:
                     return
                 await visit(visitor, name, rng, timeout, stats[name])
+
+
+def first_visit_pages() -> list[str]:
+    """Every page of the app: home, then the built pages in the lecture's order."""
+    from pages._lecture import available_pages
+    return [HOME, *(page.url_path for page in available_pages())]
+
+
+async def first_visits(base: str, sessions: int, timeout: float) -> dict[str, PageStats]:
+    """``sessions`` new websocket visitors start at the same moment on the server at ``base`` (nobody visited it
+    before, when it is fresh); each visits every page once, starting at a different one (so several arrive by
+    a page's own address at once) and doing the page's main interaction. The stats per page."""
+    pages = first_visit_pages()
+    stats = {name: PageStats() for name in pages}
+    async with socket_visitors(base, timeout) as new_visitor:
+        await asyncio.gather(*(session(new_visitor, i, pages, float("inf"), timeout, stats, 1)
+                               for i in range(sessions)))
+    return stats
+
+
+def first_visits_on_fresh_servers(sessions: int, repeats: int, timeout: float,
+                                  on_repeat=None) -> list[tuple[dict[str, PageStats], float]]:
+    """``repeats`` times: start a fresh ``streamlit run app.py``, run ``first_visits`` on it, stop it; the stats
+    and the seconds the visits took, per repetition (``on_repeat(index, stats, seconds)`` after each)."""
+    from harness.browser import streamlit_server
+    results = []
+    for index in range(repeats):
+        with streamlit_server() as base:
+            start = time.perf_counter()
+            stats = asyncio.run(first_visits(base, sessions, timeout))
+            results.append((stats, time.perf_counter() - start))
+        if on_repeat:
+            on_repeat(index, *results[-1])
+    return results
 
 
 async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None,

@@ -48,9 +48,13 @@ class Field:
         return value
 
     def format(self, value: Any) -> str:
+        """The link's text for ``value``; ``parse`` reads it back as the same value (floats keep every digit)."""
         if self.kind is bool:
             return "true" if value else "false"
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            text = repr(value)                     # the shortest text that reads back exactly: 0.5, 1.171875, 1e-07
+            return text.removesuffix(".0")
+        return str(value)
 
 
 def decode(fields: Sequence[Field], params: dict[str, str]) -> tuple[dict[str, Any], list[str]]:

@@ -18,6 +18,7 @@ CMYK / 16-bit / palette / grey / RGBA (alpha composited over white) to 8-bit RGB
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,8 @@ _MAGIC = (                            # (format name, test on the first 16 bytes
     ("BMP", lambda h: h[:2] == b"BM"),
 )
 ALLOWED = tuple(name for name, _ in _MAGIC)
+# What PIL raises on a damaged file: struct.error when a block ends before the bytes it announces.
+_DAMAGED = (OSError, ValueError, SyntaxError, EOFError, struct.error)
 
 
 @dataclass
@@ -84,17 +87,16 @@ def load_image(data: bytes, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PI
     if max(width, height) / min(width, height) > MAX_ASPECT:
         raise InputError(f"The image is {width} x {height} pixels, more than {MAX_ASPECT:g} times wider than tall "
                          "(or the other way round); crop it to the part you want captioned.")
-    notes = []
-    if getattr(image, "n_frames", 1) > 1:
-        notes.append(f"animated image with {image.n_frames} frames: using the first frame")
-    if kind == "JPEG":
-        image.draft("RGB", (work_side, work_side))   # decode at 1/2, 1/4 or 1/8 scale: far less memory
     try:
+        frames = getattr(image, "n_frames", 1)       # a GIF counts its frames by reading past the first
+        if kind == "JPEG":
+            image.draft("RGB", (work_side, work_side))   # decode at 1/2, 1/4 or 1/8 scale: far less memory
         image.seek(0)
         image.load()
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as error:
+    except (*_DAMAGED, Image.DecompressionBombError) as error:
         raise InputError("The image file is damaged or cut off (it could not be decoded to the end); "
                          f"try saving it again. ({type(error).__name__})") from None
+    notes = [f"animated image with {frames} frames: using the first frame"] if frames > 1 else []
     rgb = to_rgb(image, notes)
     rgb = _exif_transpose(image, rgb, notes)
     if max(rgb.size) > work_side:
@@ -108,7 +110,7 @@ def _open(data: bytes, kind: str) -> Image.Image:
     except Image.DecompressionBombError:
         raise InputError(f"The image claims far more than {MAX_PIXELS / 1e6:.0f} megapixels (a possible "
                          "decompression bomb); it was not decoded. Shrink it first.") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
+    except _DAMAGED as error:
         raise InputError(f"The file starts like a {kind} image but its header is damaged; "
                          f"try saving it again. ({type(error).__name__})") from None
 

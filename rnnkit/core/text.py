@@ -14,7 +14,9 @@ PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
 
 # Words (letters, digits, apostrophes inside words and hyphenated parts) or single punctuation marks.
-_TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+_WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
+_TOKEN = re.compile(_WORD_PATTERN + r"|[^\w\s]", re.UNICODE)
+_WORD = re.compile(_WORD_PATTERN, re.UNICODE)
 
 
 def normalize(text: str) -> str:
@@ -29,6 +31,16 @@ def tokenize(text: str) -> list[str]:
     ['there', 'is', 'nothing', 'to', 'like', 'in', 'this', 'movie', '.']
     """
     return _TOKEN.findall(normalize(text).replace("’", "'"))
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``tokenize`` (its punctuation marks left out), found without making the marks: a text
+    of punctuation costs one regex scan.
+
+    >>> words("There is nothing -- nothing! -- to like.")
+    ['there', 'is', 'nothing', 'nothing', 'to', 'like']
+    """
+    return _WORD.findall(normalize(text).replace("’", "'"))
 
 
 def tokenize_cased(text: str) -> list[str]:

@@ -455,7 +455,7 @@ def directions_from_text(kv, text: str, limit: int = MAX_DIRECTIONS) -> tuple[li
             direction_vector(kv, direction)
             usable.append(direction)
         except InputError as error:
-            problems.append(f"{error} Add a known word before the “|”.")
+            problems.append(str(error))
     return usable, problems
 
 
@@ -471,11 +471,16 @@ def direction_vector(kv, direction: Direction) -> tuple[np.ndarray, list[str]]:
     pos, neg = known(direction.positive), known(direction.negative)
     missing = [w for w in direction.positive + direction.negative if w not in kv.key_to_index]
     if not pos:
-        raise InputError(f"The direction “{direction.name}” has no known positive word.")
+        raise InputError(f"The direction “{direction.name}” has no known positive word. Add a known word before "
+                         "the “|”.")
     unit = lambda ws: np.mean([kv.get_vector(w, norm=True) for w in ws], axis=0)
     base = unit(neg) if neg else kv.vectors.mean(axis=0) / np.linalg.norm(kv.vectors.mean(axis=0))
     vector = unit(pos) - base                                                      # (D,)
-    return vector / np.linalg.norm(vector), missing
+    length = float(np.linalg.norm(vector))
+    if length < 1e-6:                              # the same words on both sides: no direction at all
+        raise InputError(f"The direction “{direction.name}” has the same words on both sides of the “|”, so it "
+                         "points nowhere. Put different words on each side.")
+    return vector / length, missing
 
 
 def projection_table(kv, words: list[str], directions: list[Direction]) -> tuple[np.ndarray, list[str]]:

@@ -14,6 +14,7 @@ million words and running the same questions-words benchmark as GloVe (6 billion
 from __future__ import annotations
 
 import gzip
+import re
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import numpy as np
 
 from rnnkit import DATA
 from rnnkit.core.inputs import InputError, decode_text
-from rnnkit.core.text import tokenize
+from rnnkit.core.text import words as word_tokens
 from rnnkit.embeddings.vectors import analogy_benchmark, clean_word, keyed_vectors, neighbours, questions_words_path
 
 MAX_UPLOAD_BYTES = 5_000_000          # ~900k words of English
@@ -82,14 +83,20 @@ def builtin_text(name: str) -> str:
     raise InputError(f"Unknown corpus {name!r}; choose one of {', '.join(BUILTIN)}.")
 
 
+# A line (cut where ``str.splitlines`` cuts) with a letter or digit in it. The look-behind starts a match only at a
+# line's beginning, so a long line of punctuation is scanned once, not again from each of its characters.
+_LINE_BREAKS = r"\n\r\v\f\x1c-\x1e\x85\u2028\u2029"
+_WORDY_LINE = re.compile(rf"(?<![^{_LINE_BREAKS}])[^{_LINE_BREAKS}]*[^\W_][^{_LINE_BREAKS}]*")
+
+
 def sentences(text: str, max_tokens: int = Word2VecConfig.max_tokens) -> tuple[list[list[str]], int]:
     """Lines -> lists of word tokens (punctuation dropped), at most ``max_tokens`` in all.
 
     Returns the sentences and the number of tokens kept; ``InputError`` if too few to train.
     """
     out, count = [], 0
-    for line in text.splitlines():
-        words = [t for t in tokenize(line) if any(ch.isalnum() for ch in t)]
+    for line in _WORDY_LINE.findall(text):       # only lines with a letter or digit: a file of newlines costs one scan
+        words = word_tokens(line)
         if not words:
             continue
         words = words[: max_tokens - count]

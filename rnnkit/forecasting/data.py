@@ -86,7 +86,10 @@ def read_csv(data: bytes) -> pd.DataFrame:
     except csv.Error:
         delimiter = ","
     first_line = text.lstrip("\r\n").split("\n", 1)[0]                 # the whole header, however long
-    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+    except csv.Error:                              # a cell over csv's field limit: the line check names the reason
+        header = []
     if len(header) > MAX_COLUMNS:
         raise InputError(f"The file has {len(header):,} columns; the limit is {MAX_COLUMNS}. A series needs one "
                          "row per time step (values down a column, not across a row): keep the date column and "
@@ -109,8 +112,21 @@ def read_csv(data: bytes) -> pd.DataFrame:
     if len(frame) == 1:
         raise InputError(f"The file has one data row (under its header, {frame.shape[1]:,} column(s)): a series "
                          "needs one row per time step. If your values run across the row, put them down a column.")
-    frame.columns = [str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)]
+    frame.columns = _unique([str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)])
     return frame
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique as pandas makes a header's (``value``, ``value.1``): stripped of their spaces, two
+    may have become alike (``value`` and `` value ``)."""
+    out: list[str] = []
+    for name in names:
+        unique, k = name, 0
+        while unique in out:
+            k += 1
+            unique = f"{name}.{k}"
+        out.append(unique)
+    return out
 
 
 def _check_lines(data: bytes) -> None:
@@ -140,8 +156,12 @@ class Parsed:
 
 def parse_numbers(column: pd.Series) -> Parsed:
     """Every cell of a column as a finite number of sensible size, or NaN with a counted reason (vectorised)."""
-    cleaned = column.astype(str).str.strip().str.replace(r"^[$€£]|%$", "", regex=True)
+    cleaned = column.astype(str).str.strip()
     numbers = pd.to_numeric(cleaned, errors="coerce").astype(np.float64)
+    if numbers.isna().any():                       # "$12.5", "7%": the currency or per cent sign dropped
+        unparsed = numbers.isna()
+        cleaned = cleaned.where(~unparsed, cleaned.str.replace(r"^[$€£]|%$", "", regex=True))
+        numbers = numbers.where(~unparsed, pd.to_numeric(cleaned.where(unparsed, ""), errors="coerce"))
     blank = (cleaned == "").to_numpy()
     said_missing = cleaned.str.lower().isin(_MISSING_WORDS).to_numpy()
     unparsed = numbers.isna().to_numpy()
@@ -155,8 +175,8 @@ def parse_numbers(column: pd.Series) -> Parsed:
 
 
 def _as_dates(column: pd.Series) -> pd.Series:
-    """Dates in the format guessed from the first filled cell (vectorised); cells in another format are
-    read one by one only when they are few."""
+    """Dates (datetime64[ns]) in the format guessed from the first filled cell (vectorised); cells in another
+    format are read one by one only when they are few. Dates outside datetime64[ns] (1677-2262) are NaT."""
     from pandas.tseries.api import guess_datetime_format
     text = column.astype(str).str.strip()
     filled = text[text != ""]
@@ -164,14 +184,20 @@ def _as_dates(column: pd.Series) -> pd.Series:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if fmt is not None:
-            dates = pd.to_datetime(text, errors="coerce", format=fmt)
+            dates = _read_dates(text, fmt)
         else:
             dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
         bad = dates.isna() & (text != "")
         if bad.any() and bad.sum() <= MAX_MIXED_DATES:                 # several formats: slower, row by row
-            dates = dates.astype("datetime64[ns]")
-            dates[bad] = pd.to_datetime(text[bad], errors="coerce", format="mixed").astype("datetime64[ns]")
+            dates[bad] = _read_dates(text[bad], "mixed")
     return dates
+
+
+def _read_dates(text: pd.Series, fmt: str) -> pd.Series:
+    """Cells in ``fmt`` ("mixed": each its own) as datetime64[ns], NaT where they are not dates. Times with an offset
+    (+05:30, Z) are taken to UTC; dates datetime64[ns] cannot hold (pandas reads years 1 to 9999) become NaT."""
+    dates = pd.to_datetime(text, errors="coerce", format=fmt, utc=True).dt.tz_localize(None)
+    return dates.where(dates.between(pd.Timestamp.min, pd.Timestamp.max)).astype("datetime64[ns]")
 
 
 def _filled(column: pd.Series) -> pd.Series:
@@ -179,11 +205,11 @@ def _filled(column: pd.Series) -> pd.Series:
 
 
 def value_columns(frame: pd.DataFrame) -> list[str]:
-    """Columns whose filled cells (the first 10,000) are mostly numbers or missing-value marks (nan, inf, ...),
-    with at least two usable numbers."""
+    """Columns whose filled cells (among the first 2,000) are mostly numbers or missing-value marks (nan, inf,
+    ...), with at least two usable numbers."""
     out = []
     for name in frame.columns:                     # at most MAX_COLUMNS; each column's scan is vectorised
-        filled = _filled(frame[name].head(10_000))
+        filled = _filled(frame[name].head(2_000))
         if not len(filled):
             continue
         parsed = parse_numbers(filled)
@@ -243,8 +269,8 @@ def series_from_frame(frame: pd.DataFrame, value_column: str, date_column: str |
         if bad.any():
             row = int(np.argmax(bad))
             raise InputError(f"{int(bad.sum()):,} value(s) in column {date_column!r} are not dates, the first in "
-                             f"data row {row + 1} ({str(frame[date_column].iloc[row])[:40]!r}). Fix them, or "
-                             "choose 'row number' as the time axis.")
+                             f"data row {row + 1} ({str(frame[date_column].iloc[row])[:40]!r}). Fix them (dates from "
+                             "1678 to 2261), or choose 'row number' as the time axis.")
         if not dates.is_monotonic_increasing:
             order = np.argsort(dates.to_numpy(), kind="stable")
             dates, values = dates.iloc[order], values.iloc[order]

@@ -8,11 +8,14 @@ import struct
 import subprocess
 import sys
 import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import event, example, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from rnnkit import ROOT
@@ -21,7 +24,7 @@ from rnnkit.captioning.captioner import bleu_scores, caption_tokens, read_image
 from rnnkit.captioning.data import read_coco, read_flickr8k, split_names
 from rnnkit.captioning.model import ModelConfig, ShowAttendTell, SoftAttention
 from rnnkit.captioning.scenes import make_scenes
-from rnnkit.core.images import InputError, load_image, sniff_format
+from rnnkit.core.images import ALLOWED, WORK_SIDE, InputError, load_image, sniff_format
 from rnnkit.core.text import detokenize
 
 
@@ -105,6 +108,55 @@ def test_animated_gif_uses_the_first_frame_and_other_formats_load():
     assert loaded.image.getpixel((5, 5))[0] > 200 and "3 frames" in loaded.notes[0]
     for fmt in ("WEBP", "BMP"):
         assert load_image(encoded(Image.new("RGB", (50, 30), (0, 200, 0)), fmt)).image.size == (50, 30)
+
+
+MODES = ("1", "L", "LA", "P", "PA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "HSV", "I", "I;16", "I;16B", "F")
+MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"RIFF\x00\x00\x00\x00WEBP", b"BM")
+
+
+@st.composite
+def made_images(draw) -> bytes:
+    """A small image made by PIL in any mode, size and format (animated GIFs, EXIF orientations), whole, cut short
+    or with one byte changed."""
+    mode, size = draw(st.sampled_from(MODES)), (draw(st.integers(1, 80)), draw(st.integers(1, 80)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))        # pixels and where damage falls: uniform
+    image = Image.frombytes(mode, size, rng.bytes(len(Image.new(mode, size).tobytes())))
+    fmt, options = draw(st.sampled_from(ALLOWED + ("TIFF",))), {}
+    if fmt == "JPEG" and draw(st.booleans()):
+        exif = Image.Exif()
+        exif[0x0112] = draw(st.integers(0, 10))                       # orientation, 1-8 valid
+        options["exif"] = exif.tobytes()
+    if fmt == "GIF" and draw(st.booleans()):
+        options.update(save_all=True, append_images=[image.copy() for _ in range(draw(st.integers(1, 3)))])
+    try:
+        data = encoded(image, fmt, **options)
+    except (OSError, ValueError, KeyError, TypeError):                 # a mode this format cannot hold
+        data = encoded(image.convert("RGB"), fmt)
+    damage = draw(st.sampled_from(["none", "none", "none", "cut", "byte"]))
+    at = int(rng.integers(len(data)))
+    if damage == "cut":
+        return data[:at]
+    if damage == "byte":
+        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+    return data
+
+
+@settings(max_examples=100, deadline=timedelta(seconds=10), derandomize=True, database=None)
+@given(data=st.one_of(made_images(), made_images(), st.binary(max_size=512),
+                      st.builds(bytes.__add__, st.sampled_from(MAGIC), st.binary(max_size=512))))
+@example(data=encoded(Image.new("L", (8, 8)), "GIF")[:-1] + b",")   # a second frame cut off: struct.error escaped
+def test_any_file_becomes_a_small_rgb_image_or_gets_a_sentence(data):
+    try:
+        loaded = load_image(data)
+    except InputError as error:
+        event("refused with a sentence")
+        assert str(error).strip()
+        return
+    event(f"loaded a {loaded.format}")
+    width, height = loaded.image.size
+    assert loaded.image.mode == "RGB" and loaded.format in ALLOWED
+    assert 1 <= min(width, height) and max(width, height) <= WORK_SIDE
+    assert np.asarray(loaded.image).shape == (height, width, 3)
 
 
 # ---- the decoder --------------------------------------------------------------------------

@@ -3,13 +3,18 @@
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import numpy as np
 import pytest
+from hypothesis import event, example, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from rnnkit import ROOT
 from rnnkit.core.inputs import InputError
+from rnnkit.core.text import tokenize
+from rnnkit.embeddings import explain
 from rnnkit.embeddings import vectors as emb
 from rnnkit.embeddings import word2vec as w2v
 
@@ -159,6 +164,77 @@ def test_the_pages_lists_and_links(kv):
     assert [r["analogy"] for r in rows] == [p.label for p in emb.PRESETS] and rows[0]["add: rank"] == 1
 
 
+WORDS = st.one_of(
+    st.sampled_from(["king", "Queen ", " MAN", "woman", "paris", "france", "café", "windows", "the", ",", "qqqzzz",
+                     "kinng", "", " ", "a b", "日本", "\u200b", "king\x00", "İstanbul"]),
+    st.text(max_size=12), st.text(min_size=35, max_size=60))
+WORD_LISTS = st.builds(lambda words, separator: separator.join(words),
+                       st.lists(WORDS, max_size=6) | st.lists(st.sampled_from(["king", "queen", "cat", "dog", "paris",
+                                                                              "Rome", "the", "1990"]), max_size=40),
+                       st.sampled_from([", ", " ", ";", "\n"]))
+DIRECTIONS = st.lists(st.one_of(
+    st.builds("{}: {} | {}".format, st.text(max_size=8), WORD_LISTS, WORD_LISTS),
+    st.builds("{}: {}".format, WORDS, WORD_LISTS), st.text(max_size=40)), max_size=12).map("\n".join)
+KNOWN = st.sampled_from(["king", "Man", " woman ", "queen", "paris", "france", "italy", "rome", "windows", "google",
+                         "microsoft", "android", "cat", "dog", "the", ",", "1990", "café"])
+SETTINGS = settings(max_examples=60, deadline=timedelta(seconds=10), derandomize=True, database=None)
+
+
+@SETTINGS
+@given(a=st.one_of(KNOWN, KNOWN, KNOWN, WORDS), b=KNOWN, c=st.one_of(KNOWN, KNOWN, KNOWN, WORDS),
+       expected=st.one_of(KNOWN, WORDS), k=st.integers(1, 50),
+       method=st.sampled_from(list(emb.METHODS)), dims=st.sampled_from([2, 3]))
+def test_any_typed_analogy_gives_answers_and_a_picture_or_a_sentence(kv, a, b, c, expected, k, method, dims):
+    """What the analogy tab does with the four boxes: answers, their table, the PCA picture and its caption."""
+    try:
+        found = emb.solve_analogy(kv, a, b, c, expected, topn=k, method=method)
+    except InputError as error:
+        event("refused with a sentence")
+        assert str(error).strip()
+        return
+    event("answered")
+    answers = [word for word, _ in found.answers]
+    assert len(answers) == k and not set(answers) & {found.a, found.b, found.c}
+    assert np.isfinite([score for _, score in found.answers]).all() and len(emb.answer_table(found, method)) == k
+    assert (found.verdict is None) == (found.expected == "") and (found.rank is None or 1 <= found.rank <= len(kv))
+    words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
+    assert coords.shape == (len(words), dims) and np.isfinite(coords).all() and np.isfinite(explained).all()
+    assert explain.picture(found.b, found.c, found.a, found.target, len(words))
+
+
+@SETTINGS
+@given(word=WORDS, pair=WORD_LISTS, listed=WORD_LISTS, directions=DIRECTIONS, k=st.integers(1, 50),
+       dims=st.sampled_from([2, 3]))
+@example(word="king", pair="king, queen", listed="king, queen", directions="Same: king | king", k=1, dims=2)
+def test_any_typed_words_and_directions_give_pictures_or_sentences(kv, word, pair, listed, directions, k, dims):
+    """The neighbours tab (a word, a pair, a word list with its PCA and one-hot matrices) and the interpretable
+    dimensions (the visitor's directions, one a line): values with finite numbers, or sentences."""
+    try:
+        near = emb.neighbours(kv, emb.check_word(kv, word), topn=k)
+        assert len(near) == k and np.isfinite([score for _, score in near]).all()
+    except InputError as error:
+        assert str(error).strip()
+    two = emb.split_words(pair)
+    if len(two) == 2:
+        try:
+            assert -1.0001 <= emb.similarity(kv, *(emb.check_word(kv, w) for w in two)) <= 1.0001
+        except InputError as error:
+            assert str(error).strip()
+    known, problems = emb.known_words(kv, listed)
+    assert len(set(known)) == len(known) <= emb.MAX_WORDS and all(w in kv.key_to_index for w in known)
+    assert all(problem.strip() for problem in problems)
+    if len(known) >= 2:
+        coords, explained = emb.pca(kv, known, dims)
+        assert coords.shape == (len(known), dims) and np.isfinite(coords).all() and np.isfinite(explained).all()
+        assert all(m.shape == (len(known),) * 2 and np.isfinite(m).all() for m, _ in emb.one_hot_and_dense(kv, known))
+    usable, problems = emb.directions_from_text(kv, directions)
+    assert len(usable) <= len(emb.LECTURE_DIRECTIONS) + emb.MAX_DIRECTIONS and all(p.strip() for p in problems)
+    shown = known or list(emb.LECTURE_WORDS)
+    table, notes = emb.projection_table(kv, shown, usable)
+    assert table.shape == (len(usable), len(shown)) and np.isfinite(table).all(), directions
+    event(f"{len(usable) - len(emb.LECTURE_DIRECTIONS)} own directions")
+
+
 def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "rnnkit", *args], input=stdin, capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
@@ -196,6 +272,42 @@ def test_upload_checks():
         w2v.corpus_text("upload", None)
     assert w2v.corpus_text("upload", b"plain words") == "plain words"
     assert w2v.corpus_text("lee") == w2v.builtin_text("lee")
+
+
+CORPORA = st.one_of(
+    st.builds(lambda lines, newline, n: ((newline.join(lines) + newline) * n).encode(),
+              st.lists(st.text(max_size=40) | st.sampled_from(["the cat sat on the mat.", "-- ... !!", "_a_ b"]),
+                       min_size=1, max_size=5),
+              st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x1c"]), st.integers(1, 700)),
+    st.binary(max_size=300),
+    st.builds(lambda text, n: (text * n).encode(), st.text(max_size=5), st.integers(0, 20_000)))
+
+
+def plain_sentences(text: str, max_tokens: int) -> list[list[str]]:
+    """The definition ``sentences`` implements faster: each line's word tokens, empty lines left out, cut at
+    ``max_tokens`` in all."""
+    out, count = [], 0
+    for line in text.splitlines():
+        words = [t for t in tokenize(line) if any(ch.isalnum() for ch in t)][:max_tokens - count]
+        if words and count < max_tokens:
+            out.append(words)
+            count += len(words)
+    return out
+
+
+@SETTINGS
+@given(data=CORPORA, max_tokens=st.integers(w2v.MIN_TOKENS, 3 * w2v.MIN_TOKENS))
+@example(data=b".,;!? " * 50_000, max_tokens=w2v.MIN_TOKENS)      # one long line of punctuation (was quadratic)
+def test_any_uploaded_corpus_gives_the_sentences_of_its_lines_or_a_sentence(data, max_tokens):
+    try:
+        found, count = w2v.sentences(w2v.read_upload(data), max_tokens)
+    except InputError as error:
+        event("refused with a sentence")
+        assert str(error).strip()
+        return
+    event("sentences")
+    assert found == plain_sentences(w2v.read_upload(data), max_tokens)
+    assert count == sum(map(len, found)) and w2v.MIN_TOKENS <= count <= max_tokens
 
 
 def test_word2vec_trains_and_compares(kv):

@@ -4,10 +4,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
 import torch
+from hypothesis import event, example, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from pages._live import LIVE_TRAINING, Busy, SlotLimiter
@@ -328,6 +331,80 @@ def test_a_million_rows_are_thinned_with_a_note():
 def test_too_big_file_is_refused():
     with pytest.raises(InputError, match="limit"):
         D.read_csv(b"value\n" + b"1\n" * (D.MAX_UPLOAD_BYTES // 2 + 1))
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%b %d %Y", "%Y%m%d", "%d.%m.%y", "%Y-%m-%d %H:%M",
+                "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S+05:30")
+ODD_CELLS = st.one_of(
+    st.sampled_from(["", " ", "nan", "N/A", "-", "?", "null", "inf", "-inf", "1e308", "-0", "0x10", "１２", "$12.5",
+                     "7%", "€3", "1,5", "true", "2020-02-30", "0001-01-01", "2020-01-01T00:00:00-08:00", '"', '""',
+                     "'", "#"]),
+    st.text(max_size=10), st.floats().map(repr), st.integers(-10**20, 10**20).map(str))
+NUMBER_CELLS = st.one_of(st.floats(-1e6, 1e6).map(repr), st.integers(-1000, 1000).map(str),
+                         st.floats(0, 100).map("{:.2f}".format))
+
+
+def date_cells(fmt: str) -> st.SearchStrategy[str]:
+    return (st.dates(date(1900, 1, 1), date(2100, 12, 31)) | st.dates()).map(lambda day: day.strftime(fmt))
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    """A table as a spreadsheet may export it: a header, columns of numbers, of dates (one format each) or of text,
+    odd cells among them, a row too long or too short, any of four delimiters, a byte-order mark, Windows line
+    ends."""
+    width = draw(st.integers(1, 3))
+    columns = [draw(st.sampled_from([NUMBER_CELLS, NUMBER_CELLS, NUMBER_CELLS, st.text(max_size=10),
+                                     date_cells(draw(st.sampled_from(DATE_FORMATS)))])) for _ in range(width)]
+    rows = [[draw(column) for column in columns] for _ in range(draw(st.integers(15, 45) | st.integers(0, 3)))]
+    for _ in range(draw(st.integers(0, 4)) if rows else 0):
+        rows[draw(st.integers(0, len(rows) - 1))][draw(st.integers(0, width - 1))] = draw(ODD_CELLS)
+    ragged = draw(st.sampled_from([None] * 8 + ["long", "short"]))
+    if rows and ragged == "long":
+        rows[draw(st.integers(0, len(rows) - 1))].append(draw(ODD_CELLS))
+    elif rows and ragged == "short":
+        rows[-1].pop()
+    names = st.sampled_from(["date", "value", "price", "", " value ", "Unnamed: 0"]) | st.text(max_size=8)
+    header = draw(st.lists(names, min_size=width, max_size=width))
+    delimiter, newline = draw(st.sampled_from(",;\t|")), draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(delimiter.join(row) for row in [header, *rows])
+    return (draw(st.sampled_from(["", "\ufeff"])) + text).encode()
+
+
+@settings(max_examples=100, deadline=timedelta(seconds=10), derandomize=True, database=None)
+@given(data=st.one_of(csv_files(), csv_files(), csv_files(), st.binary(max_size=300)),
+       window=st.integers(4, 12) | st.integers(*fc.WINDOW_RANGE), horizon=st.integers(*fc.HORIZON_RANGE))
+@example(data=b"d,v\n-0,1\n,2\n,3\n", window=4, horizon=1)             # read as year 0: OutOfBoundsDatetime
+@example(data=b"d,v\n2020-01-01T00:00:00+05:30,1\n2020-01-02T00:00:00-08:00,2\n2020-01-03T00:00:00Z,3\n",
+         window=4, horizon=1)                                           # mixed offsets: pandas' ValueError
+@example(data=b"v, v \n1,2\n3,4\n", window=4, horizon=1)               # two columns named v: AttributeError
+def test_any_csv_gives_series_the_page_can_train_on_or_a_sentence(data, window, horizon):
+    """What the page does with an upload: the table, its column choices, every series they offer, the split and
+    the training windows; each step gives a value or an InputError with a sentence, never another exception."""
+    try:
+        frame = D.read_csv(data)
+        numeric, dated = D.columns(frame)
+    except InputError as error:
+        event("refused with a sentence")
+        assert str(error).strip()
+        return
+    assert numeric and not set(numeric) & set(dated) and set(numeric + dated) <= set(frame.columns)
+    for value_column in numeric:
+        for date_column in [*dated, None]:
+            try:
+                series = D.series_from_frame(frame, value_column, date_column, name=value_column)
+                split = D.split(series.values, window, horizon)
+            except InputError as error:
+                event("a series refused with a sentence")
+                assert str(error).strip()
+                continue
+            event("a series split" + (" by date" if date_column else ""))
+            assert 2 <= len(series.values) <= D.MAX_POINTS and np.isfinite(series.values).all()
+            assert series.dates is None or (len(series.dates) == len(series.values)
+                                            and (np.diff(series.dates) >= np.timedelta64(0)).all())
+            z = split.scaler.transform(split.values[:split.n_train])
+            inputs, targets = D.training_windows(z, window, horizon).tensors
+            assert torch.isfinite(inputs).all() and torch.isfinite(targets).all() and len(inputs) >= 1
 
 
 # --- the live-training limiter -----------------------------------------------------------------

@@ -507,3 +507,13 @@ def test_a_class_opening_shared_links_at_once_on_a_fresh_server():
         stats = asyncio.run(visitors(base))
     assert {name: s.errors for name, s in stats.items()} == {name: [] for name in names}
     assert all(s.visits == 3 for s in stats.values())
+
+
+def test_every_page_opened_by_20_sessions_at_once_on_a_fresh_server():
+    """Issue 21's stress, shortened: 20 sessions open every page at the same moment on a fresh server with no
+    error (``python -m benchmarks.first_visits`` repeats it on ten fresh servers)."""
+    from harness.visitors import first_visit_pages, first_visits_on_fresh_servers
+
+    for stats, _ in first_visits_on_fresh_servers(sessions=20, repeats=1, timeout=120):
+        assert {name: s.errors for name, s in stats.items()} == {name: [] for name in first_visit_pages()}
+        assert all(s.visits == 20 for s in stats.values())
