@@ -1,6 +1,6 @@
 """Speed and memory of the sentiment LSTM; prints a Markdown table.
 
-    python -m benchmarks.bench_sentiment [--model=sentiment] [--threads=1] [--repeat=200]
+    python -m benchmarks.bench_sentiment [--model=sentiment] [--threads=1] [--repeat=200] [--update-card]
 
 One torch thread is the default, as on the server: on a shared machine more intra-op threads spin
 against the other processes and single-sentence latency gets much worse.
@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--model", default="sentiment", help="pretrained name or directory (default: sentiment)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default: 1, as on the server)")
     parser.add_argument("--repeat", type=int, default=200, help="single sentences timed (default: 200)")
+    parser.add_argument("--update-card", action="store_true",
+                        help="store the table in the model card's speed section (eval_sentiment shows it)")
     args = parser.parse_args()
 
     import torch
@@ -98,6 +100,15 @@ def main() -> None:
     print("| measure | value |\n|---|---|")
     for name, value in rows:
         print(f"| {name} | {value} |")
+    if args.update_card:
+        import json
+        directory = checkpoint.resolve(args.model)
+        card = checkpoint.load_card(directory)
+        card["speed"] = {"measured with": f"python -m benchmarks.bench_sentiment ({time.strftime('%Y-%m-%d')})",
+                         **dict(rows)}
+        (directory / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+        print(f"updated {directory / checkpoint.CARD}")
 
 
 if __name__ == "__main__":

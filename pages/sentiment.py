@@ -1,4 +1,4 @@
-"""Sentiment: a many-to-one LSTM reads a movie-review sentence word by word and rates it."""
+"""Sentiment: a many-to-one LSTM reads a sentence word by word and rates it."""
 
 import streamlit as st
 
@@ -6,11 +6,17 @@ from pages._common import Field, require_model, save_url_state, show_model_card,
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import plots
 from rnnkit.sentiment.baselines import Baselines
-from rnnkit.sentiment.classifier import SentimentClassifier, evaluation_rows, score_batch
+from rnnkit.sentiment.classifier import (
+    LECTURE_EXAMPLE,
+    SentimentClassifier,
+    data_sentence,
+    evaluation_rows,
+    presets,
+    score_batch,
+)
 from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_COLUMNS, MAX_ROWS, read_upload
 
-EXAMPLE = "There is nothing to like in this movie."
-FIELDS = (Field("text", EXAMPLE, max_chars=2000),)
+FIELDS = (Field("text", LECTURE_EXAMPLE, max_chars=2000),)
 
 
 @st.cache_resource(show_spinner="Loading the baselines…")
@@ -21,20 +27,25 @@ def load_baselines() -> Baselines:
 
 st.title("🎭 Sentiment: many-to-one")
 st.markdown(
-    "The lecture's **many-to-one** model: an LSTM reads a sentence one word at a time and, after the last "
-    "word, a classifier reads its final state. Trained on 8,482 Rotten Tomatoes review sentences rated by "
-    "people from −4 to +4 (two answers: negative / positive, and 5 classes)."
+    "The lecture's **many-to-one** model: a bidirectional LSTM reads a sentence one word at a time, the "
+    "strongest evidence of each unit over all words ($\\max_t h_t$) becomes one sentence vector, and a softmax "
+    "rates it in 5 classes. P(positive) is the mass of the positive side (half of neutral), so the two answers "
+    "never disagree."
 )
 state = url_state(FIELDS)
 
 model, card = require_model("sentiment", "sentiment")
 classifier = SentimentClassifier(model, card)
+st.caption(data_sentence(card))
+examples = presets()
 
 single, batch, about = st.tabs(["One sentence", "Batch (file)", "Model card"])
 
 with single:
-    text = st.text_area("A movie-review sentence (English)", value=state["text"], height=90,
-                        help="Try a negation: 'not bad at all', 'nothing to like'.")
+    preset = st.selectbox("Examples", ["(your own)"] + list(examples),
+                          help="Challenge sentences were written by hand and never trained on.")
+    text = st.text_area("An English sentence (a review works best)", value=examples.get(preset, state["text"]),
+                        height=90, help="Try a negation: 'not bad at all', 'nothing to like'.")
     save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"]})
     if len(text) > 2000:
         st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
@@ -107,14 +118,15 @@ with batch:
 with about:
     show_model_card(card)
     if evaluation_rows(card):
-        st.markdown("**Held-out results** (test = movie sentences never trained on; Amazon and NYT snippets = "
-                    "other domains, never trained on). Produced by `python scripts/eval_sentiment.py`.")
+        st.markdown("**Held-out results**: each domain's test sentences and the hand-written negation and "
+                    "contrast challenge set, none of them trained on (the challenge set has binary labels "
+                    "only). Produced by `python scripts/eval_sentiment.py`.")
         st.dataframe(evaluation_rows(card), hide_index=True, width="stretch")
     metrics = card["metrics"]
     left, right = st.columns(2)
     left.plotly_chart(plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES,
-                                             f"test, binary: {metrics['test_binary_accuracy']:.1%} correct"),
+                                             f"movie test, binary: {metrics['test_binary_accuracy']:.1%} correct"),
                       width="stretch")
     right.plotly_chart(plots.confusion_figure(metrics["test_fine_confusion"], FINE_NAMES,
-                                              f"test, 5 classes: {metrics['test_fine_accuracy']:.1%} correct"),
+                                              f"movie test, 5 classes: {metrics['test_fine_accuracy']:.1%} correct"),
                        width="stretch")

@@ -196,10 +196,10 @@ def forecast(args: argparse.Namespace) -> int:
 
 
 def classify_arguments(parser: argparse.ArgumentParser) -> None:
-    common_arguments(parser, "English movie-review sentences")
+    common_arguments(parser, "English sentences (reviews work best)")
 
 
-@command("classify", "rate movie-review sentences: negative / positive and 5 classes (the Sentiment page's model)",
+@command("classify", "rate English sentences: negative / positive and 5 classes (the Sentiment page's model)",
          classify_arguments)
 def classify(args: argparse.Namespace) -> int:
     from rnnkit.core.inputs import InputError

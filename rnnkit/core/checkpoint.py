@@ -95,5 +95,13 @@ def speed_lines(speed: dict) -> list[str]:
     return ["## Speed and memory (measured)", ""] + [f"- **{k}**: {v}" for k, v in speed.items()] + [""]
 
 
+def markdown_table(rows: list[dict]) -> str:
+    """Rows of equal keys as a Markdown table (the keys are the header)."""
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    return "\n".join(lines + ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows])
+
+
 def _fmt(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)

@@ -21,7 +21,7 @@ BASELINE_PATH = PRETRAINED / "sentiment" / "baseline_tfidf.npz"
 
 
 class TfidfBaseline:
-    """TF-IDF (word 1-2 grams) + logistic regression, fitted on the same training split.
+    """TF-IDF (word 1-2 grams) + logistic regression, fitted on the same training rows as the LSTM.
 
     ``C`` is chosen on the dev split (``scripts/eval_sentiment.py --tune``). The fitted numbers are
     stored as plain arrays (``save`` / ``load``, no pickle) next to the LSTM in
@@ -37,10 +37,11 @@ class TfidfBaseline:
         self.fine = LogisticRegression(C=c_fine, max_iter=3000)
 
     def fit(self, frame: pd.DataFrame) -> "TfidfBaseline":
+        """Fit both heads: the binary one on rows with a binary label, the 5-class one on rows with a rating."""
         x = self.vectorizer.fit_transform(frame["text"])
-        keep = (frame["binary"] >= 0).to_numpy()
-        self.binary.fit(x[keep], frame["binary"].to_numpy()[keep])
-        self.fine.fit(x, frame["fine"].to_numpy())
+        has_binary, has_fine = (frame["binary"] >= 0).to_numpy(), (frame["fine"] >= 0).to_numpy()
+        self.binary.fit(x[has_binary], frame["binary"].to_numpy()[has_binary])
+        self.fine.fit(x[has_fine], frame["fine"].to_numpy()[has_fine])
         return self
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +99,7 @@ def vader_labels(compound: np.ndarray, majority_binary: int = 0) -> tuple[np.nda
 def majority_labels(train: pd.DataFrame) -> tuple[int, int]:
     """The most frequent binary label (ignoring zeros) and 5-class label of the training split."""
     binary = train.loc[train["binary"] >= 0, "binary"].value_counts().idxmax()
-    return int(binary), int(train["fine"].value_counts().idxmax())
+    return int(binary), int(train.loc[train["fine"] >= 0, "fine"].value_counts().idxmax())
 
 
 class Baselines:

@@ -16,7 +16,10 @@ import pandas as pd
 
 from rnnkit.core.inputs import InputError
 from rnnkit.core.text import Vocabulary, pad_batch, tokenize
-from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_CHARS, MAX_ROWS, MAX_TOKENS
+from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_CHARS, MAX_ROWS, MAX_TOKENS, read_challenge
+from rnnkit.sentiment.model import consistent_answers
+
+LECTURE_EXAMPLE = "There is nothing to like in this movie."
 
 # ----------------------------------------------------------------------------- checking input
 
@@ -49,7 +52,7 @@ def check_text(text: object, vocab: Vocabulary | None = None, max_chars: int = M
         words = [t for t in tokens if any(ch.isalnum() for ch in t)]
         unknown = sorted(set(t for t in words if t not in vocab))
         if unknown and len(unknown) * 2 >= len(set(words)):
-            notes.append("Most words are unknown to the model (it learnt English from movie reviews), "
+            notes.append("Most words are unknown to the model (it learnt English from reviews, editorials and tweets), "
                          "so the scores mean little: " + ", ".join(unknown[:12]) + ("…" if len(unknown) > 12 else ""))
         elif unknown:
             notes.append("Words the model never saw in training (read as <unk>): " + ", ".join(unknown[:12])
@@ -58,6 +61,7 @@ def check_text(text: object, vocab: Vocabulary | None = None, max_chars: int = M
 
 
 # ----------------------------------------------------------------------------- the LSTM at inference
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -70,7 +74,7 @@ class Rating:
 
     @property
     def label(self) -> str:
-        return BINARY_NAMES[int(self.binary.argmax())]
+        return BINARY_NAMES[int(consistent_answers(self.binary[None], self.fine[None])[0][0])]
 
     @property
     def p_positive(self) -> float:
@@ -78,7 +82,7 @@ class Rating:
 
     @property
     def fine_label(self) -> str:
-        return FINE_NAMES[int(self.fine.argmax())]
+        return FINE_NAMES[int(consistent_answers(self.binary[None], self.fine[None])[1][0])]
 
     @property
     def verdict(self) -> str:
@@ -107,8 +111,8 @@ class SentimentClassifier:
         ids, lengths = pad_batch([self.vocab.encode(tokens[:MAX_TOKENS]) or [Vocabulary.unk_id]
                                   for tokens in token_lists])                  # (B, T), (B,)
         with torch.inference_mode():
-            binary, fine = self.model(ids, lengths)                             # (B, 2), (B, 5)
-        return binary.softmax(-1).numpy(), fine.softmax(-1).numpy()
+            binary, fine = self.model.probabilities(self.model(ids, lengths))   # (B, 2), (B, 5)
+        return binary.numpy(), fine.numpy()
 
     def predict_tokens(self, token_lists: Sequence[list[str]], batch_size: int = 256,
                        progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -135,9 +139,10 @@ class SentimentClassifier:
     def prefix_scores(self, tokens: list[str]) -> pd.DataFrame:
         """The prediction the model makes if the sentence stopped after each token."""
         binary, fine = self._forward([tokens[:i] for i in range(1, len(tokens) + 1)])
+        _, classes = consistent_answers(binary, fine)
         return pd.DataFrame({"position": range(1, len(tokens) + 1), "token": tokens,
                              "p_positive": binary[:, 1], "fine_score": fine @ np.arange(5) - 2.0,
-                             "fine": [FINE_NAMES[k] for k in fine.argmax(-1)]})
+                             "fine": [FINE_NAMES[k] for k in classes]})
 
     def importance(self, tokens: list[str]) -> pd.DataFrame:
         """Leave-one-out importance: how much P(positive) drops when each token is removed.
@@ -164,9 +169,10 @@ def score_batch(classifier: SentimentClassifier, texts: Sequence[str],
     binary, fine = classifier.predict_tokens([checked[i].tokens for i in scorable], batch_size=512, progress=progress)
     out = pd.DataFrame({"row": np.arange(1, len(texts) + 1), "text": list(texts), "label": "",
                         "p_positive": np.nan, "fine": "", "fine_score": np.nan, "note": [note for _, note in rows]})
-    out.loc[scorable, "label"] = [BINARY_NAMES[k] for k in binary.argmax(-1)]
+    verdicts, classes = consistent_answers(binary, fine)
+    out.loc[scorable, "label"] = [BINARY_NAMES[k] for k in verdicts]
     out.loc[scorable, "p_positive"] = binary[:, 1].round(4)
-    out.loc[scorable, "fine"] = [FINE_NAMES[k] for k in fine.argmax(-1)]
+    out.loc[scorable, "fine"] = [FINE_NAMES[k] for k in classes]
     out.loc[scorable, "fine_score"] = (fine @ np.arange(5) - 2.0).round(3)
     return out
 
@@ -182,12 +188,47 @@ def _check_row(text: object, vocab: Vocabulary, index: int, max_rows: int) -> tu
     return checked, " ".join(checked.notes)
 
 
+# ----------------------------------------------------------------------------- what the page says
+
+SPLIT_NAMES = {"test": "movie reviews (test)", "amazon_test": "Amazon reviews (test)",
+               "nyt_test": "NYT editorials (test)", "tweets_test": "tweets (test)",
+               "challenge": "negation & contrast challenge"}
+
+
+def presets() -> dict[str, str]:
+    """The page's examples, in order: the lecture's sentence, then one sentence of each phenomenon of the
+    hand-written challenge set (never trained on)."""
+    found = {"The lecture's example": LECTURE_EXAMPLE}
+    for phenomenon, rows in read_challenge().groupby("phenomenon", sort=False):
+        found[f"Challenge: {phenomenon.replace('_', ' ')}"] = rows["text"].iloc[0]
+    return found
+
+
+def data_sentence(card: dict) -> str:
+    """What the model was trained on, from its card, in one sentence."""
+    split = card.get("data", {}).get("split", "")
+    return ("Trained on English sentences rated by people from −4 to +4 (movie reviews, Amazon reviews, NYT "
+            "editorials and tweets) and sentences labelled only positive / negative (Rotten Tomatoes critics, "
+            f"tweets): {split.split(';')[0]}. One head gives both answers, so they never disagree.")
+
+
+def choice_rows(card: dict) -> list[dict]:
+    """The runs compared on the dev splits (``scripts/sentiment_choices.py --update-card``), best first, ready
+    for a table; empty when the card has none."""
+    return [{"run": r["run"], "settings (vs the shipped ones)": r["settings"], "epochs": r["epochs"],
+             "movie dev: binary / 5-class": f"{r['movie']:.1%} / {r['movie_fine']:.1%}",
+             "dev binary: amazon / nyt / tweets": f"{r['amazon']:.1%} / {r['nyt']:.1%} / {r['tweets']:.1%}",
+             "mean dev binary (the choice)": f"{r['mean']:.1%}", "minutes": r["minutes"]}
+            for r in card.get("choices", [])]
+
+
 def evaluation_rows(card: dict) -> list[dict]:
-    """The held-out table ``scripts/eval_sentiment.py --update-card`` stores in the card (test first, then
-    the out-of-domain splits), ready for a table; empty when the card has none."""
-    order = {"test": 0, "ood_amazon": 1, "ood_nyt": 2}
-    rows = sorted(card.get("evaluation", []), key=lambda row: order.get(row["split"], 3))
-    return [{"data": row["split"], "system": row["system"],
-             "binary accuracy": f"{row['binary_accuracy']:.1%}", "binary macro-F1": f"{row['binary_macro_f1']:.1%}",
-             "5-class accuracy": f"{row['fine_accuracy']:.1%}", "5-class macro-F1": f"{row['fine_macro_f1']:.1%}"}
+    """The held-out table ``scripts/eval_sentiment.py --update-card`` stores in the card (each domain's test
+    split, then the challenge set), ready for a table; empty when the card has none."""
+    order = {name: i for i, name in enumerate(SPLIT_NAMES)}
+    rows = sorted(card.get("evaluation", []), key=lambda row: order.get(row["split"], len(order)))
+    cell = lambda value: "–" if value is None else f"{value:.1%}"          # noqa: E731
+    return [{"data": SPLIT_NAMES.get(row["split"], row["split"]), "system": row["system"],
+             "binary accuracy": cell(row["binary_accuracy"]), "binary macro-F1": cell(row["binary_macro_f1"]),
+             "5-class accuracy": cell(row["fine_accuracy"]), "5-class macro-F1": cell(row["fine_macro_f1"])}
             for row in rows]

@@ -30,6 +30,8 @@ MAX_TOKENS = 200           # the model reads at most this many tokens
 MAX_ROWS = 100_000         # batch mode: rows beyond this are reported, not scored
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_COLUMNS = 50           # batch mode: wider CSVs are refused before parsing (the page says so)
+DOMAINS = ("movie", "amazon", "nyt", "tweets")   # the human-rated domains; each has train, dev and test splits
+EXTRA = ("extra_rt", "extra_tweets")             # extra training data with a binary label only (fine = -1)
 
 
 # ----------------------------------------------------------------------------- labels and files
@@ -51,13 +53,29 @@ def fine_label(mean: float) -> int:
     return 4
 
 
+def split_name(domain: str, part: str) -> str:
+    """The file of one domain's split: the movie split keeps its old names (``train``, ``dev``, ``test``),
+    the others are ``<domain>_<part>`` (``amazon_test``)."""
+    return part if domain == "movie" else f"{domain}_{part}"
+
+
 def read_split(name: str, directory: Path = DATA) -> pd.DataFrame:
-    """``train``, ``dev``, ``test``, ``ood_amazon`` or ``ood_nyt``: columns id, mean, binary, fine, text."""
+    """A split (``train``, ``dev``, ``test``, ``amazon_test``, ``extra_rt``, ...): columns id, mean, binary, fine,
+    text; ``fine`` is -1 where only the binary label is known, ``binary`` -1 where the mean is exactly 0."""
     path = Path(directory) / f"{name}.tsv"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run `python scripts/prepare_sentiment.py`")
     return pd.read_csv(path, sep="\t", dtype={"id": str, "text": str}, keep_default_na=False,
                        quoting=csv.QUOTE_MINIMAL)
+
+
+def read_challenge(directory: Path = DATA) -> pd.DataFrame:
+    """The hand-written negation and contrast set (``CHALLENGE.md``): id, label, phenomenon, text, binary.
+    An evaluation set only: never trained or tuned on."""
+    frame = pd.read_csv(Path(directory) / "challenge.tsv", sep="\t", dtype=str, keep_default_na=False,
+                        quoting=csv.QUOTE_NONE)
+    frame["binary"] = (frame["label"] == "positive").astype(int)
+    return frame
 
 
 def load_glove(directory: Path = DATA) -> dict[str, np.ndarray] | None:
@@ -143,7 +161,11 @@ def read_upload(name: str, raw: bytes) -> Upload:
         raise InputError("The file is empty: upload one sentence per line (.txt) or a .csv with a text column.")
     if not name.lower().endswith(".csv"):
         return Upload(pd.DataFrame({"text": text.splitlines()}), ["text"], notes)
-    header = next(csv.reader([text.lstrip("\r\n").split("\n", 1)[0]]), [])      # cheap: before parsing the rows
+    try:
+        header = next(csv.reader([text.lstrip("\r\n").split("\n", 1)[0]]), [])  # cheap: before parsing the rows
+    except csv.Error:
+        raise InputError("The CSV's header row holds a cell longer than 131,072 characters: put one sentence "
+                         "per row below a short header and upload it again.") from None
     if len(header) > MAX_COLUMNS:
         raise InputError(f"The CSV has {len(header):,} columns; the limit is {MAX_COLUMNS}. Keep the column of "
                          "sentences (and a few others) and upload it again.")

