@@ -9,6 +9,8 @@ from rnnkit.sentiment.baselines import Baselines
 from rnnkit.sentiment.classifier import (
     LECTURE_EXAMPLE,
     SentimentClassifier,
+    challenge_rows,
+    choice_rows,
     data_sentence,
     evaluation_rows,
     presets,
@@ -122,6 +124,16 @@ with about:
                     "contrast challenge set, none of them trained on (the challenge set has binary labels "
                     "only). Produced by `python scripts/eval_sentiment.py`.")
         st.dataframe(evaluation_rows(card), hide_index=True, width="stretch")
+    if challenge_rows(card):
+        written = sum(row["sentences"] for row in challenge_rows(card))
+        st.markdown(f"**The negation and contrast challenge**, binary accuracy by phenomenon: {written} sentences "
+                    "written by hand before training, never trained on. Negated negatives (\"never boring\") are "
+                    "rare in the training sentences: compare the systems there.")
+        st.dataframe(challenge_rows(card), hide_index=True, width="stretch")
+    if choice_rows(card):
+        st.markdown("**How this model was chosen**: runs compared on the dev splits, never on the test splits "
+                    "or the challenge (`python scripts/sentiment_choices.py`).")
+        st.dataframe(choice_rows(card), hide_index=True, width="stretch")
     metrics = card["metrics"]
     left, right = st.columns(2)
     left.plotly_chart(plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES,

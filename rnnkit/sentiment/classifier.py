@@ -8,6 +8,7 @@ word importance, and ``score_batch`` scores an uploaded file row by row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -206,10 +207,11 @@ def presets() -> dict[str, str]:
 
 def data_sentence(card: dict) -> str:
     """What the model was trained on, from its card, in one sentence."""
-    split = card.get("data", {}).get("split", "")
-    return ("Trained on English sentences rated by people from −4 to +4 (movie reviews, Amazon reviews, NYT "
-            "editorials and tweets) and sentences labelled only positive / negative (Rotten Tomatoes critics, "
-            f"tweets): {split.split(';')[0]}. One head gives both answers, so they never disagree.")
+    rows = re.search(r"train (\d+) rows", card.get("data", {}).get("split", ""))
+    count = f"{int(rows.group(1)):,} sentences" if rows else "sentences"
+    return (f"Trained on {count} in English: reviews (movies, Amazon), NYT editorials and tweets rated by "
+            "people from −4 to +4, and Rotten Tomatoes critics' snippets and tweets labelled only positive / "
+            "negative. Read the model card for how well it does on each, and where it fails.")
 
 
 def choice_rows(card: dict) -> list[dict]:
@@ -220,6 +222,17 @@ def choice_rows(card: dict) -> list[dict]:
              "dev binary: amazon / nyt / tweets": f"{r['amazon']:.1%} / {r['nyt']:.1%} / {r['tweets']:.1%}",
              "mean dev binary (the choice)": f"{r['mean']:.1%}", "minutes": r["minutes"]}
             for r in card.get("choices", [])]
+
+
+def challenge_rows(card: dict) -> list[dict]:
+    """The challenge set's binary accuracy per phenomenon and system (stored by ``scripts/eval_sentiment.py
+    --update-card``), one row per phenomenon; empty when the card has none."""
+    table: dict[str, dict] = {}
+    for row in card.get("challenge_by_phenomenon", []):
+        entry = table.setdefault(row["phenomenon"], {"phenomenon": row["phenomenon"].replace("_", " "),
+                                                      "sentences": row["rows"]})
+        entry[row["system"]] = f"{row['binary_accuracy']:.0%}"
+    return list(table.values())
 
 
 def evaluation_rows(card: dict) -> list[dict]:

@@ -388,6 +388,10 @@ def test_page_scores_the_lecture_sentence_and_survives_bad_input():
     at.selectbox[0].set_value("Challenge: negated negative").run()
     assert not at.exception and at.text_area[0].value == S.presets()["Challenge: negated negative"]
     assert len(at.get("plotly_chart")) >= 4 and len(at.tabs) == 3
+    tables = [frame.value for frame in at.dataframe]             # baselines, held-out, challenge, choices
+    assert any("phenomenon" in table.columns and len(table) == D.read_challenge()["phenomenon"].nunique()
+               for table in tables)
+    assert any("mean dev binary (the choice)" in table.columns for table in tables)
     at.text_area[0].set_value("<script>alert('hi')</script> 😀 你好").run()
     assert not at.exception
     assert not any("<script>" in m.value for m in at.markdown)
