@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from pages._common import freeze_what_is_loaded
+from pages._common import freeze_what_is_loaded, lesson_footer
 from pages._lecture import available_pages
 
 # Visitors share the cores: torch (imported by the pages) runs each visitor's small models on one thread.
@@ -17,6 +17,10 @@ st.set_page_config(page_title="rnnkit — RNNs you can use", page_icon="🔁", l
 
 home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
 pages = [home] + [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path) for p in available_pages()]
-st.navigation(pages).run()
+page = st.navigation(pages)
+try:
+    page.run()
+finally:                    # also under a page that stopped early (st.stop) for missing input
+    lesson_footer(page.title)
 
 freeze_what_is_loaded()     # after a page's first visit: keeps Python's garbage collections cheap

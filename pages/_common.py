@@ -21,7 +21,7 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
-           "freeze_what_is_loaded", "show_model_card", "load_glove"]
+           "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types"]
 
 
 def _run_through_app_navigation() -> None:
@@ -95,6 +95,38 @@ def show_problems(problems: Sequence[str]) -> None:
 
 
 _MODULES_AT_LAST_FREEZE = [0]
+
+
+def lesson_footer(title: str) -> None:
+    """The foot of the page titled ``title``: where it sits in the lecture, what to look for, previous and next."""
+    from pages._lecture import lesson_place
+    place = lesson_place(title)
+    if place is None:
+        return
+    number, count, step, previous, following = place
+    st.divider()
+    st.markdown(f"**The lecture, step {number} of {count}:** " + " · ".join(step.topics))
+    st.progress(number / count)
+    st.caption(step.paragraph)
+    left, right = st.columns(2)
+    if previous:
+        left.page_link(previous.file, label=f"Previous: {previous.title}", icon="⬅️")
+    if following:
+        right.page_link(following.file, label=f"Next: {following.title}", icon="➡️")
+
+
+def rnn_types() -> None:
+    """The lecture's four types of RNN models side by side: an unrolled diagram each, linked to its page."""
+    from pages._lecture import RNN_TYPES, available_pages
+    pages = {page.url_path: page for page in available_pages()}
+    for column, (name, example, url_path, dot) in zip(st.columns(4), RNN_TYPES):
+        with column:
+            st.markdown(f"**{name}**")
+            st.graphviz_chart(dot)
+            st.caption(example)
+            if url_path in pages:
+                page = pages[url_path]
+                st.page_link(page.file, label=f"Try it: {page.title}", icon=page.icon)
 
 
 def freeze_what_is_loaded() -> None:

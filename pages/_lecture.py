@@ -24,31 +24,63 @@ PAGES = (
              "Solve king − man + woman with real GloVe vectors, explore neighbours and PCA plots, "
              "compare one-hot with dense vectors."),
     PageInfo("pages/sentiment.py", "Sentiment", "🎭", "sentiment",
-             "Type a movie review and watch an LSTM read it word by word; see which words decided."),
+             "Type a review and watch an LSTM read it word by word; see which words decided, and where it fails."),
     PageInfo("pages/captioning.py", "Image Captioning", "🖼️", "captioning",
              "Upload a photo; a CNN encoder and an LSTM decoder with attention caption it word by word."),
     PageInfo("pages/translation.py", "Translation", "🌍", "translation",
              "Translate English to French with an encoder-decoder LSTM and see its attention map."),
-    PageInfo("pages/forecasting.py", "Forecasting", "📈", "forecasting",
-             "Train a many-to-many LSTM on real stock prices in seconds and compare it with honest baselines."),
     PageInfo("pages/ner.py", "Named entities", "🏷️", "ner",
              "Tag every word of a sentence as a person, place or organisation; see what the forward and the "
              "backward LSTM each contributed."),
+    PageInfo("pages/forecasting.py", "Forecasting", "📈", "forecasting",
+             "Train a many-to-many LSTM on real stock prices in seconds and compare it with honest baselines."),
 )
 
-# The lecture's topics, in its order, and the url_path of the pages that demonstrate each.
-TOPICS = (
-    ("Why sequence models", ("forecasting", "sentiment", "ner", "playground")),
-    ("Mapping time into state", ("playground",)),
-    ("The RNN unrolled in time", ("playground",)),
-    ("RNN and LSTM equations", ("playground",)),
-    ("The four types of RNN models", ("playground", "sentiment", "captioning", "translation", "forecasting")),
-    ("LSTM cell and layer", ("playground",)),
-    ("Word embeddings", ("embeddings",)),
-    ("Sentiment classification (many-to-one)", ("sentiment",)),
-    ("Image captioning (one-to-many)", ("captioning",)),
-    ("Neural machine translation (many-to-many)", ("translation",)),
-    ("Attention", ("translation", "captioning")),
+# The lecture's topics, in its order (the lesson below covers each).
+TOPICS = ("Why sequence models", "Mapping time into state", "The RNN unrolled in time", "RNN and LSTM equations",
+          "The four types of RNN models", "LSTM cell and layer", "Word embeddings",
+          "Sentiment classification (many-to-one)", "Image captioning (one-to-many)",
+          "Neural machine translation (many-to-many)", "Attention")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the lecture's path through the pages."""
+    url_path: str      # "" for the home page
+    topics: tuple      # the lecture's topics this step covers
+    paragraph: str     # what to look for there, in two or three sentences
+
+
+HOME = PageInfo("pages/home.py", "Home", "🏠", "", "The lecture's map: where each topic is shown.")
+
+# The lecture as a path: each page once, in the lecture's order, then the two other sequence tasks.
+LESSON = (
+    Step("", ("Why sequence models",),
+         "Text, speech, prices and video are sequences: what comes next depends on what came before, and "
+         "inputs have no fixed length. A recurrent network reads them one step at a time and keeps a state."),
+    Step("playground", ("Mapping time into state", "The RNN unrolled in time", "RNN and LSTM equations",
+                        "The four types of RNN models", "LSTM cell and layer"),
+         "Type a sequence and step through it: the state s_t = tanh(W x_t + U s_{t-1} + b) carries the past. "
+         "Watch the gradient vanish through a vanilla RNN and survive through the LSTM's cell path, then train "
+         "both on a task with a long gap."),
+    Step("embeddings", ("Word embeddings",),
+         "Before an RNN can read words it needs numbers: one-hot vectors know no similarity, dense vectors "
+         "learned from text do (king − man + woman ≈ queen)."),
+    Step("sentiment", ("Sentiment classification (many-to-one)",),
+         "Many-to-one: the LSTM reads a whole sentence and answers once at the end. Watch its answer after "
+         "every word, and find the sentences it gets wrong."),
+    Step("captioning", ("Image captioning (one-to-many)",),
+         "One-to-many: a CNN turns a photo into features and an LSTM writes a sentence word by word, looking "
+         "at a different part of the picture for each word."),
+    Step("translation", ("Neural machine translation (many-to-many)", "Attention"),
+         "Many-to-many with an encoder and a decoder: without attention the whole sentence must fit in one "
+         "vector; with attention each output word looks back at every input word."),
+    Step("ner", ("Why sequence models",),
+         "Synced many-to-many: one tag per word, at the same step. A bidirectional LSTM reads both ways, so "
+         "'Potter' is a name because of 'Harry' before it."),
+    Step("forecasting", ("Why sequence models",),
+         "A sequence of numbers: an LSTM trained live on real prices, judged against the honest baseline "
+         "'tomorrow equals today'."),
 )
 
 
@@ -82,3 +114,21 @@ RNN_TYPES = (
     ("many-to-many", "translation and forecasting: a sequence in, a sequence out", "translation",
      _diagram(3, "all")),
 )
+
+
+def lesson() -> list[tuple[Step, PageInfo]]:
+    """The lesson's steps whose page exists, each with its page."""
+    pages = {page.url_path: page for page in available_pages()} | {"": HOME}
+    return [(step, pages[step.url_path]) for step in LESSON if step.url_path in pages]
+
+
+def lesson_place(title: str) -> tuple[int, int, Step, PageInfo | None, PageInfo | None] | None:
+    """Where the page titled ``title`` sits in the lesson: (its step number from 1, the number of steps, the
+    step, the previous page, the next page); None for a page that is not on the path."""
+    steps = lesson()
+    for index, (step, page) in enumerate(steps):
+        if page.title == title:
+            previous = steps[index - 1][1] if index > 0 else None
+            following = steps[index + 1][1] if index + 1 < len(steps) else None
+            return index + 1, len(steps), step, previous, following
+    return None

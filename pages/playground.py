@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, save_url_state, url_state
-from pages._lecture import RNN_TYPES, available_pages
+from pages._common import Field, rnn_types, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -136,14 +135,6 @@ with tab_memory:
         st.plotly_chart(measured_chart(measured, results), key="memory_measured")
 
 with tab_types:
-    pages = {page.url_path: page for page in available_pages()}
-    columns = st.columns(4)
-    for column, (name, example, url_path, dot) in zip(columns, RNN_TYPES):
-        with column:
-            st.subheader(name)
-            st.graphviz_chart(dot)
-            st.caption(example)
-            if url_path in pages:
-                st.page_link(pages[url_path].file, label=f"Try it: {pages[url_path].title}", icon=pages[url_path].icon)
+    rnn_types()
 
 save_url_state(FIELDS, values)

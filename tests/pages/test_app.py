@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from pages._lecture import available_pages
+from pages._lecture import TOPICS, available_pages, lesson, lesson_place
 from rnnkit import ROOT
 
 
@@ -27,6 +27,22 @@ def test_home_links_every_existing_page():
     text = " ".join(m.value for m in app.markdown)
     assert "Mapping time into state" in text and "Attention" in text or len(available_pages()) == 1
     assert len(app.caption) >= len(available_pages())
+
+
+def test_the_lesson_is_every_page_once_in_the_lectures_order_with_its_neighbours():
+    """The foot app.py draws under each page comes from ``lesson_place`` (walked with 'Next' in Chromium by
+    tests/pages/test_browser.py)."""
+    steps = lesson()
+    assert steps[0][1].file == "pages/home.py" and steps[1][1].url_path == "playground"
+    assert sorted(page.url_path for _, page in steps[1:]) == sorted(page.url_path for page in available_pages())
+    topics = [topic for step, _ in steps for topic in step.topics]
+    assert list(dict.fromkeys(topics)) == list(TOPICS)                     # every topic, in the lecture's order
+    for number, (step, page) in enumerate(steps, start=1):
+        place = lesson_place(page.title)
+        assert place[:3] == (number, len(steps), step)
+        assert place[3] == (steps[number - 2][1] if number > 1 else None)
+        assert place[4] == (steps[number][1] if number < len(steps) else None)
+    assert lesson_place("Not a page") is None
 
 
 def test_playground_renders_equations_and_heatmaps():

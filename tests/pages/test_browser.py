@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from harness.browser import CHROMIUM, SCREENSHOTS, browser_page, error_texts, streamlit_server, wait_for_idle
-from pages._lecture import available_pages
+from pages._lecture import available_pages, lesson
 
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
                                 reason="Debian chromium is not installed (.ci/run installs it)")
@@ -51,6 +51,24 @@ def test_every_page_opens_with_its_title_and_no_error(server, page, info):
     assert info.title.lower() in page.inner_text("h1").lower()
     assert not error_texts(page)
     page.screenshot(path=str(SCREENSHOTS / f"{info.url_path}.png"), full_page=True)
+
+
+def test_the_lesson_walks_from_the_first_page_to_the_last_with_next_alone(server, page):
+    """Issue 17: a visitor at the home page reaches every page of the lecture, in order, by clicking 'Next'."""
+    page.goto(server + "/")
+    wait_for_idle(page)
+    seen = [page.inner_text("h1")]
+    for _ in range(len(lesson()) - 1):
+        page.locator("a", has_text="Next:").last.click()
+        page.wait_for_timeout(300)
+        wait_for_idle(page, timeout_ms=120_000)
+        seen.append(page.inner_text("h1"))
+        assert not error_texts(page), seen[-1]
+    expected = [info.title for _, info in lesson()]
+    assert "recurrent neural networks you can use" in seen[0]
+    assert all(title.lower() in heading.lower() for title, heading in zip(expected[1:], seen[1:])), seen
+    assert page.locator("a", has_text="Next:").count() == 0                  # the last step has no next
+    assert f"step {len(expected)} of {len(expected)}" in page.inner_text("[data-testid='stMain']")
 
 
 def test_playground_step_and_bad_input_in_chromium(server, page):
