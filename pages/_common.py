@@ -21,7 +21,7 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
-           "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types"]
+           "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first"]
 
 
 def _run_through_app_navigation() -> None:
@@ -113,6 +113,30 @@ def lesson_footer(title: str) -> None:
         left.page_link(previous.file, label=f"Previous: {previous.title}", icon="⬅️")
     if following:
         right.page_link(following.file, label=f"Next: {following.title}", icon="➡️")
+
+
+def predict_first(questions: Sequence, key: str) -> bool:
+    """Predict, then see: ask ``questions`` (``rnnkit.core.questions.Question``) before the model's answer.
+
+    Each is a radio with no choice made; an answer gets its verdict and the model's reason at once. Returns
+    True when the page may reveal the model's answer: every question answered, or the visitor asked to see it.
+    """
+    import hashlib
+    st.markdown("**Predict first**, then see what the model does:")
+    tokens = [hashlib.sha1("|".join((q.prompt, *q.options)).encode()).hexdigest()[:12] for q in questions]
+    answered = 0
+    for question, token in zip(questions, tokens):
+        choice = st.radio(escape_markdown(question.prompt), question.options, index=None, horizontal=True,
+                          key=f"{key}-{token}", format_func=escape_markdown)
+        if choice is not None:
+            right, sentence = question.verdict(choice)
+            (st.success if right else st.warning)(escape_markdown(sentence))
+            answered += 1
+    revealed = f"{key}-revealed-{'-'.join(tokens)}"      # these questions' answer stays shown once asked for
+    if answered < len(questions) and not st.session_state.get(revealed):
+        st.button("Show the model's answer now", key=f"{key}-reveal",
+                  on_click=st.session_state.__setitem__, args=(revealed, True))
+    return answered == len(questions) or bool(st.session_state.get(revealed))
 
 
 def rnn_types() -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import plots
 from rnnkit.sentiment.baselines import Baselines
@@ -17,8 +17,9 @@ from rnnkit.sentiment.classifier import (
     score_batch,
 )
 from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_COLUMNS, MAX_ROWS, read_upload
+from rnnkit.sentiment.questions import questions
 
-FIELDS = (Field("text", LECTURE_EXAMPLE, max_chars=2000),)
+FIELDS = (Field("text", LECTURE_EXAMPLE, max_chars=2000), Field("quiz", False, bool))
 
 
 @st.cache_resource(show_spinner="Loading the baselines…")
@@ -48,7 +49,9 @@ with single:
                           help="Challenge sentences were written by hand and never trained on.")
     text = st.text_area("An English sentence (a review works best)", value=examples.get(preset, state["text"]),
                         height=90, help="Try a negation: 'not bad at all', 'nothing to like'.")
-    save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"]})
+    quiz = st.toggle("Predict first", value=state["quiz"],
+                     help="Answer two questions about this sentence before the model's answer is shown.")
+    save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"], "quiz": quiz})
     if len(text) > 2000:
         st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
     try:
@@ -56,6 +59,8 @@ with single:
     except InputError as error:
         st.info(escape_markdown(str(error)))
         rating = None
+    if rating and quiz and not predict_first(questions(classifier, rating), "sentiment-quiz"):
+        rating = None                                    # the model's answer waits for the visitor's
     if rating:
         for note in rating.notes:
             st.warning(escape_markdown(note))

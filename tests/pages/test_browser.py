@@ -71,6 +71,21 @@ def test_the_lesson_walks_from_the_first_page_to_the_last_with_next_alone(server
     assert f"step {len(expected)} of {len(expected)}" in page.inner_text("[data-testid='stMain']")
 
 
+def test_a_student_predicts_then_sees_on_the_sentiment_page(server, page):
+    """Issue 17's predict-then-reveal, in the browser: with ?quiz=true the answer waits; a choice gets its verdict."""
+    page.goto(f"{server}/sentiment?quiz=true")
+    wait_for_idle(page, timeout_ms=120_000)
+    main = page.locator("[data-testid='stMain']")
+    assert "The LSTM says" not in main.inner_text() and "Predict first" in main.inner_text()
+    page.get_by_text("negative", exact=True).first.click()            # the lecture's sentence: it is negative
+    wait_for_idle(page)
+    assert "Right: P(positive) =" in main.inner_text()
+    page.get_by_text("Show the model's answer now").click()
+    wait_for_idle(page)
+    assert "The LSTM says: negative" in main.inner_text() and not error_texts(page)
+    page.screenshot(path=str(SCREENSHOTS / "sentiment-quiz.png"), full_page=True)
+
+
 def test_playground_step_and_bad_input_in_chromium(server, page):
     page.goto(f"{server}/playground?seq=1,2,3&t=2")
     wait_for_idle(page)

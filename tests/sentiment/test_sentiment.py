@@ -401,3 +401,51 @@ def test_page_scores_the_lecture_sentence_and_survives_bad_input():
     assert not at.exception and any("2 of 3 rows scored" in s.value for s in at.success)
     at.file_uploader[0].set_value(("n.csv", b"a,b\n1,2\n", "text/csv")).run()
     assert not at.exception and any("No column" in e.value for e in at.error)
+
+
+# ----------------------------------------------------------------------------- predict, then see
+
+def test_question_checks_its_options_and_says_why():
+    from rnnkit.core.questions import Question, options_around
+    question = Question("Which?", ("a", "b"), "b", "Because.")
+    assert question.verdict("b") == (True, "Right: Because.")
+    assert question.verdict("a") == (False, "Not this time: the model says b. Because.")
+    with pytest.raises(ValueError):
+        Question("Which?", ("a", "b"), "c", "")
+    assert options_around("c", ["a", "b", "c", "d", "e"]) == ("a", "b", "c", "d")
+    assert options_around("z", ["a", "a", "b"], count=3) == ("z", "a", "b")
+
+
+@needs_model
+def test_the_questions_answers_are_what_the_model_does():
+    from rnnkit.sentiment.questions import questions
+    classifier = S.SentimentClassifier.load()
+    for text in ("There is nothing to like in this movie.", "A warm, funny and moving film.",
+                 "Not a single scene felt wasted.", "good"):
+        rating = classifier.rate(text)
+        asked = questions(classifier, rating)
+        assert asked[0].answer == rating.label and asked[0].options == ("negative", "positive")
+        for question in asked[1:]:
+            importance = classifier.importance(rating.tokens)
+            sign = 1 if rating.label == "positive" else -1
+            strongest = importance.loc[(sign * importance["importance"]).idxmax(), "token"]
+            assert question.answer == strongest and question.answer in question.options
+            assert set(question.options) <= set(rating.tokens) and 2 <= len(question.options) <= 4
+    lecture = questions(classifier, classifier.rate(S.LECTURE_EXAMPLE))
+    assert len(lecture) == 2 and lecture[1].answer == "nothing"
+
+
+@needs_model
+def test_page_in_quiz_mode_waits_for_the_visitors_answers():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "pages/sentiment.py"), default_timeout=120)
+    at.query_params["quiz"] = "true"
+    at.run()
+    assert not at.exception and not any("The LSTM says" in h.value for h in at.subheader)
+    at.radio[0].set_value("positive").run()                     # the wrong answer: the model says negative
+    shown = lambda elements: [e.value.replace("\\", "") for e in elements]     # noqa: E731 (escaped markdown)
+    assert any("Not this time: the model says negative" in w for w in shown(at.warning))
+    assert not any("The LSTM says" in h.value for h in at.subheader)
+    at.radio[1].set_value("nothing").run()
+    assert any(s.startswith("Right: Without “nothing”") for s in shown(at.success))
+    assert any("The LSTM says" in h.value for h in at.subheader)
