@@ -3,18 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
 from rnnkit.core.attention import EQUATIONS
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.translation import plots
 from rnnkit.translation import translator as T
+from rnnkit.translation.questions import questions
 
 DIRECTIONS = {"en-fr": "English → French", "fr-en": "French → English"}
 FIELDS = (Field("text", T.LECTURE_EXAMPLE["en-fr"], max_chars=2000),
           Field("direction", "en-fr", choices=tuple(DIRECTIONS)),
           Field("model", "attention", choices=("attention", "plain")),
           Field("beam", T.BEAM_SIZE, int, low=1, high=10),
-          Field("step", 1, int, low=1, high=200))
+          Field("step", 1, int, low=1, high=200),
+          Field("quiz", False, bool))
 
 st.title("🌍 Translation: many-to-many with attention")
 st.markdown(
@@ -36,6 +38,7 @@ with right:
     beam = st.slider("Beam size", 1, 10, state["beam"], help="1 = greedy decoding.")
     presets = T.presets(direction)
     preset = st.selectbox("Examples", ["(your own)"] + list(presets))
+    quiz = st.toggle("Predict first", value=state["quiz"], help="Answer questions before the translation is shown.")
 source_name, target_name = T.language_names(direction)
 with left:
     same_direction = state["direction"] == direction
@@ -49,7 +52,8 @@ translator = T.Translator(model, card)
 st.caption(T.data_sentence(card))
 
 url_text = text if len(text) <= 2000 else state["text"]
-values = {"text": url_text, "direction": direction, "model": model_choice, "beam": beam, "step": state["step"]}
+values = {"text": url_text, "direction": direction, "model": model_choice, "beam": beam, "step": state["step"],
+          "quiz": quiz}
 save_url_state(FIELDS, values)
 if len(text) > 2000:
     st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
@@ -61,6 +65,8 @@ except InputError as problem:
     st.stop()
 for note in result.notes:
     st.warning(escape_markdown(note))
+if quiz and not predict_first(questions(result, source_name, target_name), "translation-quiz"):
+    st.stop()                                            # the translation waits for the visitor's predictions
 
 st.subheader(target_name)
 st.markdown(f"### {escape_markdown(result.text) if result.output else '(empty output)'}")

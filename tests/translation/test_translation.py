@@ -357,3 +357,40 @@ def test_page_with_a_malformed_link():
     warnings = " ".join(w.value for w in at.warning)
     assert "beam" in warnings and "model" in warnings
     assert at.text_area[0].value == "The dog sleeps."
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_the_questions_answers_are_what_the_model_does():
+    import numpy as np
+
+    from rnnkit.translation.questions import questions
+    translator = Translator.load("attention")
+    for sentence in ("Do you want to sing with me?", SMALL_CAT, "My brother is a doctor."):
+        result = translator.translate(sentence, beam_size=5)
+        which, where = questions(result, "English", "French")
+        assert which.answer == result.candidates[0][0] == result.text and which.answer in which.options
+        looked_at = where.prompt.split("“")[1].split("”")[0]
+        t = result.output.index(looked_at)
+        assert where.answer == result.source[int(np.argmax(result.alpha[t]))] and where.answer in where.options
+    plain = questions(Translator.load("plain").translate(SMALL_CAT), "English", "French")
+    assert [q.prompt for q in plain] == ["Which French sentence will the model write?"]      # no attention to ask
+    assert questions(translator.translate(SMALL_CAT, beam_size=1), "English", "French")[0].prompt.startswith("When")
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_page_in_quiz_mode_waits_for_the_visitors_answers():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=120)
+    at.query_params["quiz"] = "true"
+    at.run()
+    assert not at.exception and not any("French" == s.value for s in at.subheader)
+    from rnnkit.translation.questions import questions
+    expected = questions(Translator.load("attention").translate("Do you want to sing with me?", beam_size=5),
+                         "English", "French")
+    asked = [r for r in at.radio if r.label.startswith(("Which", "When"))]
+    assert len(asked) == len(expected) == 2
+    for radio, question in zip(asked, expected):
+        radio.set_value(question.answer)
+    at.run()
+    assert not at.exception and any("French" == s.value for s in at.subheader)
+    assert len(at.success) == 2 and all(s.value.startswith("Right") for s in at.success)
