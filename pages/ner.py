@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from pages._common import Field, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.ner import plots
 from rnnkit.ner import tagger as T
+from rnnkit.ner.questions import questions
 
 FIELDS = (Field("text", T.LECTURE_SENTENCE, max_chars=2000),
-          Field("word", 0, int, low=0, high=200))      # 1-based position of the word opened up; 0 = the first entity's
+          Field("word", 0, int, low=0, high=200),      # 1-based position of the word opened up; 0 = the first entity's
+          Field("quiz", False, bool))
 
 st.title("🏷️ Named entities: one tag per word")
 st.markdown(
@@ -34,12 +36,17 @@ with single:
     text = st.text_area("An English sentence", value=state["text"] if preset == "(your own)" else preset,
                         height=80, max_chars=20000, help="Try names from anywhere, a lowercase sentence, or "
                                                          "a word that is a name in one place and not in another.")
+    quiz = st.toggle("Predict first", value=state["quiz"], help="Answer two questions before the tags are shown.")
     try:
         tagged, tagged_forward = bi.tag(text), forward.tag(text)
     except InputError as error:
         st.info(escape_markdown(str(error)))
-        save_url_state(FIELDS, {"text": state["text"], "word": 0})
+        save_url_state(FIELDS, {"text": state["text"], "word": 0, "quiz": quiz})
         tagged = None
+    if tagged and quiz and not predict_first(questions(tagged, tagged_forward), "ner-quiz"):
+        save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"], "word": state["word"],
+                                "quiz": quiz})
+        tagged = None                                    # the tags wait for the visitor's predictions
     if tagged:
         for note in tagged.notes:
             st.warning(escape_markdown(note))
@@ -78,7 +85,7 @@ with single:
         right.caption(f"Forward-only: “{word}” tagged **{tagged_forward.tags[chosen]}**, from the words up to it "
                       "alone. On “Harry” it cannot know that “Potter” follows.")
         save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"],
-                                "word": chosen + 1 if chosen + 1 != first_entity else 0})
+                                "word": chosen + 1 if chosen + 1 != first_entity else 0, "quiz": quiz})
         if len(text) > 2000:
             st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
 

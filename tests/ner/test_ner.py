@@ -222,3 +222,34 @@ def test_page_tags_the_lecture_sentence_and_keeps_the_word_in_the_link():
     assert not app.exception and app.query_params["word"] in (["4"], "4")
     app.text_area[0].set_value("?!").run()
     assert not app.exception and any("Type a sentence with words" in i.value for i in app.info)
+
+
+@needs_model
+def test_the_questions_answers_are_what_the_taggers_do():
+    from rnnkit.ner.questions import KINDS, NONE, kind_of, questions
+    bi, forward = Tagger.load("bi"), Tagger.load("forward")
+    for sentence in (LECTURE_SENTENCE, "i went to paris with maria", "the cat sleeps"):
+        tagged, tagged_forward = bi.tag(sentence), forward.tag(sentence)
+        call, agree = questions(tagged, tagged_forward)
+        word = call.prompt.split("“")[1].split("”")[0]
+        assert call.options == KINDS and call.answer == kind_of(tagged.tags[tagged.tokens.index(word)])
+        assert agree.answer == ("yes" if tagged.tags == tagged_forward.tags else "no")
+    call, _ = questions(bi.tag(LECTURE_SENTENCE), forward.tag(LECTURE_SENTENCE))
+    assert call.answer == "person" and kind_of("O") == NONE
+
+
+@needs_model
+def test_page_in_quiz_mode_waits_for_the_visitors_answers():
+    from streamlit.testing.v1 import AppTest
+
+    from rnnkit.ner.questions import questions
+    app = AppTest.from_file(str(ROOT / "pages/ner.py"), default_timeout=60)
+    app.query_params["quiz"] = "true"
+    app.run()
+    assert not app.exception and "Harry Potter **PER**" not in " ".join(m.value for m in app.markdown)
+    expected = questions(Tagger.load("bi").tag(LECTURE_SENTENCE), Tagger.load("forward").tag(LECTURE_SENTENCE))
+    for radio, question in zip(app.radio, expected):
+        radio.set_value(question.answer)
+    app.run()
+    assert not app.exception and len(app.success) == 2
+    assert "Harry Potter **PER**" in " ".join(m.value for m in app.markdown)
