@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, load_glove, save_url_state, url_state
+from pages._common import Field, load_glove, predict_first, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError
 from rnnkit.core.inputs import escape_markdown as plain
@@ -11,6 +11,7 @@ from rnnkit.embeddings import explain
 from rnnkit.embeddings import vectors as emb
 from rnnkit.embeddings import word2vec as w2v
 from rnnkit.embeddings.plots import benchmark_figure, pca_figure, similarity_heatmap
+from rnnkit.embeddings.questions import questions
 
 INPUT_CHARS, LIST_CHARS = 200, 600     # what a widget accepts = what the link may carry
 FIELDS = (
@@ -21,6 +22,7 @@ FIELDS = (
     Field("proj", "2d", choices=("2d", "3d")), Field("word", "frog", max_chars=INPUT_CHARS),
     Field("pair", "cat, dog", max_chars=INPUT_CHARS),
     Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=LIST_CHARS), Field("dims", "", max_chars=LIST_CHARS),
+    Field("quiz", False, bool),
 )
 
 
@@ -54,12 +56,15 @@ with tab_analogy:
     method = col_m.radio("method", list(emb.METHODS), format_func=emb.METHODS.get, key="emb_method", horizontal=True)
     dims = 3 if col_p.radio("PCA projection", ["2d", "3d"], format_func=str.upper, key="emb_proj",
                             horizontal=True) == "3d" else 2
+    quiz = st.toggle("Predict first", key="emb_quiz", help="Answer two questions before the answers are shown.")
     try:
         found = emb.solve_analogy(kv, st.session_state.emb_a, st.session_state.emb_b, st.session_state.emb_c,
                                   st.session_state.emb_expect, topn=k, method=method)
     except InputError as error:
         found = None
         st.error(plain(str(error)))
+    if found and quiz and not predict_first(questions(kv, found), "embeddings-quiz"):
+        found = None                                     # the answers wait for the visitor's predictions
     if found:
         st.subheader(f"{plain(found.a)} − {plain(found.b)} + {plain(found.c)} ≈ **{plain(found.answer)}**")
         st.dataframe(emb.answer_table(found, method), hide_index=True, height=min(38 + 35 * k, 400))

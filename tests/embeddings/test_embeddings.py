@@ -390,3 +390,28 @@ def test_page_rejects_bad_uploads():
         at.run()
         at.button(key="emb_train").click().run()
         assert message in texts(at.error) and not at.exception
+
+
+def test_the_questions_answers_are_what_the_vectors_give(kv):
+    from rnnkit.embeddings.questions import RIVAL_RANKS, questions
+    found = emb.solve_analogy(kv, "king", "man", "woman", "queen")
+    analogy, nearest = questions(kv, found)
+    assert analogy.answer == found.answer == "queen" and set(analogy.options) == {w for w, _ in found.answers[:4]}
+    near = emb.neighbours(kv, "king", topn=max(RIVAL_RANKS))
+    assert nearest.answer == near[0][0] and set(nearest.options) == {near[0][0], *(near[r - 1][0] for r in RIVAL_RANKS)}
+    only = questions(kv, emb.solve_analogy(kv, "paris", "france", "italy", topn=1))
+    assert [q.prompt for q in only] == ["Which of these words is nearest to “paris”?"]     # one answer: nothing to pick
+
+
+def test_page_in_quiz_mode_waits_for_the_visitors_answers(kv):
+    from rnnkit.embeddings.questions import questions
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params["quiz"] = "true"
+    at.run()
+    assert not at.exception and not any("≈" in h.value for h in at.subheader)      # the answers wait
+    expected = questions(kv, emb.solve_analogy(kv, "king", "man", "woman", "queen"))
+    for radio, question in zip([r for r in at.radio if r.label.startswith(("What", "Which"))], expected):
+        radio.set_value(question.answer)
+    at.run()
+    assert not at.exception and "Right" in texts(at.success)
+    assert any("≈" in h.value and "queen" in h.value for h in at.subheader)
