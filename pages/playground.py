@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, rnn_types, save_url_state, url_state
+from pages._common import Field, predict_first, rnn_types, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -10,6 +10,7 @@ from rnnkit.playground import measured as M
 from rnnkit.playground import stepper as pg
 from rnnkit.playground.gradients import lstm_gradient_norms, rnn_gradient_norms, rnn_gradient_sentence
 from rnnkit.playground.plots import lstm_trace_figures, measured_chart, unrolled_heatmap
+from rnnkit.playground.questions import gradient_question, memory_question
 
 ACTIVATION_CHOICES = ("tanh", "relu", "sigmoid")
 FIELDS = [
@@ -23,6 +24,7 @@ FIELDS = [
     Field("glen", 50, int, 10, 100),
     Field("mlen", pg.memory.Config.seq_len, int, *pg.MEMORY_LENGTHS),
     Field("gates", True, bool),
+    Field("quiz", False, bool),
 ]
 
 st.title("🧮 Equation Playground")
@@ -40,8 +42,9 @@ with st.sidebar:
     seed = st.number_input("Weight seed", 0, 9999, state["seed"], help="The random weights of both networks.")
     forget_bias = st.slider("LSTM forget-gate bias b_f", -5.0, 5.0, state["fb"], 0.5,
                             help="Large b_f keeps the forget gate open: C_t remembers.")
+    quiz = st.toggle("Predict first", state["quiz"], help="Answer a question before each measurement is shown.")
 
-values = dict(state, seq=seq_text, hidden=hidden, act=activation, seed=int(seed), fb=forget_bias)
+values = dict(state, seq=seq_text, hidden=hidden, act=activation, seed=int(seed), fb=forget_bias, quiz=quiz)
 try:
     xs, sequence_error = pg.parse_sequence(seq_text), ""
 except InputError as error:
@@ -91,11 +94,12 @@ with tab_grad:
     rnn_norms = rnn_gradient_norms(length, 16, radius, activation, seed=int(seed))
     lstm_norms = lstm_gradient_norms(length, 16, forget_bias, seed=int(seed))
     back = list(range(length, 0, -1))      # T - t for t = 0..T-1
-    st.plotly_chart(line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
-                                f"LSTM (b_f = {forget_bias:g})": lstm_norms},
-                               "Gradient norm against distance in time", "T − t (steps back)",
-                               "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
-    st.info(rnn_gradient_sentence(rnn_norms))
+    if not quiz or predict_first([gradient_question(rnn_norms, radius)], "playground-gradient"):
+        st.plotly_chart(line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
+                                    f"LSTM (b_f = {forget_bias:g})": lstm_norms},
+                                   "Gradient norm against distance in time", "T − t (steps back)",
+                                   "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
+        st.info(rnn_gradient_sentence(rnn_norms))
 
 with tab_memory:
     st.markdown(f"**The adding problem** (Hochreiter & Schmidhuber 1997). Each step shows a number in [0, 1] and a "
@@ -131,7 +135,8 @@ with tab_memory:
         st.caption(f"Always answering 1 (input-blind) solves {M.percent(results[0]['chance'])} of the same test "
                    f"sequences, MSE {results[0]['baseline_mse']:.3f}. Short gaps: both learn. Long gaps: the RNN's "
                    "gradient fades before the first marked step; the LSTM's cell state carries it.")
-    if measured:
+    question = memory_question(measured, mem_len, variants[1]) if quiz else None
+    if measured and (question is None or predict_first([question], "playground-memory")):
         st.plotly_chart(measured_chart(measured, results), key="memory_measured")
 
 with tab_types:

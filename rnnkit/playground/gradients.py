@@ -67,10 +67,19 @@ def lstm_gradient_norms(seq_len: int = 50, hidden_size: int = 16, forget_bias: f
     return _jacobian_norms(cells[-1], cells[:-1])
 
 
+GRADIENT_VERDICTS = ("vanishes", "roughly holds", "explodes")
+
+
+def gradient_verdict(norms: np.ndarray) -> tuple[str, float]:
+    """What the gradient does across the sequence (one of ``GRADIENT_VERDICTS``: more than 100× smaller or
+    larger, else roughly holds) and the factor ‖∂s_T/∂s_1‖ / ‖∂s_T/∂s_T‖."""
+    ratio = float(norms[0] / norms[-1])
+    return ("vanishes" if ratio < 1e-2 else "explodes" if ratio > 1e2 else "roughly holds"), ratio
+
+
 def rnn_gradient_sentence(norms: np.ndarray) -> str:
     """What happened to the RNN's gradient over the whole sequence, and why, in plain words."""
-    ratio = norms[0] / norms[-1]
-    verdict = "vanishes" if ratio < 1e-2 else "explodes" if ratio > 1e2 else "roughly holds"
+    verdict, ratio = gradient_verdict(norms)
     return (f"Across {len(norms)} steps the RNN's gradient {verdict} (× {ratio:.2g}). Below ρ = 1 it shrinks "
             "geometrically; above 1 it grows until the activation saturates. The LSTM's cell path multiplies "
             "forget gates instead: raise b_f in the sidebar and its gradient survives long gaps.")
