@@ -3,16 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import BEAM, Captioner
 from rnnkit.captioning.plots import attention_overlay
+from rnnkit.captioning.questions import questions
 from rnnkit.core.images import load_image
 from rnnkit.core.inputs import InputError, escape_markdown
 
 GALLERY = {s.key: s for s in samples.GALLERY}
 FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
-          Field("beam", BEAM, int, low=1, high=5)]
+          Field("beam", BEAM, int, low=1, high=5),
+          Field("quiz", False, bool)]
 SOURCES = ("Sample photo", "Upload a photo", "Camera")
 
 st.title("🖼️ Image captioning: one image in, a sentence out")
@@ -74,6 +76,7 @@ else:
     image, notes = loaded.image, loaded.notes
 
 state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
+state["quiz"] = st.toggle("Predict first", state["quiz"], help="Answer two questions before the caption is shown.")
 save_url_state(FIELDS, state)
 for note in notes:
     st.caption(f"ℹ️ {escape_markdown(note)}")
@@ -83,6 +86,12 @@ with st.spinner("Encoding the image and searching for a caption…"):
         result = sample_caption(key, state["beam"])
     else:
         result = captioner.caption(image, beam=state["beam"])
+
+if state["quiz"]:
+    photo = st.container()
+    if not predict_first(questions(result), "captioning-quiz"):
+        photo.image(image, width=360)
+        st.stop()                                        # the caption waits for the visitor's predictions
 
 left, right = st.columns([2, 3])
 with left:

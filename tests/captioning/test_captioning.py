@@ -420,3 +420,35 @@ def test_page_bad_link_and_bad_upload():
     assert not at.exception and at.info
     at.file_uploader[0].set_value(("photo.jpg", b"%PDF-1.4 not a photo", "image/jpeg")).run()
     assert not at.exception and "not a photo" in at.error[0].value
+
+
+def test_the_questions_answers_are_what_the_captioner_does():
+    from rnnkit.captioning.captioner import Captioner
+    from rnnkit.captioning.questions import PLACES, place, questions
+    from rnnkit.core.registry import load_pretrained
+    result = Captioner(*load_pretrained("captioning")).caption(samples.load_sample("cat"), beam=3)
+    which, where = questions(result)
+    assert which.answer == result.caption == result.candidates[0][0] and which.answer in which.options
+    word = next(w for w in result.words if w.text == where.prompt.split("“")[1].split("”")[0])
+    assert where.answer == place(word.alpha) and where.options == PLACES
+    grid = np.zeros((7, 7))
+    for (r, c), expected in {(0, 0): "top left", (0, 6): "top right", (3, 3): "centre", (6, 0): "bottom left",
+                             (6, 6): "bottom right", (2, 4): "top right", (4, 2): "bottom left"}.items():
+        grid[:] = 0
+        grid[r, c] = 1
+        assert place(grid) == expected, (r, c)
+
+
+def test_page_in_quiz_mode_shows_the_photo_and_waits_for_the_answers():
+    from rnnkit.captioning.captioner import Captioner
+    from rnnkit.captioning.questions import questions
+    from rnnkit.core.registry import load_pretrained
+    at = page()
+    at.query_params["quiz"] = "true"
+    at.run()
+    assert not at.exception and not at.subheader and len(at.get("image")) == 1     # the photo, no caption yet
+    expected = questions(Captioner(*load_pretrained("captioning")).caption(samples.load_sample("cat"), beam=3))
+    for radio, question in zip([r for r in at.radio if r.label.startswith(("Which", "Where"))], expected):
+        radio.set_value(question.answer)
+    at.run()
+    assert not at.exception and "cat" in at.subheader[0].value.lower() and len(at.success) == 2
