@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, save_url_state, url_state
+from pages._common import Field, predict_first, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -11,6 +11,7 @@ from rnnkit.forecasting import data as D
 from rnnkit.forecasting import forecaster as fc
 from rnnkit.forecasting.baselines import LSTM_NAME, baseline_forecasts, metric_table
 from rnnkit.forecasting.plots import forecast_figure, per_step_figure
+from rnnkit.forecasting.questions import questions
 from rnnkit.forecasting.task import Config, ModelConfig
 
 UPLOAD = "upload"
@@ -23,6 +24,7 @@ FIELDS = (
     Field("hidden", DEFAULTS.model.hidden_size, int, choices=fc.HIDDEN_SIZES),
     Field("epochs", DEFAULTS.epochs, int, *fc.EPOCHS_RANGE),
     Field("seed", DEFAULTS.seed, int, 0, 9999),
+    Field("quiz", False, bool),
 )
 
 
@@ -61,8 +63,9 @@ horizon = columns[1].slider("Horizon k (steps predicted)", *fc.HORIZON_RANGE, va
 hidden = columns[2].select_slider("Hidden size", fc.HIDDEN_SIZES, value=state["hidden"])
 epochs = columns[3].slider("Epochs", *fc.EPOCHS_RANGE, value=state["epochs"], step=10)
 seed = columns[4].number_input("Seed", 0, 9999, value=state["seed"])
+quiz = st.toggle("Predict first", state["quiz"], help="Answer before the errors on the held-out tail are shown.")
 save_url_state(FIELDS, {"series": source, "window": window, "horizon": horizon, "hidden": hidden,
-                        "epochs": epochs, "seed": seed})
+                        "epochs": epochs, "seed": seed, "quiz": quiz})
 
 if source == UPLOAD:
     upload = st.file_uploader(f"CSV file (UTF-8, one row per time step, at most {D.MAX_COLUMNS} columns, up to "
@@ -131,6 +134,9 @@ if result is None:
 else:
     forecasts = result.forecasts
     st.caption(result.summary)
+if quiz and not predict_first(questions(forecasts, data.truth), "forecasting-quiz"):
+    st.stop()                                            # the errors wait for the visitor's predictions
+if result is not None:
     (st.warning if result.table.loc[LSTM_NAME, "MAE / last value"] >= 0.95 else st.success)(result.verdict)
 
 st.plotly_chart(forecast_figure(series, data, forecasts))
