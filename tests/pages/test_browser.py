@@ -86,6 +86,28 @@ def test_a_student_predicts_then_sees_on_the_sentiment_page(server, page):
     page.screenshot(path=str(SCREENSHOTS / "sentiment-quiz.png"), full_page=True)
 
 
+QUIZ = {"playground": ("Vanishing & exploding gradients", "With ρ"), "embeddings": (None, "What will"),
+        "sentiment": (None, "Will the LSTM"), "captioning": (None, "Which caption"),
+        "translation": (None, "Which French"), "ner": (None, "What will"),
+        "forecasting": (None, "Which forecaster")}
+
+
+@pytest.mark.parametrize("url_path", [p.url_path for p in available_pages() if p.url_path in QUIZ])
+def test_every_page_asks_before_it_shows_and_gives_a_verdict(server, page, url_path):
+    """Issue 17: with ?quiz=true a student answers one question on each page and gets the model's verdict."""
+    tab, prompt = QUIZ[url_path]
+    page.goto(f"{server}/{url_path}?quiz=true")
+    wait_for_idle(page, timeout_ms=120_000)
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+    question = page.locator("[data-testid='stRadio']", has_text=prompt).first
+    question.locator("label[data-testid='stRadioOption']").first.click()
+    wait_for_idle(page, timeout_ms=120_000)
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "Right:" in text or "Not this time: the model says" in text, text[-800:]
+    assert not error_texts(page)
+
+
 def test_playground_step_and_bad_input_in_chromium(server, page):
     page.goto(f"{server}/playground?seq=1,2,3&t=2")
     wait_for_idle(page)
