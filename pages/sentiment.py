@@ -19,7 +19,8 @@ from rnnkit.sentiment.classifier import (
 from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_COLUMNS, MAX_ROWS, read_upload
 from rnnkit.sentiment.questions import questions
 
-FIELDS = (Field("text", LECTURE_EXAMPLE, max_chars=2000), Field("quiz", False, bool))
+FIELDS = (Field("text", LECTURE_EXAMPLE, max_chars=2000), Field("quiz", False, bool),
+          Field("vs", "", max_chars=2000))
 
 
 @st.cache_resource(show_spinner="Loading the baselines…")
@@ -51,7 +52,7 @@ with single:
                         height=90, help="Try a negation: 'not bad at all', 'nothing to like'.")
     quiz = st.toggle("Predict first", value=state["quiz"],
                      help="Answer two questions about this sentence before the model's answer is shown.")
-    save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"], "quiz": quiz})
+    values = {"text": text if len(text) <= 2000 else state["text"], "quiz": quiz, "vs": state["vs"]}
     if len(text) > 2000:
         st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
     try:
@@ -74,7 +75,18 @@ with single:
         st.subheader("Read word by word")
         st.caption("Each point is what the model would answer if the sentence ended at that word: watch "
                    "'nothing' flip the lecture's sentence. It is not always right: try 'not bad at all'.")
-        st.plotly_chart(plots.prefix_figure(classifier.prefix_scores(rating.tokens)), width="stretch")
+        values["vs"] = st.text_input("Compare with another sentence (optional)", state["vs"], max_chars=2000,
+                                     help="Its answer after every word is drawn beside yours, e.g. a negation.")
+        try:
+            other = classifier.rate(values["vs"]) if values["vs"].strip() else None
+        except InputError as error:
+            st.info(escape_markdown(str(error)))
+            other = None
+        st.plotly_chart(plots.prefix_figure(classifier.prefix_scores(rating.tokens),
+                                            classifier.prefix_scores(other.tokens) if other else None),
+                        width="stretch")
+        if other:
+            st.caption(f"The other sentence: {escape_markdown(other.verdict)}.")
 
         st.subheader("Which words decided")
         importance = classifier.importance(rating.tokens)
@@ -88,6 +100,7 @@ with single:
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"VADER compound score {compound:+.2f} (−1..+1). TF-IDF + LR sees word pairs but not order "
                    "beyond them; the LSTM reads the whole sequence.")
+    save_url_state(FIELDS, values)
 
 with batch:
     st.markdown("Upload a `.txt` file (one sentence per line) or a `.csv` (choose the text column; at most "

@@ -23,17 +23,21 @@ def probability_bars(names: Sequence[str], probs: np.ndarray, colours: Sequence[
     return figure
 
 
-def prefix_figure(prefixes: pd.DataFrame) -> go.Figure:
-    """P(positive) after each token: the many-to-one model read one word further at each point."""
-    figure = go.Figure(go.Scatter(
-        x=prefixes["position"], y=prefixes["p_positive"], mode="lines+markers",
-        text=[escape_html(t) for t in prefixes["token"]], line=dict(color="#1f77b4"), marker=dict(size=9),
-        hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra></extra>"))
+def prefix_figure(prefixes: pd.DataFrame, other: pd.DataFrame | None = None) -> go.Figure:
+    """P(positive) after each token: the many-to-one model read one word further at each point. With ``other``
+    (a second sentence's prefixes) both lines are drawn, words in the hover text."""
+    figure = go.Figure()
+    for frame, name, colour in ((prefixes, "your sentence", "#1f77b4"), (other, "the other sentence", "#ff7f0e")):
+        if frame is not None:
+            figure.add_trace(go.Scatter(
+                x=frame["position"], y=frame["p_positive"], mode="lines+markers", name=name,
+                text=[escape_html(t) for t in frame["token"]], line=dict(color=colour), marker=dict(size=9),
+                hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra>" + name + "</extra>"))
     figure.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL)
-    figure.update_layout(xaxis=dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
-                                    ticktext=[escape_html(t) for t in prefixes["token"]]),
-                         yaxis=dict(title="P(positive)", range=[-0.02, 1.02]), height=340,
-                         margin=dict(l=10, r=10, t=20, b=10))
+    axis = dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
+                ticktext=[escape_html(t) for t in prefixes["token"]]) if other is None else dict(title="tokens read")
+    figure.update_layout(xaxis=axis, yaxis=dict(title="P(positive)", range=[-0.02, 1.02]), height=340,
+                         showlegend=other is not None, margin=dict(l=10, r=10, t=20, b=10))
     return figure
 
 

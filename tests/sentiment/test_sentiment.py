@@ -449,3 +449,21 @@ def test_page_in_quiz_mode_waits_for_the_visitors_answers():
     at.radio[1].set_value("nothing").run()
     assert any(s.startswith("Right: Without “nothing”") for s in shown(at.success))
     assert any("The LSTM says" in h.value for h in at.subheader)
+
+
+@needs_model
+def test_page_compares_two_sentences_read_word_by_word():
+    import json as json_module
+
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "pages/sentiment.py"), default_timeout=120).run()
+    compare = next(t for t in at.text_input if t.label.startswith("Compare"))
+    compare.set_value("There is nothing not to like in this movie.").run()
+    assert not at.exception and at.query_params["vs"] in (["There is nothing not to like in this movie."],
+                                                         "There is nothing not to like in this movie.")
+    other = S.SentimentClassifier.load().rate("There is nothing not to like in this movie.")
+    assert any(c.value.replace("\\", "") == f"The other sentence: {other.verdict}." for c in at.caption)
+    traces = [len(json_module.loads(chart.proto.spec)["data"]) for chart in at.get("plotly_chart")]
+    assert 2 in traces                                           # both sentences on the word-by-word chart
+    next(t for t in at.text_input if t.label.startswith("Compare")).set_value("?!").run()
+    assert not at.exception and any("punctuation" in i.value for i in at.info)
