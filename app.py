@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from pages._common import freeze_what_is_loaded, lesson_footer
+from pages._common import PageEnd, freeze_what_is_loaded, lesson_footer, under_app
 from pages._lecture import available_pages
 
 # Visitors share the cores: torch (imported by the pages) runs each visitor's small models on one thread.
@@ -19,8 +19,10 @@ home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
 pages = [home] + [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.url_path) for p in available_pages()]
 page = st.navigation(pages)
 try:
-    page.run()
-finally:                    # also under a page that stopped early (st.stop) for missing input
-    lesson_footer(page.title)
+    with under_app():
+        page.run()
+except PageEnd:             # the page ended early (missing input, a question first): its foot still follows
+    pass
+lesson_footer(page.title)
 
 freeze_what_is_loaded()     # after a page's first visit: keeps Python's garbage collections cheap

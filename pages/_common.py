@@ -6,10 +6,12 @@ Pages import this as ``from pages._common import ...``. Keep it small: model cod
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
-from typing import Any, Sequence
+import threading
+from typing import Any, NoReturn, Sequence
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -21,7 +23,8 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 __all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
-           "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first"]
+           "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first",
+           "end_page", "PageEnd", "under_app"]
 
 
 def _run_through_app_navigation() -> None:
@@ -74,13 +77,38 @@ def load_glove():
     return load_glove_and_benchmark()
 
 
+_RUN = threading.local()          # per script run (each session's script runs in its own thread)
+
+
+class PageEnd(Exception):
+    """Raised by ``end_page`` under app.py's navigation; app.py catches it and still draws the page's foot."""
+
+
+@contextlib.contextmanager
+def under_app():
+    """app.py runs the page inside this: ``end_page`` may then end it without stopping app.py."""
+    _RUN.under_app = True
+    try:
+        yield
+    finally:
+        _RUN.under_app = False
+
+
+def end_page() -> NoReturn:
+    """Stop the page here (missing input, a question to answer first). Under app.py the lesson's foot is still
+    drawn; a page run on its own (a test, a first deep-link visit) stops with ``st.stop()``."""
+    if getattr(_RUN, "under_app", False):
+        raise PageEnd
+    st.stop()
+
+
 def require_model(name: str, what: str, train_command: str = ""):
     """``(model, card)`` of a pretrained model; if it is missing, say how to train it and stop the page."""
     try:
         return load_model(name)
     except FileNotFoundError:
         st.info(f"The {what} model is not trained yet: run `{train_command or f'rnnkit train {name}'}`.")
-        st.stop()
+        end_page()
 
 
 def show_model_card(card: dict) -> None:

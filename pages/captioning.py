@@ -3,7 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
+from pages._common import (
+    Field,
+    end_page,
+    predict_first,
+    require_model,
+    save_url_state,
+    show_model_card,
+    url_state,
+)
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import BEAM, Captioner
 from rnnkit.captioning.plots import attention_overlay
@@ -67,12 +75,12 @@ else:
     if upload is None:
         st.info("Choose a photo to caption (or pick a bundled sample above).")
         save_url_state(FIELDS, state)
-        st.stop()
+        end_page()
     try:
         loaded = load_image(upload.getvalue())
     except InputError as error:
         st.error(escape_markdown(str(error)))
-        st.stop()
+        end_page()
     image, notes = loaded.image, loaded.notes
 
 state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
@@ -91,7 +99,7 @@ if state["quiz"]:
     photo = st.container()
     if not predict_first(questions(result), "captioning-quiz"):
         photo.image(image, width=360)
-        st.stop()                                        # the caption waits for the visitor's predictions
+        end_page()                                        # the caption waits for the visitor's predictions
 
 left, right = st.columns([2, 3])
 with left:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, predict_first, save_url_state, url_state
+from pages._common import Field, end_page, predict_first, save_url_state, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -43,7 +43,7 @@ def upload_series(data: bytes, value_column: str, date_column: str | None) -> D.
 
 def stop_with(error: InputError) -> None:
     st.error(escape_markdown(str(error)))
-    st.stop()
+    end_page()
 
 
 st.title("📈 Forecasting stock prices with a many-to-many LSTM")
@@ -73,7 +73,7 @@ if source == UPLOAD:
                               max_upload_size=D.MAX_UPLOAD_BYTES // 2**20)
     if upload is None:
         st.info("Upload a CSV with a header row, a column of numbers and (optionally) a date column.")
-        st.stop()
+        end_page()
     try:
         frame, numeric, dated = read_upload(upload.getvalue())
     except InputError as error:
@@ -135,7 +135,7 @@ else:
     forecasts = result.forecasts
     st.caption(result.summary)
 if quiz and not predict_first(questions(forecasts, data.truth), "forecasting-quiz"):
-    st.stop()                                            # the errors wait for the visitor's predictions
+    end_page()                                            # the errors wait for the visitor's predictions
 if result is not None:
     (st.warning if result.table.loc[LSTM_NAME, "MAE / last value"] >= 0.95 else st.success)(result.verdict)
 

@@ -3,7 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
+from pages._common import (
+    Field,
+    end_page,
+    predict_first,
+    require_model,
+    save_url_state,
+    show_model_card,
+    url_state,
+)
 from rnnkit.core.attention import EQUATIONS
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.translation import plots
@@ -62,11 +70,11 @@ try:
     result = translator.translate(text, beam_size=beam)
 except InputError as problem:
     st.info(escape_markdown(str(problem)))
-    st.stop()
+    end_page()
 for note in result.notes:
     st.warning(escape_markdown(note))
 if quiz and not predict_first(questions(result, source_name, target_name), "translation-quiz"):
-    st.stop()                                            # the translation waits for the visitor's predictions
+    end_page()                                            # the translation waits for the visitor's predictions
 
 st.subheader(target_name)
 st.markdown(f"### {escape_markdown(result.text) if result.output else '(empty output)'}")

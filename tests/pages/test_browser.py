@@ -100,6 +100,7 @@ def test_every_page_asks_before_it_shows_and_gives_a_verdict(server, page, url_p
     wait_for_idle(page, timeout_ms=120_000)
     if tab:
         page.get_by_role("tab", name=tab).click()
+    assert "The lecture, step" in page.locator("[data-testid='stMain']").inner_text()   # the foot, while it waits
     question = page.locator("[data-testid='stRadio']", has_text=prompt).first
     question.locator("label[data-testid='stRadioOption']").first.click()
     wait_for_idle(page, timeout_ms=120_000)
