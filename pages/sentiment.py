@@ -60,7 +60,8 @@ with single:
     except InputError as error:
         st.info(escape_markdown(str(error)))
         rating = None
-    if rating and quiz and not predict_first(questions(classifier, rating), "sentiment-quiz"):
+    importance = classifier.importance(rating.tokens) if rating else None
+    if rating and quiz and not predict_first(questions(rating, importance), "sentiment-quiz"):
         rating = None                                    # the model's answer waits for the visitor's
     if rating:
         for note in rating.notes:
@@ -89,7 +90,6 @@ with single:
             st.caption(f"The other sentence: {escape_markdown(other.verdict)}.")
 
         st.subheader("Which words decided")
-        importance = classifier.importance(rating.tokens)
         st.markdown(plots.coloured_tokens(importance))
         st.caption("Leave-one-out: each word is removed in turn and the change in P(positive) measured. "
                    "Green words pushed towards positive, red towards negative.")

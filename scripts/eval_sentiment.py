@@ -72,9 +72,9 @@ def systems(model_dir: str, baseline_path: Path):
 def score_all(model_dir: str, baseline_path: Path) -> tuple[dict, dict]:
     """Scores per (split, system), and the challenge set's binary accuracy per (phenomenon, system)."""
     results, phenomena = {}, {}
+    frames = {split: read(split) for split in SPLITS}
     for name, system in systems(model_dir, baseline_path).items():
-        for split in SPLITS:
-            frame = read(split)
+        for split, frame in frames.items():
             binary, fine = system(frame["text"].tolist())
             if split == "challenge":                        # binary labels only
                 scores = D.classification_scores(frame["binary"], binary, np.zeros(len(frame)), np.zeros(len(frame)))

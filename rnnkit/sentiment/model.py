@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -75,8 +76,9 @@ def consistent_answers(binary, fine):
     middle = fine.shape[-1] // 2
     classes = (fine[..., :middle + 1].argmax(-1), fine[..., middle:].argmax(-1) + middle)
     verdict = binary[..., 1] > 0.5
-    return (verdict.astype(int), classes[1] * verdict + classes[0] * ~verdict) if hasattr(verdict, "astype") \
-        else (verdict.long(), torch.where(verdict, classes[1], classes[0]))
+    if isinstance(verdict, torch.Tensor):
+        return verdict.long(), torch.where(verdict, classes[1], classes[0])
+    return verdict.astype(int), np.where(verdict, classes[1], classes[0])
 
 
 class SentimentLSTM(nn.Module):

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from rnnkit.core.questions import Question, options_around
-from rnnkit.sentiment.classifier import Rating, SentimentClassifier
+from rnnkit.sentiment.classifier import Rating
 
 MIN_CHANGE = 0.02          # the word question is asked only when removing its answer moves P(positive) this much
 
 
-def questions(classifier: SentimentClassifier, rating: Rating) -> list[Question]:
-    """Will the LSTM call it positive or negative? Which word pushes hardest towards that answer?"""
+def questions(rating: Rating, importance: pd.DataFrame) -> list[Question]:
+    """Will the LSTM call it positive or negative? Which word pushes hardest towards that answer?
+    ``importance`` is ``SentimentClassifier.importance(rating.tokens)`` (the page draws it too)."""
     asked = [Question("Will the LSTM call this sentence positive or negative?", ("negative", "positive"),
                       rating.label, f"P(positive) = {rating.p_positive:.2f}, so it says {rating.label} "
                                     f"(5 classes: {rating.fine_label}).")]
-    importance = classifier.importance(rating.tokens)
     words = importance[importance["token"].str.contains(r"\w", regex=True)].drop_duplicates("token")
     towards = 1 if rating.label == "positive" else -1              # importance > 0: the word pushed to positive
     ranked = words.assign(push=towards * words["importance"]).sort_values("push", ascending=False)

@@ -423,7 +423,7 @@ def test_the_questions_answers_are_what_the_model_does():
     for text in ("There is nothing to like in this movie.", "A warm, funny and moving film.",
                  "Not a single scene felt wasted.", "good"):
         rating = classifier.rate(text)
-        asked = questions(classifier, rating)
+        asked = questions(rating, classifier.importance(rating.tokens))
         assert asked[0].answer == rating.label and asked[0].options == ("negative", "positive")
         for question in asked[1:]:
             importance = classifier.importance(rating.tokens)
@@ -431,7 +431,8 @@ def test_the_questions_answers_are_what_the_model_does():
             strongest = importance.loc[(sign * importance["importance"]).idxmax(), "token"]
             assert question.answer == strongest and question.answer in question.options
             assert set(question.options) <= set(rating.tokens) and 2 <= len(question.options) <= 4
-    lecture = questions(classifier, classifier.rate(S.LECTURE_EXAMPLE))
+    lecture_rating = classifier.rate(S.LECTURE_EXAMPLE)
+    lecture = questions(lecture_rating, classifier.importance(lecture_rating.tokens))
     assert len(lecture) == 2 and lecture[1].answer == "nothing"
 
 
