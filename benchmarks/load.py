@@ -2,6 +2,7 @@
 
     python -m benchmarks.load --clients 1 10 40 --seconds 120                      # websocket visitors
     python -m benchmarks.load --clients 1 10 --seconds 120 --visitors browser      # headless Chromium
+    python -m benchmarks.load --clients 40 --seconds 120 --think 5 15              # a class: pauses, presets
 
 For each N a fresh server is started on 127.0.0.1 (nothing else is contacted). A visitor is one of:
 
@@ -31,8 +32,10 @@ busy answers, p50 / p95 seconds to open the page and to show the result; the ser
 at start, after one warm-up visit of every page (all models loaded), at the end, and its peak; and
 the server's CPU time. With ``--waves 2`` the same N visitors' work is repeated by N new sessions
 after the first ones have expired, and the RSS after each wave shows whether sessions leave memory
-behind (a leak) or their memory is reused. Everything runs on this machine, so the visitors share the CPU with the
-server. A JSON copy goes to build/load/.
+behind (a leak) or their memory is reused. With ``--think LOW HIGH`` the visitors act as a class does:
+each waits LOW-HIGH seconds between actions and mostly (80 %) uses one of the few inputs the whole class
+uses (a page's presets, the same photos), beside the no-pause stress of the default. Everything runs on
+this machine, so the visitors share the CPU with the server. A JSON copy goes to build/load/.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
 
 
 def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int,
-            waves: int = 1, pause: float = 0.0, url: str | None = None) -> dict:
+            waves: int = 1, pause: float = 0.0, url: str | None = None, think=None) -> dict:
     """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors
     (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``).
     With ``url``, the server already runs there (e.g. a balancer in front of replicas); memory and CPU are
@@ -86,14 +89,15 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
 
         waves_rss = []
         stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm,
-                                           waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid)))))
+                                           waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid))),
+                                           think))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
     return {"visitors": visitors, "clients": clients, "url": url, "processes": len(pid) if url else 1,
             "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
-            "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause,
+            "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "think_s": think,
             "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
             "load_script_cpu_s": round(own_cpu, 1),
@@ -103,7 +107,9 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
 def print_report(result: dict) -> None:
     n = result["clients"]
     total_errors = sum(r["errors"] for r in result["pages"].values())
-    print(f"\n### {n} visitor(s) for {result['seconds']:.0f} s — {total_errors} error(s)\n")
+    how = (f", each pausing {result['think_s'][0]:g}-{result['think_s'][1]:g} s between actions, mostly presets"
+           if result.get("think_s") else ", without pause")
+    print(f"\n### {n} visitor(s){how} for {result['seconds']:.0f} s — {total_errors} error(s)\n")
     print("| page | visits | errors | busy | open p50 / p95 (s) | result p50 / p95 (s) |")
     print("|---|---|---|---|---|---|")
     for name, r in result["pages"].items():
@@ -145,6 +151,8 @@ def main() -> None:
                              "(120 s), so the earlier wave's sessions are gone")
     parser.add_argument("--url", help="an app already running there (say, a balancer in front of replicas on this "
                                       "machine) instead of a fresh `streamlit run app.py`")
+    parser.add_argument("--think", type=float, nargs=2, metavar=("LOW", "HIGH"),
+                        help="act as a class: pause LOW-HIGH seconds between actions, mostly use the presets")
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
                         help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
@@ -157,9 +165,10 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
         result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
-                         args.waves, args.pause, args.url)
+                         args.waves, args.pause, args.url, args.think)
         print_report(result)
-        (out / f"load-{clients}{'-url' if args.url else ''}.json").write_text(json.dumps(result, indent=1))
+        name = f"load-{clients}{'-class' if args.think else ''}{'-url' if args.url else ''}.json"
+        (out / name).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

@@ -77,8 +77,21 @@ TITLES = {HOME: "recurrent neural networks you can use"} | {p.url_path: p.title 
 _LAST: dict[tuple[int, str], object] = {}
 
 
-def pick(visitor, what: str, options, rng):
-    """A random choice that differs from this visitor's previous one (so its result cannot be on screen already)."""
+PRESET_SHARE = 0.8     # a class's visitors (``think`` set) take one of a page's first 3 inputs this often
+CLASS_CHOICES = 3
+
+
+def in_class(visitor, rng) -> bool:
+    """Whether this action of a class's visitor uses one of the few inputs the whole class uses (a preset)."""
+    return getattr(visitor, "in_class", False) and rng.random() < PRESET_SHARE
+
+
+def pick(visitor, what: str, options, rng, shared: bool = True):
+    """A random choice that differs from this visitor's previous one (so its result cannot be on screen already);
+    a class's visitor mostly picks among the first few options, as a class mostly uses the presets."""
+    options = list(options)
+    if shared and in_class(visitor, rng):
+        options = options[:CLASS_CHOICES]
     last = _LAST.get((id(visitor), what))
     choice = rng.choice([o for o in options if o != last])
     _LAST[(id(visitor), what)] = choice
@@ -98,16 +111,18 @@ def analogy_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
 
 def review_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
     noun = pick(visitor, "review", REVIEW_WORDS, rng)
-    return f"A {rng.choice(('dull', 'warm', 'clever', 'lazy'))} film about a {noun}.", ("The LSTM says", noun)
+    adjective = "dull" if noun in REVIEW_WORDS[:CLASS_CHOICES] else rng.choice(("dull", "warm", "clever", "lazy"))
+    return f"A {adjective} film about a {noun}.", ("The LSTM says", noun)
 
 
 def sentence_input(visitor, rng) -> tuple[str, tuple[str, ...]]:
     noun = pick(visitor, "noun", NOUNS, rng)
-    return f"The {rng.choice(ADJECTIVES)} {noun} will not eat the red apple.", ("What the model read:", noun)
+    adjective = ADJECTIVES[0] if noun in NOUNS[:CLASS_CHOICES] else rng.choice(ADJECTIVES)
+    return f"The {adjective} {noun} will not eat the red apple.", ("What the model read:", noun)
 
 
 def seed_input(visitor, rng) -> int:
-    return pick(visitor, "seed", range(1, 10_000), rng)
+    return pick(visitor, "seed", range(1, 10_000), rng, shared=False)   # a new seed: no stored result
 
 
 async def open_page(page, base: str, path: str, timeout: float) -> None:
@@ -145,6 +160,11 @@ def browser_typing(path: str, selector: str, make_input, submit: str = "Enter"):
     return flow
 
 
+def photo_seed(visitor, rng) -> int:
+    """Which photo a visitor uploads: a new one, or (a class) mostly one of a few that everybody has."""
+    return pick(visitor, "photo", range(CLASS_CHOICES), rng) if in_class(visitor, rng) else rng.randrange(10**6)
+
+
 def photo_bytes(seed: int) -> bytes:
     """A 320 x 240 JPEG: coloured shapes on a background (different per visitor)."""
     from PIL import Image, ImageDraw
@@ -165,7 +185,7 @@ async def flow_captioning(page, base, rng, timeout):
     await wait_text(page, *UPLOAD_PROMPT, timeout=timeout)
     opened = time.perf_counter()
     await page.locator("input[type='file']").first.set_input_files(
-        {"name": "visitor.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(rng.randrange(10**6))})
+        {"name": "visitor.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(photo_seed(page, rng))})
     await wait_text(page, *CAPTION_SHOWN, timeout=timeout)
     return opened
 
@@ -507,7 +527,7 @@ async def socket_captioning(app: AppSession, rng, timeout):
     await app.set("radio", "Image", "Upload a photo", timeout)
     app.expect(*UPLOAD_PROMPT)
     opened = time.perf_counter()
-    await app.upload("JPEG", "visitor.jpg", photo_bytes(rng.randrange(10**6)), "image/jpeg", timeout)
+    await app.upload("JPEG", "visitor.jpg", photo_bytes(photo_seed(app, rng)), "image/jpeg", timeout)
     app.expect(*CAPTION_SHOWN)
     return opened
 
@@ -583,15 +603,21 @@ async def visit(visitor, name, rng, timeout, stats: PageStats) -> None:
     stats.results.append(done - opened)
 
 
-async def session(new_visitor, index, pages, deadline, timeout, stats, max_rounds):
+async def session(new_visitor, index, pages, deadline, timeout, stats, max_rounds, think=None):
+    """One visitor: every page in turn (from a page of its own), ``max_rounds`` times or until ``deadline``.
+    With ``think = (low, high)`` it acts as a student in a class: it waits low-high seconds between actions and
+    mostly uses the inputs the rest of the class uses (``pick``)."""
     rng = random.Random(index)
     order = pages[index % len(pages):] + pages[:index % len(pages)]     # visitors spread over the pages
     async with new_visitor() as visitor:
+        visitor.in_class = think is not None
         for _ in range(max_rounds):
             for name in order:
                 if time.monotonic() > deadline:
                     return
                 await visit(visitor, name, rng, timeout, stats[name])
+                if think:
+                    await asyncio.sleep(rng.uniform(*think))
 
 
 def first_visit_pages() -> list[str]:
@@ -629,11 +655,12 @@ def first_visits_on_fresh_servers(sessions: int, repeats: int, timeout: float,
 
 
 async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None,
-                waves=1, pause=0.0, on_wave=None):
+                waves=1, pause=0.0, on_wave=None, think=None):
     """One warm-up visitor opens every page once (every model gets loaded), ``on_warm()`` is called, then
     ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed; ``on_wave(k)``
     after each. With ``waves`` > 1, after ``pause`` seconds of quiet a new set of ``clients`` visitors (new
-    sessions) does it again, and so on. The elapsed time returned leaves the pauses out."""
+    sessions) does it again, and so on. With ``think``, the visitors act as a class (``session``). The elapsed time
+    returned leaves the pauses out."""
     stats = {name: PageStats() for name in pages}
     async with VISITORS[visitors](base, timeout) as new_visitor:
         warm = {name: PageStats() for name in pages}
@@ -648,7 +675,7 @@ async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on
                 await asyncio.sleep(pause)
             mark = time.monotonic()
             await asyncio.gather(*(session(new_visitor, wave * clients + i, pages, mark + seconds, timeout, stats,
-                                           max_rounds) for i in range(clients)))
+                                           max_rounds, think) for i in range(clients)))
             elapsed += time.monotonic() - mark
             if on_wave:
                 on_wave(wave)

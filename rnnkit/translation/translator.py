@@ -10,6 +10,7 @@ page stays UI only.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -93,6 +94,14 @@ class Translation:
         return detokenize(self.output, capitalize=True)
 
 
+@functools.lru_cache(maxsize=4)
+def _dictionary(direction: str, from_corpus: bool) -> dict[str, str]:
+    if from_corpus:
+        rows = translation_data.read_prepared("dictionary")["train"]
+        return translation_data.dictionary_from_pairs(rows, direction)
+    return translation_data.bilingual_dictionary() if direction == "en-fr" else {}
+
+
 class Translator:
     """A trained model with its vocabularies; read-only, safe to share between sessions."""
 
@@ -106,12 +115,11 @@ class Translator:
 
     @staticmethod
     def card_dictionary(card: dict) -> dict[str, str]:
-        """The word-for-word dictionary of unk replacement: the corpus' dictionary source, else the pyrealb lexicon."""
-        direction = card["extras"].get("direction", "en-fr")
-        if "dictionary" in card.get("config", {}).get("sources", ""):
-            rows = translation_data.read_prepared("dictionary")["train"]
-            return translation_data.dictionary_from_pairs(rows, direction)
-        return translation_data.bilingual_dictionary() if direction == "en-fr" else {}
+        """The word-for-word dictionary of unk replacement: the corpus' dictionary source, else the pyrealb lexicon.
+
+        Read once per process and direction (a page builds a Translator on every rerun); shared, never changed."""
+        return _dictionary(card["extras"].get("direction", "en-fr"),
+                           "dictionary" in card.get("config", {}).get("sources", ""))
 
     @classmethod
     def load(cls, choice: str = "attention", direction: str = "en-fr") -> "Translator":
@@ -244,6 +252,11 @@ SOURCE_NAMES = {"games": "game dialogue", "bible": "the Bible", "stamps": "a Tux
 
 def presets(direction: str) -> dict[str, str]:
     """The page's examples, in order: the lecture's, some of the everyday set, one held-out sentence per source."""
+    return dict(_presets(direction))
+
+
+@functools.lru_cache(maxsize=2)
+def _presets(direction: str) -> dict[str, str]:     # reads the corpus: once per process and direction
     side = 0 if direction == "en-fr" else 1
     found = {"The lecture's example": LECTURE_EXAMPLE[direction]}
     everyday = translation_data.read_everyday()
