@@ -183,6 +183,94 @@ def test_known_realisations():
     assert translation_data._realise(builder, draw, pyrealb, "fr") == "Nous n'aimons pas des petites voitures rouges."
 
 
+
+def _np(en: str, fr: str, group: str = "thing", det: str = "def", number: str = "s") -> dict:
+    return {"noun": (en, fr), "group": group, "adjectives": [], "det": det, "number": number,
+            "owner_gender": "m", "relative": None}
+
+
+def _everyday(kind: str, **fields) -> dict:
+    return {"kind": kind, "tense": "p", "negative": False, "question": False, "progressive": False,
+            "familiar": False} | fields
+
+
+@pytest.mark.parametrize("draw, english, french", [
+    (_everyday("copula_adjective", subject=translation_data._Subject(np=_np("cat", "chat", "animal")),
+               adjective=("black", "noir"), adverb=None), "The cat is black.", "Le chat est noir."),
+    (_everyday("have", subject=translation_data._Subject(1, "s"), object=_np("brother", "frère", "person"),
+               count=2, how_many=False), "I have two brothers.", "J'ai deux frères."),
+    (_everyday("have", subject=translation_data._Subject(1, "s"), object=_np("dog", "chien", "animal", "indef"),
+               count=0, how_many=False, negative=True), "I do not have a dog.", "Je n'ai pas de chien."),
+    (_everyday("have", subject=translation_data._Subject(2, "s"), object=_np("sister", "sœur", "person"),
+               count=3, how_many=True), "How many sisters do you have?", "Combien de soeurs avez-vous?"),
+    (_everyday("imperative", vp={"verb": ("open", "ouvrir", ["thing"]), "object": _np("door", "porte")},
+               please=True), "Open the door, please.", "Ouvrez la porte, s'il vous plaît."),
+    (_everyday("imperative", vp={"verb": ("run", "courir")}, negative=True, please=False, familiar=True),
+     "Do not run.", "Ne cours pas."),
+    (_everyday("copula_place", subject=translation_data._Subject(np=_np("station", "gare", "place")),
+               preposition=("in", "dans"), place=_np("city", "ville", "place"), where=True),
+     "Where is the station?", "Où est la gare?"),
+    (_everyday("copula_place", subject=translation_data._Subject(np=_np("book", "livre", "readable")),
+               preposition=("on", "sur"), place=_np("table", "table"), where=False),
+     "The book is on the table.", "Le livre est sur la table."),
+    (_everyday("catenative", subject=translation_data._Subject(2, "s"), verb=("want", "vouloir"),
+               vp={"verb": ("sing", "chanter"), "with": (1, "s")}, question=True),
+     "Do you want to sing with me?", "Voulez-vous chanter avec moi?"),
+    (_everyday("catenative", subject=translation_data._Subject(1, "s"), verb=("want", "vouloir"),
+               vp={"verb": ("eat", "manger")}), "I want to eat.", "Je veux manger."),
+    (_everyday("modal", subject=translation_data._Subject(2, "s", familiar=True), modal="poss",
+               vp={"verb": ("help", "aider", ["person"]), "object": _np("teacher", "professeur", "person")},
+               question=True), "Can you help the teacher?", "Peux-tu aider le professeur?"),
+    (_everyday("there_is", object=_np("cat", "chat", "animal"), count=0, preposition=("in", "dans"),
+               place=_np("garden", "jardin", "place"), negative=True),
+     "There is no cat in the garden.", "Il n'y a pas de chat dans le jardin."),
+    (_everyday("object_pronoun", subject=translation_data._Subject(1, "s"), verb=("see", "voir", ["person"]),
+               object=(3, "s"), object_gender="f"), "I see her.", "Je la vois."),
+    (_everyday("wh_question", subject=translation_data._Subject(3, "s", "f"),
+               vp={"verb": ("live", "vivre")}, wh="whe", progressive=False), "Where does she live?", "Où vit-elle?"),
+    (_everyday("weather", weather=("rain", "pleuvoir"), progressive=True), "It is raining.", "Il pleut."),
+    (_everyday("state", subject=translation_data._Subject(1, "p"), state=("hungry", "faim"), adverb=None),
+     "We are hungry.", "Nous avons faim."),
+    (_everyday("copula_noun", subject=translation_data._Subject(np=_np("sister", "sœur", "person") | {
+        "det": "poss", "owner": (1, "s", "m", False)}), job=("doctor", "médecin")),
+     "My sister is a doctor.", "Ma soeur est médecin."),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_everyday_kinds_realise(draw, english, french):
+    """Generator v2's kinds: pyrealb conjugates, inverts, elides and places the French clitics."""
+    import random
+
+    import pyrealb
+    builder = translation_data._Builder(translation_data._lexicon(), random.Random(0))
+    assert translation_data.realise_pair(builder, draw, pyrealb) == (english, french)
+
+
+def test_every_everyday_kind_is_drawn_and_realised():
+    import random
+
+    import pyrealb
+    builder = translation_data._Builder(translation_data._lexicon(), random.Random(1))
+    realised = {}
+    for _ in range(600):
+        draw = translation_data.draw_sentence(builder)
+        pair = translation_data.realise_pair(builder, draw, pyrealb)
+        if pair:
+            realised.setdefault(draw["kind"], pair)
+    assert set(translation_data.EVERYDAY_KINDS) - {"clause"} <= set(realised)
+    assert {"declarative", "negative", "question"} <= set(realised)        # v1's clauses are kept
+    assert all(fr.rstrip()[-1] in ".?" and en[0].isupper() for en, fr in realised.values())
+
+
+def test_generated_source_is_split_by_sha1_without_leaks():
+    splits = translation_data.read_prepared("generated", generated=200, seed=1)   # seed 0's first 200 hold no test
+    generated = {split: [row for row in rows if row[2] == "generated"] for split, rows in splits.items()}
+    assert all(generated[split] for split in translation_data.SPLITS)
+    assert sum(len(rows) for rows in generated.values()) <= 200
+    assert {row[0].lower() for row in generated["train"]}.isdisjoint({row[0].lower() for row in generated["test"]})
+    assert all(translation_data.generated_split(en) == split for split, rows in generated.items() for en, *_ in rows)
+    assert splits == translation_data.read_prepared("generated", generated=200, seed=1)   # the cache reads back
+    with pytest.raises(ValueError, match="no source"):
+        translation_data.read_prepared("generated,nonsense", generated=20)
+
 def write_fixture(path: Path, tatoeba: bool) -> Path:
     nouns = [("cat", "chat"), ("dog", "chien"), ("horse", "cheval"), ("bird", "oiseau"), ("fish", "poisson")]
     verbs = [("see", "vois"), ("like", "aime"), ("want", "veux"), ("find", "trouve"), ("draw", "dessine"),
