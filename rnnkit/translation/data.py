@@ -161,7 +161,7 @@ TRANSITIVE = {
 INTRANSITIVE = """sleep dormir|run courir|walk marcher|work travailler|sing chanter|dance danser|laugh rire|
     cry pleurer|smile sourire|swim nager|arrive arriver|leave partir|wait attendre|play jouer|
     travel voyager|speak parler|listen écouter|jump sauter|fall tomber|win gagner|study étudier|
-    shout crier|eat manger|read lire|write écrire|cook cuisiner|rest reposer|return revenir"""
+    shout crier|eat manger|read lire|write écrire|cook cuisiner|return revenir"""
 # Movement verbs: "go to the X" / "aller à le X" (pyrealb contracts "au").
 MOTION = {"go aller": ("to", "à"), "come venir": ("from", "de"), "return retourner": ("to", "à"),
           "run courir": ("to", "à"), "walk marcher": ("to", "à"), "drive conduire": ("to", "à")}
@@ -276,7 +276,7 @@ EVERYDAY_ADJECTIVES = {
         honest honnête|generous généreux|curious curieux|careful prudent|patient patient|serious sérieux|
         stupid stupide|smart intelligent|intelligent intelligent|lucky chanceux|famous célèbre|poor pauvre|
         hardworking travailleur|jealous jaloux|afraid effrayé|
-        cheerful gai|lonely solitaire|confident confiant|cute mignon|wet mouillé|dry sec|fit sportif""",
+        cheerful gai|lonely solitaire|confident confiant|cute mignon|fit sportif""",
     "thing": """orange orange|purple violet|clean propre|full plein|
         open ouvert|new neuf|soft doux|hard dur|warm chaud|cold froid|hot chaud|wet mouillé|
         dry sec|wide large|narrow étroit|thick épais|thin fin|flat plat|square carré|deep profond|
@@ -340,7 +340,7 @@ MORE_NOUNS = {
         reçu|invitation invitation|postcard carte|passport passeport|license permis|catalogue
         catalogue|brochure brochure|guide guide|atlas atlas|encyclopedia encyclopédie|script
         scénario|lyric parole|paragraph paragraphe|line ligne|verse vers|title titre|summary
-        résumé|translation traduction|review critique|speech discours|lecture conférence|document
+        résumé|translation traduction|speech discours|lecture conférence|document
         document|file dossier|folder classeur|address adresse|name nom|number numéro""",
     "thing": """
         blackboard tableau|chalk craie|marker marqueur|sharpener taille-crayon|globe globe|microscope
@@ -414,7 +414,7 @@ MORE_NOUNS = {
 MORE_ADJECTIVES = {
     "any": """
         ordinary ordinaire|unusual inhabituel|typical typique|rare rare|common commun|similar
-        semblable|same même|main principal|whole entier|public public|private privé|local local|national
+        semblable|public public|private privé|local local|national
         national|foreign étranger|international international|ancient ancien|traditional
         traditionnel|natural naturel|complex complexe|unpleasant désagréable|horrible horrible|adorable
         adorable|elegant élégant|magnificent magnifique|splendid splendide|superb superbe|marvellous
@@ -433,8 +433,8 @@ MORE_ADJECTIVES = {
         intéressé|enthusiastic enthousiaste|powerful puissant|innocent innocent|guilty
         coupable|foreign étranger|French français|English anglais""",
     "thing": """
-        colourful coloré|striped rayé|spotted tacheté|transparent transparent|golden doré|wooden
-        boisé|metallic métallique|electric électrique|digital numérique|automatic automatique|portable
+        colourful coloré|striped rayé|spotted tacheté|transparent transparent|golden doré|
+        metallic métallique|electric électrique|digital numérique|automatic automatique|portable
         portable|fragile fragile|solid solide|liquid liquide|sticky collant|shiny brillant|dusty
         poussiéreux|muddy boueux|rusty rouillé|ancient ancien|antique antique|old-fashioned
         démodé|fashionable chic|elegant élégant|plain simple|oval ovale|triangular
@@ -452,8 +452,8 @@ MORE_ADJECTIVES = {
         spécifique|practical pratique|theoretical théorique|scientific scientifique|historical
         historique|political politique|social social|cultural culturel|musical musical|artistic
         artistique|educational éducatif|classical classique|successful réussi|final final|first
-        premier|last dernier|previous précédent|recent récent|current actuel|daily quotidien|weekly
-        hebdomadaire|monthly mensuel|annual annuel|brief bref|endless interminable|main principal|unique
+        premier|previous précédent|recent récent|current actuel|daily quotidien|weekly
+        hebdomadaire|monthly mensuel|annual annuel|brief bref|endless interminable|unique
         unique|typical typique|complicated compliqué|obvious évident|logical logique|reasonable
         raisonnable|fair juste|unfair injuste|secret secret|surprising surprenant|shocking
         choquant|scary effrayant|romantic romantique|dramatic dramatique""",
@@ -565,7 +565,6 @@ MORE_TRANSITIVE = {
     "test tester": "thing food",
     "tie attacher": "thing animal",
     "translate traduire": "readable",
-    "trust croire": "person",
     "type taper": "readable",
     "warn avertir": "person",
     "water arroser": "thing",
@@ -597,7 +596,7 @@ EVERYDAY_INTRANSITIVE = """swim nager|read lire|write écrire|draw dessiner|pain
     grow grandir|change changer|live vivre|die mourir|lie mentir|cheat tricher|guess deviner|
     win gagner|lose perdre|pay payer|phone téléphoner|cook cuisiner|clean nettoyer|study étudier|
     work travailler|play jouer|sing chanter|dance danser|run courir|walk marcher|sleep dormir|
-    travel voyager|rest reposer|laugh rire|smile sourire|jump sauter|leave partir|come venir|go aller|
+    travel voyager|laugh rire|smile sourire|jump sauter|leave partir|come venir|go aller|
     return revenir|arrive arriver|win gagner|eat manger|cook cuisiner|wash laver"""
 EVERYDAY_TRANSITIVE = {
     "give donner": "thing food drink readable",
@@ -1205,7 +1204,12 @@ class _Everyday:
         if en:
             predicate = p.NP(p.D("a"), p.N(draw["job"][0])).n(number)
         else:
-            predicate = p.NP(p.N(draw["job"][1])).n(number).g(subject.gender if not subject.np else "m")
+            entry = p.getLemma(subject.np["noun"][1].replace("œ", "oe")) if subject.np else None
+            gender = subject.gender if not subject.np else ((entry or {}).get("N") or {}).get("g", "m")
+            noun = p.N(draw["job"][1])
+            if gender == "f" and "[[" not in p.N(draw["job"][1]).g("f").realize():   # "médecin" has no feminine
+                noun = noun.g("f")
+            predicate = p.NP(noun).n(number)
         return p.S(self.subject_phrase(subject, p, en), p.VP(p.V("be" if en else "être"), predicate))
 
     def _copula_place(self, draw, p, en):
@@ -1404,7 +1408,8 @@ def realise_pair(builder: _Builder, draw: dict, pyrealb) -> tuple[str, str] | No
 
 def _tidy(text: str) -> str:
     """pyrealb's spacing made plain ("door , please" -> "door, please"), and its "Que est-ce que" elided."""
-    text = " ".join(text.replace(" ,", ",").replace("Que est-ce", "Qu'est-ce").split())
+    text = " ".join(text.replace(" ,", ",").split())
+    text = re.sub(r"\bQue (?=[aeiouéèêâîôû])", "Qu'", text)   # "Que est-ce que", "Que embrasserez-vous"
     return text[:1].upper() + text[1:]
 
 

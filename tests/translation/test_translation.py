@@ -234,6 +234,9 @@ def _everyday(kind: str, **fields) -> dict:
     (_everyday("copula_noun", subject=translation_data._Subject(np=_np("sister", "sœur", "person") | {
         "det": "poss", "owner": (1, "s", "m", False)}), job=("doctor", "médecin")),
      "My sister is a doctor.", "Ma soeur est médecin."),
+    (_everyday("copula_noun", subject=translation_data._Subject(np=_np("woman", "femme", "person", "indef", "p")),
+               job=("cashier", "caissier"), negative=True),
+     "Women are not cashiers.", "Des femmes ne sont pas caissières."),
 ], ids=lambda value: value if isinstance(value, str) else None)
 def test_everyday_kinds_realise(draw, english, french):
     """Generator v2's kinds: pyrealb conjugates, inverts, elides and places the French clitics."""
