@@ -22,7 +22,7 @@ from rnnkit.core.inputs import escape_markdown
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
-__all__ = ["Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
+__all__ = ["INFERENCE_ENTRIES", "Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
            "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first",
            "end_page", "PageEnd", "under_app"]
 
@@ -61,6 +61,12 @@ def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
     wanted = urlstate.encode(fields, values)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+# Results of pure inference (a translation, a caption) are cached by input for every visitor (``st.cache_data``):
+# a class opens the same presets within the same minute. Inputs are capped (2,000 characters, 10 MB images) and
+# the results are small (a few kB to ~100 kB), so this many entries per cached function bounds their memory.
+INFERENCE_ENTRIES = 256
 
 
 @st.cache_resource(show_spinner="Loading the trained model…")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import (
+    INFERENCE_ENTRIES,
     Field,
     end_page,
     predict_first,
@@ -42,6 +43,12 @@ captioner = Captioner(decoder, card)
 def sample_caption(sample_key: str, beam: int):
     """A bundled photo is captioned once per server process and beam width, not on every visit."""
     return captioner.caption(samples.load_sample(sample_key), beam=beam)
+
+
+@st.cache_data(max_entries=INFERENCE_ENTRIES // 4, show_spinner=False)
+def caption_upload(data: bytes, beam: int):
+    """An uploaded photo's caption per (bytes, beam), shared by every visitor: a class uploads the same photos."""
+    return captioner.caption(load_image(data).image, beam=beam)
 
 
 st.warning(
@@ -93,7 +100,7 @@ with st.spinner("Encoding the image and searching for a caption…"):
     if source == "Sample photo":
         result = sample_caption(key, state["beam"])
     else:
-        result = captioner.caption(image, beam=state["beam"])
+        result = caption_upload(upload.getvalue(), state["beam"])
 
 if state["quiz"]:
     photo = st.container()

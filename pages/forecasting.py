@@ -1,5 +1,7 @@
 """Forecasting: a many-to-many LSTM trained live on a stock (or an uploaded CSV), against baselines."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,7 @@ from rnnkit.forecasting.questions import questions
 from rnnkit.forecasting.task import Config, ModelConfig
 
 UPLOAD = "upload"
+LIVE_DRAW_SECONDS = 0.25
 ROW_NUMBER = "(row number)"
 DEFAULTS = Config()
 FIELDS = (
@@ -103,12 +106,15 @@ run_key = series_key + (window, horizon, hidden, epochs, int(seed))
 if st.button("Train the LSTM", type="primary"):
     progress = st.progress(0.0, text="Waiting for a free training slot…")
     live_chart = st.empty()
-    steps, losses = [], []
+    steps, losses, drawn = [], [], [0.0]
 
     def show_step(step: int, total: int, loss: float) -> None:
         steps.append(step)
         losses.append(loss)
-        if step == 1 or step % max(1, total // 40) == 0 or step == total:
+        # At most 4 drawings a second: each is a plotly figure built under the GIL that every visitor shares
+        # (drawing every 40th step took 18 % of the server's CPU under a class of 40).
+        if step == 1 or step == total or time.monotonic() - drawn[0] >= LIVE_DRAW_SECONDS:
+            drawn[0] = time.monotonic()
             progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
             live_chart.plotly_chart(line_chart({"training loss": losses}, "Training loss (live)", "step",
                                                "MSE of scaled changes", x=steps))

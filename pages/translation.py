@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import (
+    INFERENCE_ENTRIES,
     Field,
     end_page,
+    load_model,
     predict_first,
     require_model,
     save_url_state,
@@ -25,6 +27,20 @@ FIELDS = (Field("text", T.LECTURE_EXAMPLE["en-fr"], max_chars=2000),
           Field("beam", T.BEAM_SIZE, int, low=1, high=10),
           Field("step", 1, int, low=1, high=200),
           Field("quiz", False, bool))
+
+
+
+@st.cache_resource(show_spinner=False)
+def translator_for(name: str) -> T.Translator:
+    """One Translator (vocabularies, sentencepiece models, dictionary) per model and server process."""
+    return T.Translator(*load_model(name))
+
+
+@st.cache_data(max_entries=INFERENCE_ENTRIES, show_spinner=False)
+def translate(name: str, text: str, beam: int) -> T.Translation:
+    """A translation per (model, sentence, beam), shared by every visitor: a class types the same presets."""
+    return translator_for(name).translate(text, beam_size=beam)
+
 
 st.title("🌍 Translation: many-to-many with attention")
 st.markdown(
@@ -54,9 +70,9 @@ with left:
     text = st.text_area(f"{source_name} sentence", value=default_text, height=100, max_chars=20000,
                         help=f"Up to {T.MAX_WORDS} words and punctuation marks are translated.")
 
-model, card = require_model(T.MODELS[(model_choice, direction)], model_choice,
-                            T.TRAIN_COMMANDS[(model_choice, direction)])
-translator = T.Translator(model, card)
+model_name = T.MODELS[(model_choice, direction)]
+model, card = require_model(model_name, model_choice, T.TRAIN_COMMANDS[(model_choice, direction)])
+translator = translator_for(model_name)
 st.caption(T.data_sentence(card))
 
 url_text = text if len(text) <= 2000 else state["text"]
@@ -67,7 +83,7 @@ if len(text) > 2000:
     st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
 
 try:
-    result = translator.translate(text, beam_size=beam)
+    result = translate(model_name, text, beam)
 except InputError as problem:
     st.info(escape_markdown(str(problem)))
     end_page()
