@@ -22,7 +22,8 @@ from rnnkit.core.inputs import escape_markdown
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
-__all__ = ["INFERENCE_ENTRIES", "Field", "url_state", "save_url_state", "load_model", "require_model", "show_problems",
+__all__ = ["INFERENCE_ENTRIES", "Field", "advanced", "view", "show_chart", "teacher_tools", "show_share_link",
+           "url_state", "save_url_state", "load_model", "require_model", "show_problems",
            "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first",
            "end_page", "PageEnd", "under_app"]
 
@@ -56,9 +57,34 @@ def url_state(fields: Sequence[Field]) -> dict[str, Any]:
     return dict(values)
 
 
+VIEWS = {"class": "Class view: hide the advanced controls", "present": "Presentation view: large type"}
+CHART_FORMATS = ("png", "svg")
+
+
+def view(flag: str) -> bool:
+    """A teacher's view flag (``VIEWS``): ``?class=true`` hides advanced controls, ``?present=true`` enlarges the
+    type. Read from the link whenever it carries one, then remembered for the session (a page switch drops the
+    link's parameters) and written back into every page's link by ``save_url_state``."""
+    key = f"_view_{flag}"
+    value = st.query_params.get(flag)
+    if value is not None and f"{key}_read" not in st.session_state:     # the link, once: then the sidebar's toggle
+        st.session_state[key] = value.lower() in ("true", "1", "yes")
+        st.session_state[f"{key}_read"] = True
+    return bool(st.session_state.get(key, False))
+
+
+def advanced() -> bool:
+    """Whether to draw the advanced controls (not in a teacher's class view: the link's values are used)."""
+    return not view("class")
+
+
+def view_params() -> dict[str, str]:
+    return {flag: "true" for flag in VIEWS if view(flag)}
+
+
 def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
-    """Write this page's own parameters (and only those) into the URL."""
-    wanted = urlstate.encode(fields, values)
+    """Write this page's own parameters (and only those, plus the teacher's view flags) into the URL."""
+    wanted = urlstate.encode(fields, values) | view_params()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -115,6 +141,45 @@ def require_model(name: str, what: str, train_command: str = ""):
     except FileNotFoundError:
         st.info(f"The {what} model is not trained yet: run `{train_command or f'rnnkit train {name}'}`.")
         end_page()
+
+
+def show_chart(where, figure, **kwargs) -> None:
+    """Every chart goes through here: plotly's camera button downloads it as PNG or SVG (the sidebar's choice),
+    at twice the screen's resolution, named after the page."""
+    name = (st.session_state.get("_page_title") or "rnnkit").lower().replace(" ", "-")
+    config = {"displaylogo": False, "toImageButtonOptions": {
+        "format": st.session_state.get("_chart_format", "png"), "scale": 2, "filename": f"rnnkit-{name}"}}
+    where.plotly_chart(figure, config=config, **kwargs)
+
+
+def teacher_tools(title: str) -> None:
+    """The sidebar's "Teach with it": the class and presentation views, the charts' format, and a link that
+    reopens this page as it is now (with the class view) in a fresh browser."""
+    st.session_state["_page_title"] = title
+    with st.sidebar.expander("🧑‍🏫 Teach with it"):
+        for flag, label in VIEWS.items():
+            view(flag)                                 # the link's flag first, then the toggle keeps it
+            st.toggle(label, key=f"_view_{flag}")
+        st.radio("Charts download as", CHART_FORMATS, key="_chart_format", horizontal=True, format_func=str.upper,
+                 help="The camera icon above each chart saves it; every table's toolbar saves it as CSV.")
+    if view("present"):
+        st.html("<style>html { font-size: 22px; } .stMain h1 { font-size: 2.6rem; }</style>")
+
+
+def share_link(base: str) -> str:
+    """The link a teacher hands to a class: this page with everything the link holds now, in class view."""
+    params = {key: st.query_params.get(key) for key in st.query_params} | {"class": "true"}
+    import urllib.parse
+    return base.split("?", 1)[0] + "?" + urllib.parse.urlencode(params)
+
+
+def show_share_link() -> None:
+    """Under the teacher's tools (drawn after the page, so the link holds the page's final state)."""
+    base = getattr(st.context, "url", None) or "http://localhost:8501/"
+    with st.sidebar.expander("🔗 Share with a class"):
+        st.caption("Copy this link (button at its right): it opens this page as it is now, with the advanced "
+                   "controls hidden.")
+        st.code(share_link(base), language=None, wrap_lines=True)
 
 
 def show_model_card(card: dict) -> None:

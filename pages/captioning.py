@@ -6,6 +6,7 @@ import streamlit as st
 from pages._common import (
     INFERENCE_ENTRIES,
     Field,
+    advanced,
     end_page,
     predict_first,
     require_model,
@@ -90,7 +91,8 @@ else:
         end_page()
     image, notes = loaded.image, loaded.notes
 
-state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
+if advanced():                                      # a teacher's class view keeps the link's beam
+    state["beam"] = st.slider("Beam width (1 = greedy search)", 1, 5, state["beam"])
 state["quiz"] = st.toggle("Predict first", state["quiz"], help="Answer two questions before the caption is shown.")
 save_url_state(FIELDS, state)
 for note in notes:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, load_glove, predict_first, save_url_state, url_state
+from pages._common import Field, load_glove, predict_first, save_url_state, show_chart, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError
 from rnnkit.core.inputs import escape_markdown as plain
@@ -71,7 +71,7 @@ with tab_analogy:
         if found.verdict:
             (st.success if found.verdict[0] == "success" else st.warning)(plain(found.verdict[1]))
         words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
-        st.plotly_chart(pca_figure(words, coords, roles, arrows, explained), width="stretch")
+        show_chart(st, pca_figure(words, coords, roles, arrows, explained), width="stretch")
         st.caption(plain(explain.picture(found.b, found.c, found.a, found.target, len(words))))
 
 with tab_near:
@@ -104,7 +104,7 @@ with tab_near:
         st.info("Type at least two known words to compare them, e.g. “man, woman, king, queen, apple, orange”.")
     else:
         coords, explained = emb.pca(kv, known, dims)
-        st.plotly_chart(pca_figure(known, coords, {w: "input" for w in known}, [], explained), width="stretch")
+        show_chart(st, pca_figure(known, coords, {w: "input" for w in known}, [], explained), width="stretch")
 
 with tab_onehot:
     st.markdown(explain.one_hot(len(kv), kv.vector_size))
@@ -112,7 +112,7 @@ with tab_onehot:
         st.info("Type at least two known words in the word list on the Neighbours tab.")
     else:
         for column, (matrix, title) in zip(st.columns(2), emb.one_hot_and_dense(kv, known)):
-            column.plotly_chart(similarity_heatmap(matrix, known, title), width="stretch")
+            show_chart(column, similarity_heatmap(matrix, known, title), width="stretch")
         st.dataframe(emb.memory_table(kv), hide_index=True)
         st.caption(explain.memory(len(kv), kv.vector_size))
 
@@ -128,7 +128,7 @@ with tab_dims:
     table, problems = emb.projection_table(kv, dim_words, usable)
     for problem in problems:
         st.caption(plain(problem))
-    st.plotly_chart(similarity_heatmap(table, dim_words, "cosine of each word with each direction",
+    show_chart(st, similarity_heatmap(table, dim_words, "cosine of each word with each direction",
                                        rows=[d.name for d in usable], zmax=0.6), width="stretch")
     with st.expander("the words that build each direction"):
         st.dataframe(emb.direction_table(usable), hide_index=True)
@@ -139,7 +139,7 @@ with tab_bench:
     for column, (label, value, note) in zip(st.columns(3), explain.benchmark_metrics(bench, emb.REFERENCE_ACCURACY)):
         column.metric(label, value, note, delta_color="off", delta_arrow="off")
     st.caption(explain.PUBLISHED)
-    st.plotly_chart(benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
+    show_chart(st, benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
     if emb.preset_table(bench):
         st.markdown("**The lecture's four analogies** (rank of the expected answer among 50,000 words):")
         st.dataframe(pd.DataFrame(emb.preset_table(bench)), hide_index=True)
@@ -176,7 +176,7 @@ with tab_train:
         for column, (label, value, note) in zip(st.columns(3), explain.own_metrics(own_run.result, bench)):
             column.metric(label, value, note, delta_color="off", delta_arrow="off")
         if same:
-            st.plotly_chart(benchmark_figure([mine["sections"], same["sections"]],
+            show_chart(st, benchmark_figure([mine["sections"], same["sections"]],
                                              ["your word2vec", "GloVe, same questions"]), width="stretch")
         probe = st.text_input("nearest neighbours in your vectors", "government", key="emb_probe")
         try:

@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, end_page, predict_first, save_url_state, url_state
+from pages._common import Field, advanced, end_page, predict_first, save_url_state, show_chart, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -60,12 +60,14 @@ state = url_state(FIELDS)
 sources = list(D.STOCKS) + [UPLOAD]
 source = st.selectbox("Series", sources, index=sources.index(state["series"]),
                       format_func=lambda s: "Upload my own CSV…" if s == UPLOAD else f"{s} (weekly, 2018–2019)")
-columns = st.columns(5)
-window = columns[0].slider("Window T (steps read)", *fc.WINDOW_RANGE, value=state["window"])
-horizon = columns[1].slider("Horizon k (steps predicted)", *fc.HORIZON_RANGE, value=state["horizon"])
-hidden = columns[2].select_slider("Hidden size", fc.HIDDEN_SIZES, value=state["hidden"])
-epochs = columns[3].slider("Epochs", *fc.EPOCHS_RANGE, value=state["epochs"], step=10)
-seed = columns[4].number_input("Seed", 0, 9999, value=state["seed"])
+window, horizon, hidden, epochs, seed = (state[k] for k in ("window", "horizon", "hidden", "epochs", "seed"))
+if advanced():                                      # a teacher's class view keeps the link's settings
+    columns = st.columns(5)
+    window = columns[0].slider("Window T (steps read)", *fc.WINDOW_RANGE, value=state["window"])
+    horizon = columns[1].slider("Horizon k (steps predicted)", *fc.HORIZON_RANGE, value=state["horizon"])
+    hidden = columns[2].select_slider("Hidden size", fc.HIDDEN_SIZES, value=state["hidden"])
+    epochs = columns[3].slider("Epochs", *fc.EPOCHS_RANGE, value=state["epochs"], step=10)
+    seed = columns[4].number_input("Seed", 0, 9999, value=state["seed"])
 quiz = st.toggle("Predict first", state["quiz"], help="Answer before the errors on the held-out tail are shown.")
 save_url_state(FIELDS, {"series": source, "window": window, "horizon": horizon, "hidden": hidden,
                         "epochs": epochs, "seed": seed, "quiz": quiz})
@@ -116,7 +118,7 @@ if st.button("Train the LSTM", type="primary"):
         if step == 1 or step == total or time.monotonic() - drawn[0] >= LIVE_DRAW_SECONDS:
             drawn[0] = time.monotonic()
             progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
-            live_chart.plotly_chart(line_chart({"training loss": losses}, "Training loss (live)", "step",
+            show_chart(live_chart, line_chart({"training loss": losses}, "Training loss (live)", "step",
                                                "MSE of scaled changes", x=steps))
 
     try:
@@ -145,15 +147,15 @@ if quiz and not predict_first(questions(forecasts, data.truth), "forecasting-qui
 if result is not None:
     (st.warning if result.table.loc[LSTM_NAME, "MAE / last value"] >= 0.95 else st.success)(result.verdict)
 
-st.plotly_chart(forecast_figure(series, data, forecasts))
+show_chart(st, forecast_figure(series, data, forecasts))
 left, right = st.columns(2)
 left.markdown("**Error on the held-out tail** (lower is better)")
 left.dataframe(metric_table(forecasts, data.truth).style.format("{:.4f}"))
 right.markdown("**Error by steps ahead** (MAE on the held-out tail)")
-right.plotly_chart(per_step_figure(forecasts, data.truth))
+show_chart(right, per_step_figure(forecasts, data.truth))
 if result is not None:
     with st.expander("Training loss"):
-        st.plotly_chart(line_chart({"training loss": result.losses}, "Training loss", "step",
+        show_chart(st, line_chart({"training loss": result.losses}, "Training loss", "step",
                                    "MSE of scaled changes", x=result.steps))
 
 with st.expander("How this works"):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.ner import plots
 from rnnkit.ner import tagger as T
@@ -63,7 +63,7 @@ with single:
                        + ", ".join(escape_markdown(tagged.tokens[i]) for i in tagged.unknown[:20]) + ".")
 
         st.subheader("Every word's tag probabilities")
-        st.plotly_chart(plots.probability_heatmap(tagged), width="stretch")
+        show_chart(st, plots.probability_heatmap(tagged), width="stretch")
         st.caption("Each column is one word: p(tag | the whole sentence) from the bidirectional tagger's CRF "
                    "(summed over every tag path that gives the word that tag); the red circle is the tag of the "
                    "best path, the one shown above.")
@@ -75,13 +75,13 @@ with single:
         chosen = labels.index(st.selectbox("Word", labels, index=default_word - 1))
         word = escape_markdown(tagged.tokens[chosen])
         left, right = st.columns(2)
-        left.plotly_chart(plots.contribution_chart(bi.contribution(tagged, chosen), tagged.tokens[chosen]),
+        show_chart(left, plots.contribution_chart(bi.contribution(tagged, chosen), tagged.tokens[chosen]),
                           width="stretch")
         left.caption(f"Bidirectional: “{word}” tagged **{tagged.tags[chosen]}**. Blue: $W_\\rightarrow "
                      "\\overrightarrow{h}_t$ (the words up to it); orange: $W_\\leftarrow \\overleftarrow{h}_t$ "
                      "(the words from it to the end).")
         forward_part = forward.contribution(tagged_forward, chosen)
-        right.plotly_chart(plots.contribution_chart(forward_part, tagged.tokens[chosen]), width="stretch")
+        show_chart(right, plots.contribution_chart(forward_part, tagged.tokens[chosen]), width="stretch")
         right.caption(f"Forward-only: “{word}” tagged **{tagged_forward.tags[chosen]}**, from the words up to it "
                       "alone. On “Harry” it cannot know that “Potter” follows.")
         save_url_state(FIELDS, {"text": text if len(text) <= 2000 else state["text"],

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, rnn_types, save_url_state, url_state
+from pages._common import Field, advanced, predict_first, rnn_types, save_url_state, show_chart, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -37,11 +37,13 @@ with st.sidebar:
     st.header("Settings")
     seq_text = st.text_input("Input sequence x₁ … x_T", state["seq"], max_chars=2000,
                              help=f"Up to {pg.MAX_STEPS} numbers separated by commas or spaces.")
-    hidden = st.slider("Hidden size", *pg.HIDDEN_RANGE, state["hidden"])
-    activation = st.selectbox("RNN activation σₛ", ACTIVATION_CHOICES, ACTIVATION_CHOICES.index(state["act"]))
-    seed = st.number_input("Weight seed", 0, 9999, state["seed"], help="The random weights of both networks.")
-    forget_bias = st.slider("LSTM forget-gate bias b_f", -5.0, 5.0, state["fb"], 0.5,
-                            help="Large b_f keeps the forget gate open: C_t remembers.")
+    hidden, activation, seed, forget_bias = state["hidden"], state["act"], state["seed"], state["fb"]
+    if advanced():                                  # a teacher's class view keeps the link's settings
+        hidden = st.slider("Hidden size", *pg.HIDDEN_RANGE, state["hidden"])
+        activation = st.selectbox("RNN activation σₛ", ACTIVATION_CHOICES, ACTIVATION_CHOICES.index(state["act"]))
+        seed = st.number_input("Weight seed", 0, 9999, state["seed"], help="The random weights of both networks.")
+        forget_bias = st.slider("LSTM forget-gate bias b_f", -5.0, 5.0, state["fb"], 0.5,
+                                help="Large b_f keeps the forget gate open: C_t remembers.")
     quiz = st.toggle("Predict first", state["quiz"], help="Answer a question before each measurement is shown.")
 
 values = dict(state, seq=seq_text, hidden=hidden, act=activation, seed=int(seed), fb=forget_bias, quiz=quiz)
@@ -69,9 +71,9 @@ else:
         for latex in pg.rnn_step_latex(rnn, step - 1, activation):
             st.latex(latex)
         zmin = 0.0 if activation in ("relu", "sigmoid") else -1.0
-        st.plotly_chart(unrolled_heatmap(rnn.trace["s_t"], "Hidden state s_t, unrolled in time", "s_t",
+        show_chart(st, unrolled_heatmap(rnn.trace["s_t"], "Hidden state s_t, unrolled in time", "s_t",
                                          zmin=zmin, zmax=1.0, highlight=step - 1), key="rnn_s")
-        st.plotly_chart(unrolled_heatmap(rnn.trace["o_t"], "Output o_t", "o_t", highlight=step - 1), key="rnn_o")
+        show_chart(st, unrolled_heatmap(rnn.trace["o_t"], "Output o_t", "o_t", highlight=step - 1), key="rnn_o")
     with tab_lstm:
         st.caption(f"Input x_{step} = {xs[step - 1]:g}; h₀ = C₀ = 0; weights random (seed {int(seed)}).")
         left, right = st.columns(2)
@@ -80,7 +82,7 @@ else:
             (left if k < 6 else right).latex(latex)
         columns = st.columns(2)
         for k, (name, figure) in enumerate(lstm_trace_figures(lstm.trace, highlight=step - 1).items()):
-            columns[k % 2].plotly_chart(figure, key=f"lstm_{name}")
+            show_chart(columns[k % 2], figure, key=f"lstm_{name}")
 
 with tab_grad:
     st.markdown(r"How much does the last state still depend on an early one? Autograd measures "
@@ -95,7 +97,7 @@ with tab_grad:
     lstm_norms = lstm_gradient_norms(length, 16, forget_bias, seed=int(seed))
     back = list(range(length, 0, -1))      # T - t for t = 0..T-1
     if not quiz or predict_first([gradient_question(rnn_norms, radius)], "playground-gradient"):
-        st.plotly_chart(line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
+        show_chart(st, line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
                                     f"LSTM (b_f = {forget_bias:g})": lstm_norms},
                                    "Gradient norm against distance in time", "T − t (steps back)",
                                    "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
@@ -115,7 +117,7 @@ with tab_memory:
     right.caption(M.init_sentence(measured, mem_len))
     if st.button("Train a vanilla RNN and an LSTM", type="primary"):
         bar, chart = st.progress(0.0, "Waiting for a free training slot…"), st.empty()
-        show = lambda fraction, text, curves: (bar.progress(fraction, text), chart.plotly_chart(
+        show = lambda fraction, text, curves: (bar.progress(fraction, text), show_chart(chart,
             line_chart(curves, "Training loss (live)", "step", "MSE", log_y=True)))
         try:
             with training_slot():
@@ -126,7 +128,7 @@ with tab_memory:
             st.warning(str(busy))
     results = st.session_state.get("memory", [])
     if results:
-        st.plotly_chart(line_chart({M.VARIANTS[r["variant"]][0]: r["losses"] for r in results},
+        show_chart(st, line_chart({M.VARIANTS[r["variant"]][0]: r["losses"] for r in results},
                                    f"Training loss, sequence length {results[0]['seq_len']}", "step", "MSE",
                                    log_y=True), key="memory_loss")
         for col, r in zip(st.columns(2), results):
@@ -137,7 +139,7 @@ with tab_memory:
                    "gradient fades before the first marked step; the LSTM's cell state carries it.")
     question = memory_question(measured, mem_len, variants[1]) if quiz else None
     if measured and (question is None or predict_first([question], "playground-memory")):
-        st.plotly_chart(measured_chart(measured, results), key="memory_measured")
+        show_chart(st, measured_chart(measured, results), key="memory_measured")
 
 with tab_types:
     rnn_types()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_model_card, url_state
+from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import plots
 from rnnkit.sentiment.baselines import Baselines
@@ -68,9 +68,9 @@ with single:
             st.warning(escape_markdown(note))
         st.subheader(f"The LSTM says: {rating.verdict}")
         left, right = st.columns(2)
-        left.plotly_chart(plots.probability_bars(BINARY_NAMES, rating.binary, (plots.NEGATIVE, plots.POSITIVE),
+        show_chart(left, plots.probability_bars(BINARY_NAMES, rating.binary, (plots.NEGATIVE, plots.POSITIVE),
                                                  "negative / positive"), width="stretch")
-        right.plotly_chart(plots.probability_bars(FINE_NAMES, rating.fine, plots.FINE_COLOURS, "5 classes"),
+        show_chart(right, plots.probability_bars(FINE_NAMES, rating.fine, plots.FINE_COLOURS, "5 classes"),
                            width="stretch")
 
         st.subheader("Read word by word")
@@ -83,7 +83,7 @@ with single:
         except InputError as error:
             st.info(escape_markdown(str(error)))
             other = None
-        st.plotly_chart(plots.prefix_figure(classifier.prefix_scores(rating.tokens),
+        show_chart(st, plots.prefix_figure(classifier.prefix_scores(rating.tokens),
                                             classifier.prefix_scores(other.tokens) if other else None),
                         width="stretch")
         if other:
@@ -93,7 +93,7 @@ with single:
         st.markdown(plots.coloured_tokens(importance))
         st.caption("Leave-one-out: each word is removed in turn and the change in P(positive) measured. "
                    "Green words pushed towards positive, red towards negative.")
-        st.plotly_chart(plots.importance_figure(importance), width="stretch")
+        show_chart(st, plots.importance_figure(importance), width="stretch")
 
         st.subheader("The same sentence, scored by the baselines")
         rows, compound = load_baselines().table(rating)
@@ -154,9 +154,9 @@ with about:
         st.dataframe(choice_rows(card), hide_index=True, width="stretch")
     metrics = card["metrics"]
     left, right = st.columns(2)
-    left.plotly_chart(plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES,
+    show_chart(left, plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES,
                                              f"movie test, binary: {metrics['test_binary_accuracy']:.1%} correct"),
                       width="stretch")
-    right.plotly_chart(plots.confusion_figure(metrics["test_fine_confusion"], FINE_NAMES,
+    show_chart(right, plots.confusion_figure(metrics["test_fine_confusion"], FINE_NAMES,
                                               f"movie test, 5 classes: {metrics['test_fine_accuracy']:.1%} correct"),
                        width="stretch")

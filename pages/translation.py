@@ -6,11 +6,13 @@ import streamlit as st
 from pages._common import (
     INFERENCE_ENTRIES,
     Field,
+    advanced,
     end_page,
     load_model,
     predict_first,
     require_model,
     save_url_state,
+    show_chart,
     show_model_card,
     url_state,
 )
@@ -57,9 +59,12 @@ with right:
     direction = st.radio("Direction", list(DIRECTIONS), index=list(DIRECTIONS).index(state["direction"]),
                          format_func=DIRECTIONS.get)
     choices = [c for c in ("attention", "plain") if (c, direction) in T.MODELS]
-    model_choice = st.radio("Model", choices, index=choices.index(state["model"]) if state["model"] in choices else 0,
-                            format_func={"attention": "LSTM + attention", "plain": "plain LSTM (no attention)"}.get)
-    beam = st.slider("Beam size", 1, 10, state["beam"], help="1 = greedy decoding.")
+    model_choice = state["model"] if state["model"] in choices else choices[0]
+    beam = state["beam"]
+    if advanced():                                  # a teacher's class view keeps the link's settings
+        model_choice = st.radio("Model", choices, index=choices.index(model_choice),
+                                format_func={"attention": "LSTM + attention", "plain": "plain LSTM (no attention)"}.get)
+        beam = st.slider("Beam size", 1, 10, state["beam"], help="1 = greedy decoding.")
     presets = T.presets(direction)
     preset = st.selectbox("Examples", ["(your own)"] + list(presets))
     quiz = st.toggle("Predict first", value=state["quiz"], help="Answer questions before the translation is shown.")
@@ -122,7 +127,7 @@ if not translator.has_attention:
 elif result.alpha is not None and result.output:
     st.subheader("Where the decoder looked: the attention map")
     steps = max(len(result.written), 1)
-    st.plotly_chart(plots.attention_heatmap(result.alpha, result.source, result.output, None,
+    show_chart(st, plots.attention_heatmap(result.alpha, result.source, result.output, None,
                                             source_name, target_name), width="stretch")
     st.caption("Row t is α over the source words for output word t (each row sums to 1; a word's pieces are "
                "summed, an output word's pieces averaged). Word order swaps, such as French adjectives after "
@@ -137,7 +142,7 @@ elif result.alpha is not None and result.output:
     st.markdown(f"Step **t = {step}**: the decoder has just read **{escape_markdown(previous)}** and "
                 f"writes **{escape_markdown(target[step - 1])}**.")
     st.latex(EQUATIONS[translator.model.config.attention])
-    st.plotly_chart(plots.step_bars(result.source_pieces, details["scores"], details["alpha"]), width="stretch")
+    show_chart(st, plots.step_bars(result.source_pieces, details["scores"], details["alpha"]), width="stretch")
     st.latex(EQUATIONS["alpha"])
     st.dataframe(pd.DataFrame([details["scores"].round(3), details["alpha"].round(3)], index=["score", "α"],
                               columns=plots.unique_labels(result.source_pieces)), width="stretch")
@@ -163,7 +168,7 @@ else:
     st.caption(evaluation.get("note", ""))
     if len(evaluation.get("by_length", {})) > 0:
         metric = st.radio("Metric", ["bleu", "chrf"], horizontal=True, format_func=str.upper)
-        st.plotly_chart(plots.bleu_by_length(evaluation["by_length"], metric, source_name), width="stretch")
+        show_chart(st, plots.bleu_by_length(evaluation["by_length"], metric, source_name), width="stretch")
         if (measured := T.measured_sentence(evaluation)) is not None:
             st.markdown(measured)
 

@@ -120,3 +120,36 @@ def test_playground_step_and_bad_input_in_chromium(server, page):
     assert "is not a number" in page.inner_text("[data-testid='stMain']")
     assert not error_texts(page)
     page.screenshot(path=str(SCREENSHOTS / "playground-bad-input.png"), full_page=True)
+
+
+def test_a_teachers_link_opens_in_a_fresh_browser_with_the_controls_hidden_and_the_same_view(server, page):
+    """Issue 17: the sidebar's "Share with a class" link holds the page's state and the class view."""
+    page.goto(f"{server}/translation?text=The+cat+is+black.&beam=3")
+    wait_for_idle(page, timeout_ms=120_000)
+    main = page.inner_text("[data-testid='stMain']")
+    assert "Beam size" in main
+    french = page.inner_text("[data-testid='stMain'] h3")
+    page.get_by_text("Share with a class").click()
+    link = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").inner_text().strip()
+    assert "class=true" in link and "beam=3" in link and "cat" in link
+    student = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})   # nothing shared
+    try:
+        fresh = student.new_page()
+        fresh.goto(link)
+        wait_for_idle(fresh, timeout_ms=120_000)
+        shown = fresh.inner_text("[data-testid='stMain']")
+        assert "Beam size" not in shown and "Model" not in [e.inner_text() for e in fresh.query_selector_all("label")]
+        assert fresh.inner_text("[data-testid='stMain'] h3") == french
+        assert "The cat is black." in fresh.input_value("textarea")
+        assert not error_texts(fresh)
+        fresh.screenshot(path=str(SCREENSHOTS / "class-view.png"), full_page=True)
+    finally:
+        student.close()
+
+
+def test_presentation_view_enlarges_the_type(server, page):
+    page.goto(f"{server}/sentiment?present=true")
+    wait_for_idle(page, timeout_ms=120_000)
+    size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+    assert size == "22px"
+    assert "present=true" in page.url
