@@ -32,9 +32,13 @@ from rnnkit.translation import task
 from rnnkit.translation.translator import MODELS, Translator, replace_unknowns
 
 BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 60))
-ALL_SOURCES = "games,bible,stamps,dictionary"
 TWELVE_WORDS = {"en-fr": "My brother and I are going to the beach with our friends tomorrow.",
                 "fr-en": "Mon frère et moi allons à la plage avec nos amis demain matin."}
+
+
+def read_splits(sources: str, config: dict) -> dict:
+    """The splits a model was trained and tested on (its sources, with the generated sentences it was given)."""
+    return translation_data.read_prepared(sources, generated=config.get("pairs", 60000), seed=config.get("seed", 0))
 
 
 def bucket_of(length: int) -> str | None:
@@ -95,7 +99,10 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     """One model's evaluation.json, and its greedy outputs on the held-out test pairs (for by-length)."""
     direction = translator.direction
     rows = translation_data.read_everyday()
-    trained = {" ".join(tokenize(row[0])) for row in translation_data.read_prepared(ALL_SOURCES)["train"]}
+    config = translator.card.get("config", {})
+    sources_used = config.get("sources", "")
+    trained = set() if config.get("drop_everyday", False) else {
+        " ".join(tokenize(row[0])) for row in read_splits(sources_used, config)["train"]}
     seen = [i for i, row in enumerate(rows) if " ".join(tokenize(row[0])) in trained]
     everyday = task.orient(rows, direction)
     sources, references = [s for s, _ in everyday], [r for _, r in everyday]
@@ -108,8 +115,7 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
                for system, out in outputs.items()}
     overall.update({f"everyday incl. the {len(seen)} in the games' training split, {system}":
                     task.bleu_chrf(out, references) for system, out in outputs.items() if system != "greedy"})
-    sources_used = translator.card.get("config", {}).get("sources", "")
-    test_rows = translation_data.read_prepared(sources_used)["test"] if sources_used else []
+    test_rows = read_splits(sources_used, config)["test"] if sources_used else []
     if test_limit:                                  # the first test_limit pairs of each source (file order)
         test_rows = [row for source in dict.fromkeys(r[2] for r in test_rows)
                      for row in [r for r in test_rows if r[2] == source][:test_limit]]
@@ -139,9 +145,11 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
                                "beam": " ".join(outputs[f"beam {beam}"][i])} for i in range(0, len(rows), 20)],
         "note": (f"sacrebleu BLEU/chrF on lowercased rnnkit tokens. Everyday: the {len(unseen)} of the {len(rows)} "
                  f"hand-written sentences of data/translation/everyday.tsv that are in no training split (never "
-                 f"used to tune; {len(seen)} short ones such as 'How are you?' are also game dialogue). Test: the "
-                 f"held-out split of each source of data/translation/pairs.tsv.gz ({len(test_pairs)} pairs), "
-                 f"greedy decoding."),
+                 f"used to tune; "
+                 + (f"{len(seen)} short ones such as 'How are you?' are also game dialogue" if seen else
+                    "the few that are also game dialogue were dropped from training")
+                 + f"). Test: the held-out split of each source of data/translation/pairs.tsv.gz and of the "
+                 f"generated sentences ({len(test_pairs)} pairs), greedy decoding."),
     }
     return evaluation, {"greedy": greedy, "pairs": test_pairs}
 

@@ -283,7 +283,10 @@ def data_sentence(card: dict) -> str:
     return ("Trained on real human translations that ship with free software: fantasy and science-fiction game "
             "dialogue (Wesnoth, FreedroidRPG, Widelands; GPL-2+), Bible verses (World English Bible × Louis Segond "
             "1910; public domain), Tux Paint stamp captions (GPL-2) and the FreeDict English-French dictionary "
-            "(GPL-2+). Everyday chat is rare in them, so expect archaic or game-like French, and mistakes: "
+            "(GPL-2+)"
+            + (", and on sentences of everyday classroom English generated with pyrealb from a bilingual lexicon "
+               "(grammatical, often nonsensical; see the model card for the counts)" if "generated" in sources else "")
+            + ". Modern idiom and chat are rare in them, so expect archaic or game-like French, and mistakes: "
             "a teaching model, not a general translator.")
 
 
