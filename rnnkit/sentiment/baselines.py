@@ -6,6 +6,7 @@ visitors); ``Baselines.table(rating)`` is the page's comparison of one sentence.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Sequence
 
@@ -23,51 +24,93 @@ BASELINE_PATH = PRETRAINED / "sentiment" / "baseline_tfidf.npz"
 class TfidfBaseline:
     """TF-IDF (word 1-2 grams) + logistic regression, fitted on the same training rows as the LSTM.
 
-    ``C`` is chosen on the dev split (``scripts/eval_sentiment.py --tune``). The fitted numbers are
-    stored as plain arrays (``save`` / ``load``, no pickle) next to the LSTM in
-    ``pretrained/sentiment/baseline_tfidf.npz`` so the page need not refit it.
+    ``C`` is chosen on the dev split (``scripts/eval_sentiment.py --tune``). scikit-learn fits it; the
+    fitted numbers are stored as plain arrays (``save`` / ``load``, no pickle) next to the LSTM in
+    ``pretrained/sentiment/baseline_tfidf.npz`` so the page need not refit it. ``predict`` computes what
+    scikit-learn's ``TfidfVectorizer`` + ``LogisticRegression.predict_proba`` compute, from compact arrays:
+    the 377,000 terms are looked up by a 64-bit hash in a sorted array (3 MB) instead of a Python dict of
+    strings (~60 MB of the server's memory).
     """
 
     def __init__(self, c_binary: float = 10.0, c_fine: float = 10.0, min_df: int = 1):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        self.vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
-                                          ngram_range=(1, 2), sublinear_tf=True, min_df=min_df)
-        self.binary = LogisticRegression(C=c_binary, max_iter=3000)
-        self.fine = LogisticRegression(C=c_fine, max_iter=3000)
+        self.c_binary, self.c_fine, self.min_df = c_binary, c_fine, min_df
+        self.terms: list[str] = []
 
     def fit(self, frame: pd.DataFrame) -> "TfidfBaseline":
         """Fit both heads: the binary one on rows with a binary label, the 5-class one on rows with a rating."""
-        x = self.vectorizer.fit_transform(frame["text"])
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
+                                     ngram_range=(1, 2), sublinear_tf=True, min_df=self.min_df)
+        binary = LogisticRegression(C=self.c_binary, max_iter=3000)
+        fine = LogisticRegression(C=self.c_fine, max_iter=3000)
+        x = vectorizer.fit_transform(frame["text"])
         has_binary, has_fine = (frame["binary"] >= 0).to_numpy(), (frame["fine"] >= 0).to_numpy()
-        self.binary.fit(x[has_binary], frame["binary"].to_numpy()[has_binary])
-        self.fine.fit(x[has_fine], frame["fine"].to_numpy()[has_fine])
+        binary.fit(x[has_binary], frame["binary"].to_numpy()[has_binary])
+        fine.fit(x[has_fine], frame["fine"].to_numpy()[has_fine])
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        self._set(terms, vectorizer.idf_, binary.coef_, binary.intercept_, fine.coef_, fine.intercept_)
+        self.terms = terms                           # kept for save(); a loaded baseline holds only arrays
         return self
+
+    def _set(self, terms, idf, binary_coef, binary_intercept, fine_coef, fine_intercept) -> None:
+        hashes = np.fromiter((term_hash(t) for t in terms), dtype=np.uint64, count=len(terms))
+        order = np.argsort(hashes)
+        if len(hashes) > 1 and (np.diff(hashes[order]) == 0).any():
+            raise ValueError("two TF-IDF terms share a 64-bit hash")   # never seen; would mix two terms up
+        self.hashes, self.columns = hashes[order], order.astype(np.int32)
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.binary_coef = np.asarray(binary_coef, dtype=np.float32)           # (1, V)
+        self.binary_intercept = np.asarray(binary_intercept, dtype=np.float64)
+        self.fine_coef = np.asarray(fine_coef, dtype=np.float32)               # (5, V)
+        self.fine_intercept = np.asarray(fine_intercept, dtype=np.float64)
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's TF-IDF vector as (columns, values): sublinear tf x idf of its known 1-2 grams, L2-normed."""
+        tokens = tokenize(text)
+        grams = tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+        if not grams:
+            return np.zeros(0, np.int64), np.zeros(0)
+        hashes = np.fromiter((term_hash(g) for g in grams), dtype=np.uint64, count=len(grams))
+        where = np.minimum(np.searchsorted(self.hashes, hashes), len(self.hashes) - 1)
+        known = self.hashes[where] == hashes
+        columns, counts = np.unique(self.columns[where[known]], return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[columns]
+        norm = np.sqrt((values ** 2).sum())
+        return columns, values / norm if norm > 0 else values
 
     def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Probabilities (N, 2) and (N, 5)."""
-        x = self.vectorizer.transform(list(texts))
-        return self.binary.predict_proba(x), self.fine.predict_proba(x)
+        binary, fine = [], []
+        for text in texts:
+            columns, values = self.features(text)
+            z = float(self.binary_coef[0, columns] @ values) + self.binary_intercept[0]
+            p = 1.0 / (1.0 + np.exp(-z))
+            binary.append([1.0 - p, p])
+            logits = self.fine_coef[:, columns] @ values + self.fine_intercept
+            e = np.exp(logits - logits.max())
+            fine.append(e / e.sum())
+        return np.array(binary).reshape(-1, 2), np.array(fine).reshape(-1, 5)
 
     def save(self, path: Path) -> None:
-        terms = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
-        np.savez_compressed(path, terms=np.array(terms), idf=self.vectorizer.idf_.astype(np.float32),
-                            binary_coef=self.binary.coef_.astype(np.float32),
-                            binary_intercept=self.binary.intercept_.astype(np.float32),
-                            fine_coef=self.fine.coef_.astype(np.float32),
-                            fine_intercept=self.fine.intercept_.astype(np.float32))
+        if not self.terms:
+            raise ValueError("only a fitted baseline can be saved (a loaded one keeps hashes, not its terms)")
+        np.savez_compressed(path, terms=np.array(self.terms), idf=self.idf, binary_coef=self.binary_coef,
+                            binary_intercept=self.binary_intercept.astype(np.float32), fine_coef=self.fine_coef,
+                            fine_intercept=self.fine_intercept.astype(np.float32))
 
     @classmethod
     def load(cls, path: Path) -> "TfidfBaseline":
         arrays = np.load(path, allow_pickle=False)
         baseline = cls()
-        baseline.vectorizer.vocabulary_ = {term: i for i, term in enumerate(arrays["terms"].tolist())}
-        baseline.vectorizer.idf_ = arrays["idf"].astype(np.float64)
-        for head, name, classes in ((baseline.binary, "binary", 2), (baseline.fine, "fine", 5)):
-            head.classes_ = np.arange(classes)
-            head.coef_ = arrays[f"{name}_coef"].astype(np.float64)
-            head.intercept_ = arrays[f"{name}_intercept"].astype(np.float64)
+        baseline._set(arrays["terms"], arrays["idf"], arrays["binary_coef"], arrays["binary_intercept"],
+                      arrays["fine_coef"], arrays["fine_intercept"])
         return baseline
+
+
+def term_hash(term) -> int:
+    """A stable 64-bit hash of a term (Python's own hash() differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def load_tfidf(path: Path = BASELINE_PATH) -> TfidfBaseline:
