@@ -341,6 +341,23 @@ def test_tfidf_baseline_round_trips_through_plain_arrays(tmp_path):
         assert np.allclose(a, b, atol=1e-5)
 
 
+def test_tfidf_baseline_computes_what_scikit_learn_computes():
+    """The compact predict (hashed terms, plain arrays) against TfidfVectorizer + LogisticRegression.predict_proba."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    train = D.read_split("train").iloc[:600]
+    vectorizer = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, ngram_range=(1, 2),
+                                 sublinear_tf=True)
+    x = vectorizer.fit_transform(train["text"])
+    binary, fine = (train["binary"] >= 0).to_numpy(), (train["fine"] >= 0).to_numpy()
+    heads = [LogisticRegression(C=1.0, max_iter=3000).fit(x[rows], train[column].to_numpy()[rows])
+             for rows, column in ((binary, "binary"), (fine, "fine"))]
+    texts = D.read_split("dev")["text"].iloc[:100].tolist() + ["", "!!!", "zzz qqq", "good good good"]
+    ours = B.TfidfBaseline(1.0, 1.0).fit(train).predict(texts)
+    for head, mine in zip(heads, ours):
+        assert np.allclose(head.predict_proba(vectorizer.transform(texts)), mine, atol=1e-6)
+
+
 def test_vader_and_majority_baselines():
     compound = B.vader_compound(["This movie is wonderful and moving.", "A terrible, boring film.", "The film."])
     binary, fine = B.vader_labels(compound, majority_binary=0)
