@@ -153,3 +153,14 @@ def test_presentation_view_enlarges_the_type(server, page):
     size = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
     assert size == "22px"
     assert "present=true" in page.url
+
+
+def test_axe_core_finds_no_serious_violation_on_any_page(server, page):
+    """Issue 17: axe-core's WCAG 2.1 A/AA rules in Chromium (benchmarks/accessibility.py prints them all)."""
+    from benchmarks.accessibility import SERIOUS, axe_source, violations
+    source, found = axe_source(), {}
+    for path in ["", *(info.url_path for info in available_pages())]:
+        page.goto(f"{server}/{path}")
+        wait_for_idle(page, timeout_ms=120_000)
+        found[path or "home"] = [v for v in violations(page, source) if v["impact"] in SERIOUS]
+    assert not any(found.values()), found
