@@ -1,10 +1,13 @@
 """Sentiment: a many-to-one LSTM reads a sentence word by word and rates it."""
 
+import time
+
 import streamlit as st
 
 from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
+from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
-from rnnkit.sentiment import plots
+from rnnkit.sentiment import own, plots
 from rnnkit.sentiment.baselines import Baselines
 from rnnkit.sentiment.classifier import (
     LECTURE_EXAMPLE,
@@ -43,7 +46,7 @@ classifier = SentimentClassifier(model, card)
 st.caption(data_sentence(card))
 examples = presets()
 
-single, batch, about = st.tabs(["One sentence", "Batch (file)", "Model card"])
+single, batch, yours, about = st.tabs(["One sentence", "Batch (file)", "Train on your data", "Model card"])
 
 with single:
     preset = st.selectbox("Examples", ["(your own)"] + list(examples),
@@ -134,6 +137,62 @@ with batch:
             st.caption("The table shows the first 1,000 rows; the download has all of them.")
         st.download_button("Download the results (CSV)", results.to_csv(index=False).encode("utf-8"),
                            file_name="sentiment_scores.csv", mime="text/csv")
+
+with yours:
+    st.markdown("Upload a **labelled CSV**: a column of sentences and a column with two label values (positive / "
+                "negative, 1 / 0, fresh / rotten). A small LSTM of the same kind trains on it here, for at most "
+                f"{own.TIME_LIMIT:.0f} seconds; {own.HELD_OUT:.0%} of your rows are held out, and your LSTM, the "
+                "shipped one and the majority class are scored on them. Your file stays in this server's memory only.")
+    own_upload = st.file_uploader("Labelled CSV (text, label)", type=["csv"], key="own_upload")
+    rows = None
+    if own_upload is None:
+        st.info("No file yet: upload a CSV with a text column and a label column.")
+    else:
+        try:
+            own_table = read_upload(own_upload.name, own_upload.getvalue())
+            left, middle, right = st.columns(3)
+            text_column = left.selectbox("Text column", own_table.columns, key="own_text")
+            label_column = middle.selectbox("Label column", [c for c in own_table.frame.columns if c != text_column],
+                                            key="own_label")
+            if label_column is None:
+                raise InputError("The file has one column: it needs a text column and a label column.")
+            label_values = own.label_values(own_table.frame, label_column)
+            positive = right.selectbox("Which value means positive?", label_values, key="own_positive",
+                                       index=label_values.index(own.guess_positive(label_values)))
+            rows = own.labelled(own_table.frame, text_column, label_column, positive)
+        except InputError as error:
+            st.error(escape_markdown(str(error)))
+    if rows:
+        for note in own_table.notes + rows.notes:
+            st.warning(escape_markdown(note))
+        st.caption(f"{len(rows.train_texts):,} rows to train on, {len(rows.test_texts):,} held out.")
+        own_key = (own_upload.file_id, text_column, label_column, positive)
+        if st.button("Train an LSTM on my rows", type="primary", key="own_train"):
+            progress, drawn = st.progress(0.0, text="Waiting for a free training slot…"), [0.0]
+
+            def show_step(step: int, total: int, loss: float) -> None:
+                if step == total or time.monotonic() - drawn[0] >= 0.25:   # a few drawings a second, not every step
+                    drawn[0] = time.monotonic()
+                    progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.3f}")
+
+            try:
+                with training_slot():
+                    st.session_state["own_result"] = (own_key, own.train_own(rows, classifier, show_step))
+            except Busy as busy:
+                st.warning(str(busy))
+            progress.empty()
+        stored = st.session_state.get("own_result")
+        if stored and stored[0] == own_key:
+            result = stored[1]
+            st.subheader("On your held-out rows")
+            st.dataframe(result.table.assign(accuracy=result.table["accuracy"].map("{:.1%}".format)),
+                         hide_index=True, width="stretch")
+            st.markdown(escape_markdown(result.verdict))
+            st.caption(f"{result.steps} training steps in {result.seconds:.1f} s"
+                       + (" (stopped by the time limit)." if result.stopped_early else "."))
+            st.dataframe(result.examples.head(200), hide_index=True, width="stretch")
+        else:
+            st.info("Press **Train an LSTM on my rows**.")
 
 with about:
     show_model_card(card)

@@ -164,3 +164,22 @@ def test_axe_core_finds_no_serious_violation_on_any_page(server, page):
         wait_for_idle(page, timeout_ms=120_000)
         found[path or "home"] = [v for v in violations(page, source) if v["impact"] in SERIOUS]
     assert not any(found.values()), found
+
+
+def test_a_visitor_trains_on_their_own_labelled_file_and_compares(server, page, tmp_path):
+    """Issue 17, "your own data": upload a labelled CSV on the sentiment page, train, see both models scored."""
+    lines = ["text,label"] + [f"\"{'a lovely warm film' if i % 2 else 'a dull boring mess'} number {i}\","
+                              f"{'fresh' if i % 2 else 'rotten'}" for i in range(40)]
+    page.goto(f"{server}/sentiment")
+    wait_for_idle(page, timeout_ms=120_000)
+    page.get_by_role("tab", name="Train on your data").click()
+    page.locator("[data-testid='stFileUploader'] input[type='file']").nth(1).set_input_files(
+        {"name": "mine.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()})
+    page.get_by_text("32 rows to train on, 8 held out").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Train an LSTM on my rows").click()
+    page.get_by_text("On your held-out rows", exact=True).wait_for(timeout=120_000)
+    wait_for_idle(page, timeout_ms=60_000)
+    shown = page.inner_text("[data-testid='stMain']")
+    assert ("beats" in shown or "level" in shown) and "training steps in" in shown   # the tables are canvases
+    assert not error_texts(page)
+    page.screenshot(path=str(SCREENSHOTS / "sentiment-own-data.png"), full_page=True)

@@ -485,3 +485,37 @@ def test_page_compares_two_sentences_read_word_by_word():
     assert 2 in traces                                           # both sentences on the word-by-word chart
     next(t for t in at.text_input if t.label.startswith("Compare")).set_value("?!").run()
     assert not at.exception and any("punctuation" in i.value for i in at.info)
+
+
+def labelled_file(n: int = 60) -> pd.DataFrame:
+    rows = D.read_split("tweets_train")
+    rows = rows[rows["binary"] >= 0].head(n)
+    return pd.DataFrame({"review": rows["text"].tolist(), "label": rows["binary"].map({1: "pos", 0: "neg"}).tolist()})
+
+
+def test_own_data_is_split_and_bad_label_columns_get_a_sentence():
+    from rnnkit.sentiment import own
+    frame = labelled_file()
+    assert own.label_values(frame, "label") == ["neg", "pos"] and own.guess_positive(["neg", "pos"]) == "pos"
+    rows = own.labelled(frame, "review", "label", "pos")
+    assert len(rows.test_texts) == 12 and len(rows.train_texts) == 48
+    assert not set(rows.test_texts) & set(rows.train_texts)
+    with pytest.raises(InputError, match="two"):
+        own.label_values(frame, "review")                          # every value different: not a label column
+    with pytest.raises(InputError, match="at least 20"):
+        own.labelled(frame.head(10), "review", "label", "pos")
+    with pytest.raises(InputError, match="different columns"):
+        own.labelled(frame, "label", "label", "pos")
+
+
+@needs_model
+def test_own_data_trains_live_and_is_compared_with_the_shipped_model_on_held_out_rows():
+    from rnnkit.sentiment import own
+    rows = own.labelled(labelled_file(), "review", "label", "pos")
+    seen = []
+    result = own.train_own(rows, S.SentimentClassifier(*load_pretrained("sentiment")),
+                           on_step=lambda step, total, loss: seen.append(step), time_limit=5.0)
+    assert seen and result.steps == len(seen)
+    assert list(result.table["system"]) == ["your LSTM (trained here)", "the shipped LSTM", "majority class"]
+    assert result.table["accuracy"].between(0, 1).all() and len(result.examples) == len(rows.test_texts)
+    assert result.shipped_rows > 40_000 and str(result.shipped_rows)[:2] in result.table["trained on"].iloc[1]

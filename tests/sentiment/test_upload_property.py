@@ -54,3 +54,23 @@ def test_any_upload_gives_text_columns_or_a_sentence(upload):
     assert len(set(table.columns)) == len(table.columns) and set(table.columns) <= set(table.frame.columns)
     assert all(len(table.frame[column].tolist()) == len(table.frame) for column in table.columns)
     assert all(note.strip() for note in table.notes)
+
+
+@settings(max_examples=100, deadline=timedelta(seconds=10), derandomize=True, database=None)
+@given(upload=uploads(), choice=st.integers(0, 3))
+def test_any_labelled_upload_gives_split_rows_or_a_sentence(upload, choice):
+    """"Train on your data": any file, any choice of text and label columns and of the positive value, gives
+    rows split 80 / 20 with both labels, or the one InputError."""
+    from rnnkit.sentiment import own
+    name, raw = upload
+    try:
+        table = read_upload(name, raw)
+        columns = list(table.frame.columns)
+        text_column, label_column = table.columns[0], columns[choice % len(columns)]
+        values = own.label_values(table.frame, label_column)
+        rows = own.labelled(table.frame, text_column, label_column, values[choice % len(values)])
+    except InputError as error:
+        assert str(error).strip()
+        return
+    assert len(rows.train_texts) == len(rows.train_labels) and len(rows.test_texts) == len(rows.test_labels)
+    assert len(rows.train_texts) + len(rows.test_texts) >= own.MIN_ROWS and set(rows.test_labels) <= {0, 1}
