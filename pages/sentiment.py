@@ -32,6 +32,26 @@ def load_baselines() -> Baselines:
     return Baselines.load()
 
 
+VS_KEY = "sentiment_vs"        # the second sentence's box: a key keeps it one widget when its default changes
+
+
+@st.fragment
+def word_by_word(classifier: SentimentClassifier, rating, values: dict) -> None:
+    """The trajectory, and a second sentence beside it. A fragment: typing the second sentence reruns this part."""
+    vs = st.text_input("Compare with another sentence (optional)", values["vs"], max_chars=2000, key=VS_KEY,
+                       help="Its answer after every word is drawn beside yours, e.g. a negation.")
+    save_url_state(FIELDS, values | {"vs": vs})
+    try:
+        other = classifier.rate(vs) if vs.strip() else None
+    except InputError as error:
+        st.info(escape_markdown(str(error)))
+        other = None
+    show_chart(st, plots.prefix_figure(classifier.prefix_scores(rating.tokens),
+                                        classifier.prefix_scores(other.tokens) if other else None), width="stretch")
+    if other:
+        st.caption(f"The other sentence: {escape_markdown(other.verdict)}.")
+
+
 st.title("🎭 Sentiment: many-to-one")
 st.markdown(
     "The lecture's **many-to-one** model: a bidirectional LSTM reads a sentence one word at a time, the "
@@ -55,7 +75,8 @@ with single:
                         height=90, help="Try a negation: 'not bad at all', 'nothing to like'.")
     quiz = st.toggle("Predict first", value=state["quiz"],
                      help="Answer two questions about this sentence before the model's answer is shown.")
-    values = {"text": text if len(text) <= 2000 else state["text"], "quiz": quiz, "vs": state["vs"]}
+    values = {"text": text if len(text) <= 2000 else state["text"], "quiz": quiz,
+              "vs": st.session_state.get(VS_KEY, state["vs"])}
     if len(text) > 2000:
         st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
     try:
@@ -79,18 +100,7 @@ with single:
         st.subheader("Read word by word")
         st.caption("Each point is what the model would answer if the sentence ended at that word: watch "
                    "'nothing' flip the lecture's sentence. It is not always right: try 'not bad at all'.")
-        values["vs"] = st.text_input("Compare with another sentence (optional)", state["vs"], max_chars=2000,
-                                     help="Its answer after every word is drawn beside yours, e.g. a negation.")
-        try:
-            other = classifier.rate(values["vs"]) if values["vs"].strip() else None
-        except InputError as error:
-            st.info(escape_markdown(str(error)))
-            other = None
-        show_chart(st, plots.prefix_figure(classifier.prefix_scores(rating.tokens),
-                                            classifier.prefix_scores(other.tokens) if other else None),
-                        width="stretch")
-        if other:
-            st.caption(f"The other sentence: {escape_markdown(other.verdict)}.")
+        word_by_word(classifier, rating, values)
 
         st.subheader("Which words decided")
         st.markdown(plots.coloured_tokens(importance))

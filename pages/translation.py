@@ -44,6 +44,42 @@ def translate(name: str, text: str, beam: int) -> T.Translation:
     return translator_for(name).translate(text, beam_size=beam)
 
 
+@st.fragment
+def opened_step(translator: T.Translator, result: T.Translation, steps: int, first: int, values: dict) -> None:
+    """One decoding step's numbers. A fragment: moving its slider reruns this part only, not the translation."""
+    step = st.slider("Decoding step t", 1, steps, first) if steps > 1 else 1
+    save_url_state(FIELDS, values | {"step": step})
+    details = translator.step(result, step - 1)
+    target = result.written + ["<eos>"]
+    previous = "<bos>" if step == 1 else target[step - 2]
+    st.markdown(f"Step **t = {step}**: the decoder has just read **{escape_markdown(previous)}** and "
+                f"writes **{escape_markdown(target[step - 1])}**.")
+    st.latex(EQUATIONS[translator.model.config.attention])
+    show_chart(st, plots.step_bars(result.source_pieces, details["scores"], details["alpha"]), width="stretch")
+    st.latex(EQUATIONS["alpha"])
+    st.dataframe(pd.DataFrame([details["scores"].round(3), details["alpha"].round(3)], index=["score", "α"],
+                              columns=plots.unique_labels(result.source_pieces)), width="stretch")
+    st.latex(EQUATIONS["context"])
+    check = abs(details["context"] - details["alpha"] @ details["h_s"]).max()
+    dims = 8
+    vectors = pd.DataFrame({"h_t (decoder state)": details["h_t"][:dims], "c_t (context)": details["context"][:dims],
+                            "a_t = tanh(W_c[c_t; h_t])": details["a_t"][:dims]},
+                           index=[f"dim {i}" for i in range(dims)]).round(3)
+    st.latex(EQUATIONS["output"])
+    st.dataframe(vectors.T, width="stretch")
+    st.caption(f"The first {dims} of {len(details['h_t'])} dimensions. Recomputing c_t = Σ α_ts h̄_s from the "
+               f"numbers above agrees with the model's c_t to {check:.1e}.")
+    st.markdown("**Next-token probabilities** softmax(W a_t + b): "
+                + ", ".join(f"{escape_markdown(w)} {p:.1%}" for w, p in details["top"]))
+
+
+@st.fragment
+def by_length_chart(by_length: dict, source_name: str) -> None:
+    """BLEU or chrF by sentence length (a fragment: switching the metric redraws only this chart)."""
+    metric = st.radio("Metric", ["bleu", "chrf"], horizontal=True, format_func=str.upper)
+    show_chart(st, plots.bleu_by_length(by_length, metric, source_name), width="stretch")
+
+
 st.title("🌍 Translation: many-to-many with attention")
 st.markdown(
     "The lecture's **many-to-many** model: a bidirectional LSTM *encoder* reads the sentence into states "
@@ -134,30 +170,7 @@ elif result.alpha is not None and result.output:
                "the noun, show off the diagonal.")
 
     st.subheader("One decoding step, opened up")
-    step = st.slider("Decoding step t", 1, steps, min(state["step"], steps)) if steps > 1 else 1
-    save_url_state(FIELDS, values | {"step": step})
-    details = translator.step(result, step - 1)
-    target = result.written + ["<eos>"]
-    previous = "<bos>" if step == 1 else target[step - 2]
-    st.markdown(f"Step **t = {step}**: the decoder has just read **{escape_markdown(previous)}** and "
-                f"writes **{escape_markdown(target[step - 1])}**.")
-    st.latex(EQUATIONS[translator.model.config.attention])
-    show_chart(st, plots.step_bars(result.source_pieces, details["scores"], details["alpha"]), width="stretch")
-    st.latex(EQUATIONS["alpha"])
-    st.dataframe(pd.DataFrame([details["scores"].round(3), details["alpha"].round(3)], index=["score", "α"],
-                              columns=plots.unique_labels(result.source_pieces)), width="stretch")
-    st.latex(EQUATIONS["context"])
-    check = abs(details["context"] - details["alpha"] @ details["h_s"]).max()
-    dims = 8
-    vectors = pd.DataFrame({"h_t (decoder state)": details["h_t"][:dims], "c_t (context)": details["context"][:dims],
-                            "a_t = tanh(W_c[c_t; h_t])": details["a_t"][:dims]},
-                           index=[f"dim {i}" for i in range(dims)]).round(3)
-    st.latex(EQUATIONS["output"])
-    st.dataframe(vectors.T, width="stretch")
-    st.caption(f"The first {dims} of {len(details['h_t'])} dimensions. Recomputing c_t = Σ α_ts h̄_s from the "
-               f"numbers above agrees with the model's c_t to {check:.1e}.")
-    st.markdown("**Next-token probabilities** softmax(W a_t + b): "
-                + ", ".join(f"{escape_markdown(w)} {p:.1%}" for w, p in details["top"]))
+    opened_step(translator, result, steps, min(state["step"], steps), values)
 
 st.subheader("What we measured")
 evaluation = T.load_evaluation(T.MODELS[(model_choice, direction)])
@@ -167,8 +180,7 @@ else:
     st.dataframe(pd.DataFrame(evaluation["overall"]).T.round(1), width="stretch")
     st.caption(evaluation.get("note", ""))
     if len(evaluation.get("by_length", {})) > 0:
-        metric = st.radio("Metric", ["bleu", "chrf"], horizontal=True, format_func=str.upper)
-        show_chart(st, plots.bleu_by_length(evaluation["by_length"], metric, source_name), width="stretch")
+        by_length_chart(evaluation["by_length"], source_name)
         if (measured := T.measured_sentence(evaluation)) is not None:
             st.markdown(measured)
 
