@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnnkit.core.questions import Question
-from rnnkit.embeddings.vectors import Analogy, neighbours
+from rnnkit.embeddings.vectors import Analogy, analogy, neighbours
 
 RIVAL_RANKS = (10, 25, 50)     # the nearest neighbour's rivals: words further down the same word's list
 
@@ -12,6 +12,8 @@ def questions(kv, found: Analogy) -> list[Question]:
     """What will a − b + c give (among its best answers)? Which of these words is nearest to a?"""
     asked = []
     best = [word for word, _ in found.answers[:4]]
+    if len(best) < 4:               # the page shows fewer answers (k < 4): the next best ones are the rivals
+        best = list(dict.fromkeys([found.answer] + [w for w, _ in analogy(kv, found.a, found.b, found.c, topn=4)]))[:4]
     if len(best) >= 2:
         asked.append(Question(
             f"What will {found.a} − {found.b} + {found.c} give?", tuple(sorted(best)), found.answer,

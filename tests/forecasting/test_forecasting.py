@@ -491,11 +491,13 @@ def test_the_questions_answers_are_what_the_forecasts_give():
     cfg = Config()
     data = D.split(D.load_stock("GOOG").values, cfg.window, cfg.model.horizon, cfg.test_fraction)
     forecasts = B.baseline_forecasts(data)
-    (best,) = questions(forecasts, data.truth)                      # before training: the baselines only
+    best, horizon = questions(forecasts, data.truth)                # before training: the baselines only
     table = B.metric_table(forecasts, data.truth)
     assert best.options == tuple(B.BASELINES) and best.answer == table["MAE"].idxmin()
+    errors = np.abs(forecasts["Last value"] - data.truth).mean(axis=0)         # (k,) by steps ahead
+    assert horizon.answer == ("yes" if errors[-1] > errors[0] else "no")
     with_lstm = {B.LSTM_NAME: forecasts["Last value"] * 1.01, **forecasts}     # a stand-in LSTM, 1 % above
-    best, beats = questions(with_lstm, data.truth)
+    best, _, beats = questions(with_lstm, data.truth)
     ratio = B.metric_table(with_lstm, data.truth).loc[B.LSTM_NAME, "MAE / last value"]
     assert beats.answer == ("yes" if ratio < 1 else "no") and B.LSTM_NAME in best.options
 
@@ -505,4 +507,6 @@ def test_page_in_quiz_mode_holds_the_errors_until_answered():
     assert not at.exception and not at.dataframe                   # no table of errors yet
     question = next(r for r in at.radio if r.label.startswith("Which forecaster"))
     question.set_value("Linear trend").run()
+    assert not at.exception and not at.dataframe                   # one of two answered: still held
+    next(r for r in at.radio if r.label.startswith("Is ")).set_value("yes").run()
     assert not at.exception and at.dataframe and (at.success or at.warning)
