@@ -28,7 +28,9 @@ FIELDS = (Field("text", T.LECTURE_EXAMPLE["en-fr"], max_chars=2000),
           Field("model", "attention", choices=("attention", "plain")),
           Field("beam", T.BEAM_SIZE, int, low=1, high=10),
           Field("step", 1, int, low=1, high=200),
-          Field("quiz", False, bool))
+          Field("quiz", False, bool),
+          Field("vs", "", max_chars=2000))
+VS_KEY = "translation_vs"      # the second sentence's box: a key keeps it one widget when its default changes
 
 
 
@@ -71,6 +73,30 @@ def opened_step(translator: T.Translator, result: T.Translation, steps: int, fir
                f"numbers above agrees with the model's c_t to {check:.1e}.")
     st.markdown("**Next-token probabilities** softmax(W a_t + b): "
                 + ", ".join(f"{escape_markdown(w)} {p:.1%}" for w, p in details["top"]))
+
+
+@st.fragment
+def side_by_side(model_name: str, beam: int, result: T.Translation, values: dict, source_name: str,
+                 target_name: str) -> None:
+    """Two sentences' attention maps side by side (a fragment: typing the second reruns only this part)."""
+    vs = st.text_input(f"Compare with another {source_name} sentence (optional)", values["vs"], max_chars=2000,
+                       key=VS_KEY, help="Its attention map is drawn beside this one: try the same sentence with "
+                                        "two adjectives, or a longer one.")
+    save_url_state(FIELDS, values | {"vs": vs})
+    if not vs.strip():
+        return
+    try:
+        other = translate(model_name, vs, beam)
+    except InputError as problem:
+        st.info(escape_markdown(str(problem)))
+        return
+    left, right = st.columns(2)
+    for side, column, shown in (("left", left, result), ("right", right, other)):
+        with column:
+            st.markdown(f"**{escape_markdown(shown.text) if shown.output else '(empty output)'}**")
+            if shown.alpha is not None and shown.output:                # a key: the left map is also drawn above
+                show_chart(st, plots.attention_heatmap(shown.alpha, shown.source, shown.output, None, source_name,
+                                                        target_name), width="stretch", key=f"side-by-side-{side}")
 
 
 @st.fragment
@@ -118,7 +144,7 @@ st.caption(T.data_sentence(card))
 
 url_text = text if len(text) <= 2000 else state["text"]
 values = {"text": url_text, "direction": direction, "model": model_choice, "beam": beam, "step": state["step"],
-          "quiz": quiz}
+          "quiz": quiz, "vs": st.session_state.get(VS_KEY, state["vs"])}
 save_url_state(FIELDS, values)
 if len(text) > 2000:
     st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
@@ -168,6 +194,8 @@ elif result.alpha is not None and result.output:
     st.caption("Row t is α over the source words for output word t (each row sums to 1; a word's pieces are "
                "summed, an output word's pieces averaged). Word order swaps, such as French adjectives after "
                "the noun, show off the diagonal.")
+
+    side_by_side(model_name, beam, result, values, source_name, target_name)
 
     st.subheader("One decoding step, opened up")
     opened_step(translator, result, steps, min(state["step"], steps), values)

@@ -183,3 +183,13 @@ def test_a_visitor_trains_on_their_own_labelled_file_and_compares(server, page, 
     assert ("beats" in shown or "level" in shown) and "training steps in" in shown   # the tables are canvases
     assert not error_texts(page)
     page.screenshot(path=str(SCREENSHOTS / "sentiment-own-data.png"), full_page=True)
+
+
+def test_two_translations_attention_maps_side_by_side(server, page):
+    """Issue 17, compare two inputs: the second sentence's attention map beside the first, kept in the link."""
+    page.goto(f"{server}/translation?text=The+cat+is+black.&vs=The+small+dog+is+not+black.")
+    wait_for_idle(page, timeout_ms=120_000)
+    assert page.get_by_label("Compare with another English sentence (optional)", exact=True).input_value() \
+        == "The small dog is not black."
+    assert len(page.query_selector_all(".js-plotly-plot")) >= 4     # the map, the two side by side, the step
+    assert "vs=The" in page.url and not error_texts(page)
