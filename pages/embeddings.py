@@ -22,7 +22,7 @@ FIELDS = (
     Field("proj", "2d", choices=("2d", "3d")), Field("word", "frog", max_chars=INPUT_CHARS),
     Field("pair", "cat, dog", max_chars=INPUT_CHARS),
     Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=LIST_CHARS), Field("dims", "", max_chars=LIST_CHARS),
-    Field("quiz", False, bool),
+    Field("quiz", False, bool), Field("vs", "", max_chars=LIST_CHARS),
 )
 
 
@@ -73,6 +73,22 @@ with tab_analogy:
         words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
         show_chart(st, pca_figure(words, coords, roles, arrows, explained), width="stretch")
         st.caption(plain(explain.picture(found.b, found.c, found.a, found.target, len(words))))
+        st.text_input("compare with a second analogy (optional), e.g. paris − france + italy", key="emb_vs",
+                      max_chars=LIST_CHARS, help="Both parallelograms are drawn in one PCA: do the offsets agree?")
+        if st.session_state.emb_vs.strip():
+            try:
+                second = emb.solve_analogy(kv, *emb.parse_analogy(st.session_state.emb_vs), topn=k, method=method)
+            except InputError as error:
+                st.info(plain(str(error)))
+            else:
+                st.markdown(f"Second: {plain(second.a)} − {plain(second.b)} + {plain(second.c)} ≈ "
+                            f"**{plain(second.answer)}**")
+                words, coords, explained, roles, arrows = emb.analogies_picture(kv, [found, second], dims)
+                show_chart(st, pca_figure(words, coords, roles, arrows, explained), width="stretch",
+                           key="two-analogies")
+                st.caption("Both analogies in one PCA of their words: where the offsets (b → c, a → answer) point "
+                           "the same way and have the same length, the vectors encode one relation; a projection "
+                           "of 50 dimensions onto a few can also hide or fake that.")
 
 with tab_near:
     col_w, col_s = st.columns(2)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,10 +316,30 @@ def answer_table(found: Analogy, method: str = "add"):
 def analogy_picture(kv, found: Analogy, n_components: int = 2):
     """What ``plots.pca_figure`` draws for an analogy: the words (the four, then neighbours), their PCA
     coordinates, the variance explained, each word's role and the two arrows of the parallelogram."""
-    words = analogy_picture_words(kv, found.a, found.b, found.c, found.answer, expected=found.target)
+    return analogies_picture(kv, [found], n_components)
+
+
+def analogies_picture(kv, analogies: list[Analogy], n_components: int = 2):
+    """``analogy_picture`` for one or more analogies in one PCA: are their parallelograms alike? With several,
+    each word brings one neighbour, not three, so the picture stays readable."""
+    words, roles, arrows = [], {}, []
+    for found in analogies:
+        found_words = analogy_picture_words(kv, found.a, found.b, found.c, found.answer, expected=found.target,
+                                            per_word=3 if len(analogies) == 1 else 1)
+        words += [w for w in found_words if w not in words]
+        roles |= {w: "input" for w in (found.a, found.b, found.c)} | {found.target: "expected", found.answer: "answer"}
+        arrows += [(found.b, found.c), (found.a, found.target)]
     coords, explained = pca(kv, words, n_components)
-    roles = {w: "input" for w in (found.a, found.b, found.c)} | {found.target: "expected", found.answer: "answer"}
-    return words, coords, explained, roles, [(found.b, found.c), (found.a, found.target)]
+    return words, coords, explained, roles, arrows
+
+
+def parse_analogy(text: str) -> tuple[str, str, str]:
+    """``"paris - france + italy"`` or ``"paris france italy"`` -> its three words; ``InputError`` otherwise."""
+    words = [w for w in re.split(r"[\s,;+\-−]+", clean_word(text)) if w]
+    if len(words) != 3:
+        raise InputError(f"Type the second analogy as three words, a − b + c (for example “paris − france + italy”); "
+                         f"this has {len(words)}.")
+    return words[0], words[1], words[2]
 
 
 def neighbours(kv, word: str, topn: int = 10) -> list[tuple[str, float]]:

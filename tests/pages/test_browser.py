@@ -193,3 +193,14 @@ def test_two_translations_attention_maps_side_by_side(server, page):
         == "The small dog is not black."
     assert len(page.query_selector_all(".js-plotly-plot")) >= 4     # the map, the two side by side, the step
     assert "vs=The" in page.url and not error_texts(page)
+
+
+def test_two_analogies_in_one_pca_plot(server, page):
+    """Issue 17, compare two inputs: a second analogy drawn in the same PCA as the first, kept in the link."""
+    page.goto(f"{server}/embeddings?vs=paris+france+italy")
+    wait_for_idle(page, timeout_ms=120_000)
+    page.get_by_text("Second: paris − france + italy").scroll_into_view_if_needed(timeout=60_000)
+    wait_for_idle(page)
+    shown = page.inner_text("[data-testid='stMain']")
+    assert "Second: paris − france + italy ≈ rome" in shown and not error_texts(page)
+    assert len(page.query_selector_all(".js-plotly-plot")) >= 2 and "vs=paris" in page.url
