@@ -201,5 +201,6 @@ with tab_train:
         except InputError as error:
             st.info(plain(str(error)))
 
-values = {field.name: st.session_state[f"emb_{field.name}"] for field in FIELDS if field.name != "preset"}
+values = {field.name: st.session_state.get(f"emb_{field.name}", state[field.name])    # a widget not drawn this run
+          for field in FIELDS if field.name != "preset"}                                 # (no analogy) keeps the link's
 save_url_state(FIELDS, values | {"preset": emb.preset_of(values["a"], values["b"], values["c"], values["expect"])})
