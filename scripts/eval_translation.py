@@ -18,6 +18,7 @@ The README and the page read their figures from these files; nothing is typed by
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import statistics
 import time
@@ -34,6 +35,22 @@ from rnnkit.translation.translator import MODELS, Translator, replace_unknowns
 BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 60))
 TWELVE_WORDS = {"en-fr": "My brother and I are going to the beach with our friends tomorrow.",
                 "fr-en": "Mon frère et moi allons à la plage avec nos amis demain matin."}
+
+
+def vocabulary_coverage(translator: Translator, everyday: list[str], training: list[str]) -> dict:
+    """The share of the everyday sentences' words (source side) the model cannot read: with its sentencepiece
+    pieces (a word is unknown when one of its pieces is), and with a whole-word vocabulary of the training
+    sentences' most frequent 20,000 words or all of them (the alternative the issue asks to measure)."""
+    words = [w for sentence in everyday for w in tokenize(sentence)]
+    counts = collections.Counter(w for sentence in training for w in tokenize(sentence))
+    top = {w for w, _ in counts.most_common(20_000)}
+    unknown_pieces = sum(len(translator.src.unknown_words([w])) for w in words)
+    pieces = len(translator.src.segmenter.split(words)[0])
+    return {"everyday_words": len(words), "pieces_unknown_pct": round(100 * unknown_pieces / len(words), 2),
+            "pieces_per_word": round(pieces / len(words), 2),
+            "words_20000_unknown_pct": round(100 * sum(w not in top for w in words) / len(words), 2),
+            "words_all_unknown_pct": round(100 * sum(w not in counts for w in words) / len(words), 2),
+            "training_words": len(counts)}
 
 
 def read_splits(sources: str, config: dict) -> dict:
@@ -133,10 +150,13 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     if test_pairs:
         overall["all test splits, greedy"] = task.bleu_chrf(greedy, [t for _, t in test_pairs])
     card = translator.card
+    training = read_splits(sources_used, config)["train"] if sources_used else []
+    coverage = vocabulary_coverage(translator, sources, [row[0 if direction == "en-fr" else 1] for row in training])
     evaluation = {
         "model": name, "direction": direction, "overall": overall, "test_by_source": per_source,
         "by_length": {"attention" if translator.has_attention else "plain": by_length(greedy, test_pairs)},
         "speed": {**speed(translator, beam), "threads": threads},
+        "vocabulary_coverage": coverage,
         "weights_mb": round((checkpoint.resolve(name) / checkpoint.WEIGHTS).stat().st_size / 1e6, 1),
         "training": {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
                      "reproduce": card.get("reproduce"), "hidden_size": card["model_config"].get("hidden_size"),
@@ -250,6 +270,13 @@ def attach_to_card(name: str, evaluation: dict) -> None:
         cells = [f"{evaluation['by_length'][n][bucket]['bleu']:.1f}" if bucket in evaluation["by_length"][n] else "-"
                  for n in names]
         lines.append(f"| {bucket} (n={evaluation['by_length'][names[0]][bucket]['n']}) | " + " | ".join(cells) + " |")
+    c = evaluation.get("vocabulary_coverage")
+    if c:
+        lines += ["", f"Vocabulary: of the everyday set's {c['everyday_words']:,} source words, "
+                      f"{c['pieces_unknown_pct']}% are unknown to the model's sentencepiece pieces "
+                      f"({c['pieces_per_word']} pieces a word); a whole-word vocabulary of the training text would "
+                      f"leave {c['words_20000_unknown_pct']}% unknown at 20,000 words, {c['words_all_unknown_pct']}% "
+                      f"with all {c['training_words']:,} words."]
     s = evaluation["speed"]
     lines += ["", f"Speed, {s['words']}-word sentence, {s['threads']} thread(s): "
                   + ", ".join(f"{k} {v}" for k, v in s.items() if k.endswith("_ms"))
