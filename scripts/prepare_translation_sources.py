@@ -118,19 +118,7 @@ def download(work: Path) -> dict[str, Path]:
     debs, wheels = work / "debs", work / "wheels"
     debs.mkdir(parents=True, exist_ok=True)
     wheels.mkdir(parents=True, exist_ok=True)
-    found: dict[str, Path] = {}
-    missing = []
-    for pkg in DEB_PACKAGES:
-        have = sorted(debs.glob(f"{glob.escape(pkg)}_*.deb"))
-        if have:
-            found[pkg] = have[-1]
-        else:
-            missing.append(pkg)
-    if missing:
-        print(f"apt-get download {' '.join(missing)}", flush=True)
-        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
-        for pkg in missing:
-            found[pkg] = sorted(debs.glob(f"{glob.escape(pkg)}_*.deb"))[-1]
+    found = apt_download(DEB_PACKAGES, debs)
     name, version = WHEEL
     have = sorted(wheels.glob(f"{name}-{version}-*.whl"))
     if not have:
@@ -141,6 +129,25 @@ def download(work: Path) -> dict[str, Path]:
         )
         have = sorted(wheels.glob(f"{name}-{version}-*.whl"))
     found[name] = have[-1]
+    return found
+
+
+def apt_download(packages: list[str], debs: Path) -> dict[str, Path]:
+    """apt-get download the .debs of packages into debs/, skipping those present; package -> .deb."""
+    debs.mkdir(parents=True, exist_ok=True)
+    found: dict[str, Path] = {}
+    missing = []
+    for pkg in packages:
+        have = sorted(debs.glob(f"{glob.escape(pkg)}_*.deb"))
+        if have:
+            found[pkg] = have[-1]
+        else:
+            missing.append(pkg)
+    if missing:
+        print(f"apt-get download {' '.join(missing)}", flush=True)
+        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
+        for pkg in missing:
+            found[pkg] = sorted(debs.glob(f"{glob.escape(pkg)}_*.deb"))[-1]
     return found
 
 
@@ -157,19 +164,22 @@ def deb_field(deb: Path, name: str) -> str:
     return run(["dpkg-deb", "-f", str(deb), name]).strip()
 
 
-def extract_deb(deb: Path, pkg: str, dest: Path, digest: str) -> Path:
-    """Extract the copyright file and the package's needed files into dest/pkg (once per .deb)."""
+def extract_deb(deb: Path, pkg: str, dest: Path, digest: str, patterns: list[str] | None = None) -> Path:
+    """Extract the copyright file and the package's needed files (tar wildcards, ``EXTRACT[pkg]`` unless
+    patterns are given) into dest/pkg (once per .deb and set of patterns)."""
+    patterns = EXTRACT[pkg] if patterns is None else patterns
+    key = digest if patterns == EXTRACT.get(pkg) else f"{digest} {' '.join(patterns)}"
     root = dest / pkg
     stamp = root / ".extracted"
-    if stamp.exists() and stamp.read_text() == digest:
+    if stamp.exists() and stamp.read_text() == key:
         return root
     root.mkdir(parents=True, exist_ok=True)
     fsys = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-    tar = subprocess.run(["tar", "x", "-C", str(root), "--wildcards", COPYRIGHT_GLOB, *EXTRACT[pkg]], stdin=fsys.stdout)
+    tar = subprocess.run(["tar", "x", "-C", str(root), "--wildcards", COPYRIGHT_GLOB, *patterns], stdin=fsys.stdout)
     fsys.stdout.close()
     if fsys.wait() != 0 or tar.returncode != 0:
         raise SystemExit(f"extracting {deb} failed")
-    stamp.write_text(digest)
+    stamp.write_text(key)
     return root
 
 
