@@ -23,7 +23,9 @@ from rnnkit.core.inputs import escape_markdown
 os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
 
 M_ARENA_MAX = -8                                 # glibc's mallopt parameter (malloc.h)
-MALLOC_ARENAS = 2
+# 0 = glibc's default. 2 arenas saved ~15 MB after 40 visitors but cost latency (result p95 2.3-3.0 s against
+# 1.7-1.9 s, benchmarks.load --think 5 15), so it is off; RNNKIT_MALLOC_ARENAS=2 turns it on.
+MALLOC_ARENAS = 0
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
@@ -40,7 +42,9 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
         return False
 
 
-limit_malloc_arenas()                            # once per process, when the first page imports this module
+# Once per process, when the first page imports this module (RNNKIT_MALLOC_ARENAS; 0: glibc's default).
+if int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)) > 0:
+    limit_malloc_arenas(int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)))
 
 __all__ = ["INFERENCE_ENTRIES", "Field", "advanced", "view", "show_chart", "teacher_tools", "show_share_link",
            "url_state", "save_url_state", "load_model", "require_model", "show_problems",

@@ -107,12 +107,12 @@ with st.spinner("Encoding the image and searching for a caption…"):
 if state["quiz"]:
     photo = st.container()
     if not predict_first(questions(result), "captioning-quiz"):
-        photo.image(image, width=360)
+        photo.image(image, width=360, alt="The photo to caption")
         end_page()                                        # the caption waits for the visitor's predictions
 
 left, right = st.columns([2, 3])
 with left:
-    st.image(image, width="stretch")
+    st.image(image, width="stretch", alt=f"The photo, captioned: {result.caption}")
 with right:
     st.subheader(f"“{result.caption}”")
     st.markdown("**Beam candidates**: log-probability = sum of the log-probabilities of their words; they are "
@@ -136,6 +136,7 @@ columns = st.columns(4)
 for i, word in enumerate(result.words):
     with columns[i % 4]:
         st.image(attention_overlay(image, word.alpha), width="stretch",
+                 alt=f"Where the decoder looked for word {i + 1}, “{word.text}”: bright where attention was high",
                  caption=f"{i + 1}. “{word.text}” · peak α {word.alpha.max():.2f} · copied {word.copy_share:.0%}")
 
 with st.expander("How it works: the equations of one decoding step"):
