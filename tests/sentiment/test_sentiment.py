@@ -404,7 +404,7 @@ def test_page_scores_the_lecture_sentence_and_survives_bad_input():
     assert any(c.value == S.data_sentence(load_pretrained("sentiment")[1]) for c in at.caption)
     at.selectbox[0].set_value("Challenge: negated negative").run()
     assert not at.exception and at.text_area[0].value == S.presets()["Challenge: negated negative"]
-    assert len(at.get("plotly_chart")) >= 4 and len(at.tabs) == 3
+    assert len(at.get("plotly_chart")) >= 4 and len(at.tabs) == 4      # one sentence, batch, your data, card
     tables = [frame.value for frame in at.dataframe]             # baselines, held-out, challenge, choices
     assert any("phenomenon" in table.columns and len(table) == D.read_challenge()["phenomenon"].nunique()
                for table in tables)

@@ -332,16 +332,16 @@ def test_committed_models_translate():
             translator.prepare(bad)
 
 
-# Recorded from the committed weights (trained on pairs.tsv.gz, 2026-12-02): the same code must keep
-# giving exactly these translations (the greedy and beam decoders of rnnkit.core.decoding).
+# Recorded from the committed weights (trained on pairs.tsv.gz + the generated sentences, 2026-12-06): the same
+# code must keep giving exactly these translations (the greedy and beam decoders of rnnkit.core.decoding).
 SMALL_CAT = "The small cat will not eat the red apple."
 JANE = "Do you want to sing with me?"
 SHIPPED = [
-    ("attention", "en-fr", 1, SMALL_CAT, "Les yeux ne sont pas de la ville.", -17.877052307128906),
-    ("attention", "en-fr", 5, JANE, "Voulez-vous avec moi?", -6.9376044273376465),
-    ("plain", "en-fr", 1, SMALL_CAT, "Le conseil n'est pas le temps de la ville.", -20.876483917236328),
-    ("plain", "en-fr", 5, JANE, "Voulez-vous que tu m'as?", -11.534697532653809),
-    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to me?", -5.910197734832764),
+    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat ne sera pas la belle rouge-gorge.", -13.239410400390625),
+    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.6006097197532654),
+    ("plain", "en-fr", 1, SMALL_CAT, "Le petit petit-fils ne sera pas sous la bicyclette.", -16.489940643310547),
+    ("plain", "en-fr", 5, JANE, "Voulez-vous saluer avec moi?", -3.224411725997925),
+    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.7574830055236816),
 ]
 
 
@@ -462,7 +462,9 @@ def test_the_questions_answers_are_what_the_model_does():
         assert which.answer == result.candidates[0][0] == result.text and which.answer in which.options
         looked_at = where.prompt.split("“")[1].split("”")[0]
         t = result.output.index(looked_at)
-        assert where.answer == result.source[int(np.argmax(result.alpha[t]))] and where.answer in where.options
+        words = [s for s, word in enumerate(result.source) if any(ch.isalnum() for ch in word)]   # not punctuation
+        assert where.answer == result.source[words[int(np.argmax(result.alpha[t, words]))]]
+        assert where.answer in where.options
     plain = questions(Translator.load("plain").translate(SMALL_CAT), "English", "French")
     assert [q.prompt for q in plain] == ["Which French sentence will the model write?"]      # no attention to ask
     assert questions(translator.translate(SMALL_CAT, beam_size=1), "English", "French")[0].prompt.startswith("When")
