@@ -1,12 +1,10 @@
 """Forecasting: a many-to-many LSTM trained live on a stock (or an uploaded CSV), against baselines."""
 
-import time
-
 import pandas as pd
 import streamlit as st
 
 from pages._common import Field, advanced, end_page, predict_first, save_url_state, show_chart, url_state
-from pages._live import Busy, training_slot
+from pages._live import Busy, draw_now, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
 from rnnkit.forecasting import data as D
@@ -17,7 +15,6 @@ from rnnkit.forecasting.questions import questions
 from rnnkit.forecasting.task import Config, ModelConfig
 
 UPLOAD = "upload"
-LIVE_DRAW_SECONDS = 0.25
 ROW_NUMBER = "(row number)"
 DEFAULTS = Config()
 FIELDS = (
@@ -108,15 +105,12 @@ run_key = series_key + (window, horizon, hidden, epochs, int(seed))
 if st.button("Train the LSTM", type="primary"):
     progress = st.progress(0.0, text="Waiting for a free training slot…")
     live_chart = st.empty()
-    steps, losses, drawn = [], [], [0.0]
+    steps, losses, due = [], [], draw_now()
 
     def show_step(step: int, total: int, loss: float) -> None:
         steps.append(step)
         losses.append(loss)
-        # At most 4 drawings a second: each is a plotly figure built under the GIL that every visitor shares
-        # (drawing every 40th step took 18 % of the server's CPU under a class of 40).
-        if step == 1 or step == total or time.monotonic() - drawn[0] >= LIVE_DRAW_SECONDS:
-            drawn[0] = time.monotonic()
+        if due(step, total):
             progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.4f}")
             show_chart(live_chart, line_chart({"training loss": losses}, "Training loss (live)", "step",
                                                "MSE of scaled changes", x=steps))

@@ -1,11 +1,9 @@
 """Sentiment: a many-to-one LSTM reads a sentence word by word and rates it."""
 
-import time
-
 import streamlit as st
 
 from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
-from pages._live import Busy, training_slot
+from pages._live import Busy, draw_now, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import own, plots
 from rnnkit.sentiment.baselines import Baselines
@@ -178,11 +176,10 @@ with yours:
         st.caption(f"{len(rows.train_texts):,} rows to train on, {len(rows.test_texts):,} held out.")
         own_key = (own_upload.file_id, text_column, label_column, positive)
         if st.button("Train an LSTM on my rows", type="primary", key="own_train"):
-            progress, drawn = st.progress(0.0, text="Waiting for a free training slot…"), [0.0]
+            progress, due = st.progress(0.0, text="Waiting for a free training slot…"), draw_now()
 
             def show_step(step: int, total: int, loss: float) -> None:
-                if step == total or time.monotonic() - drawn[0] >= 0.25:   # a few drawings a second, not every step
-                    drawn[0] = time.monotonic()
+                if due(step, total):
                     progress.progress(step / total, text=f"Step {step} of {total} · training loss {loss:.3f}")
 
             try:

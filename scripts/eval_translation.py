@@ -118,8 +118,9 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     rows = translation_data.read_everyday()
     config = translator.card.get("config", {})
     sources_used = config.get("sources", "")
+    splits = read_splits(sources_used, config) if sources_used else {"train": [], "test": []}   # read once
     trained = set() if config.get("drop_everyday", False) else {
-        " ".join(tokenize(row[0])) for row in read_splits(sources_used, config)["train"]}
+        " ".join(tokenize(row[0])) for row in splits["train"]}
     seen = [i for i, row in enumerate(rows) if " ".join(tokenize(row[0])) in trained]
     everyday = task.orient(rows, direction)
     sources, references = [s for s, _ in everyday], [r for _, r in everyday]
@@ -132,7 +133,7 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
                for system, out in outputs.items()}
     overall.update({f"everyday incl. the {len(seen)} in the games' training split, {system}":
                     task.bleu_chrf(out, references) for system, out in outputs.items() if system != "greedy"})
-    test_rows = read_splits(sources_used, config)["test"] if sources_used else []
+    test_rows = splits["test"]
     if test_limit:                                  # the first test_limit pairs of each source (file order)
         test_rows = [row for source in dict.fromkeys(r[2] for r in test_rows)
                      for row in [r for r in test_rows if r[2] == source][:test_limit]]
@@ -150,8 +151,8 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     if test_pairs:
         overall["all test splits, greedy"] = task.bleu_chrf(greedy, [t for _, t in test_pairs])
     card = translator.card
-    training = read_splits(sources_used, config)["train"] if sources_used else []
-    coverage = vocabulary_coverage(translator, sources, [row[0 if direction == "en-fr" else 1] for row in training])
+    coverage = vocabulary_coverage(translator, sources,
+                                   [row[0 if direction == "en-fr" else 1] for row in splits["train"]])
     evaluation = {
         "model": name, "direction": direction, "overall": overall, "test_by_source": per_source,
         "by_length": {"attention" if translator.has_attention else "plain": by_length(greedy, test_pairs)},

@@ -116,14 +116,14 @@ def train_own(rows: Labelled, classifier, on_step: Callable[[int, int, float], N
               time_limit: float = TIME_LIMIT, seed: int = 0) -> OwnResult:
     """A small LSTM (the shipped architecture, ``SMALL``) trained on ``rows``' training part from GloVe; both it
     and the shipped ``classifier`` answer the held-out rows (binary), beside the training majority."""
-    cfg = dataclasses.replace(task.Config(), seed=seed, epochs=20, max_steps=MAX_STEPS, time_limit=time_limit,
-                              batch_size=32, model=SMALL)
     glove = data.load_glove()
     vocab = data.build_vocabulary(rows.train_texts, min_freq=1, glove=glove)
     frame = pd.DataFrame({"text": rows.train_texts, "binary": rows.train_labels, "fine": -1})
     model = task.build_model(SMALL, {"itos": vocab.itos, "_glove": glove})
-    steps = min(MAX_STEPS, cfg.epochs * -(-len(frame) // cfg.batch_size))
-    cfg = dataclasses.replace(cfg, max_steps=steps)
+    epochs, batch_size = 20, 32
+    steps = min(MAX_STEPS, epochs * -(-len(frame) // batch_size))
+    cfg = dataclasses.replace(task.Config(), seed=seed, epochs=epochs, max_steps=steps, time_limit=time_limit,
+                              batch_size=batch_size, model=SMALL)
     history = fit(model, lambda m, batch: task.loss(m, batch, cfg), data.make_dataset(frame, vocab), cfg,
                   collate=data.collate, on_step=on_step, progress=False)
     test = pd.DataFrame({"text": rows.test_texts, "binary": rows.test_labels, "fine": -1})
