@@ -33,7 +33,6 @@ from rnnkit.sentiment.task import Config, training_frame
 SPLITS = tuple(D.split_name(domain, "test") for domain in D.DOMAINS) + ("challenge",)
 METRICS = ("binary_accuracy", "binary_macro_f1", "fine_accuracy", "fine_macro_f1")
 SYSTEMS = ("LSTM (ours)", "TF-IDF + LR", "VADER lexicon", "majority class")
-README_START, README_END = "<!-- sentiment figures: scripts/eval_sentiment.py -->", "<!-- end of sentiment figures -->"
 
 
 def read(split: str):
@@ -114,8 +113,7 @@ def phenomenon_table(phenomena: dict) -> str:
 def readme_section(card: dict, results: dict, phenomena: dict) -> str:
     """The project README's sentiment figures: training, the held-out table, the challenge by phenomenon, and
     speed (``python -m benchmarks.bench_sentiment --update-card`` stores it in the card)."""
-    lines = [README_START, "",
-             f"`{card['reproduce']}`: {card['steps']:,} steps in {card['train_seconds'] / 60:.1f} min "
+    lines = [f"`{card['reproduce']}`: {card['steps']:,} steps in {card['train_seconds'] / 60:.1f} min "
              f"({card['machine']}); {card['data']['split']}.", "", table(results), "",
              "Challenge set, binary accuracy by phenomenon:", "", phenomenon_table(phenomena), ""]
     if card.get("choices"):
@@ -124,16 +122,7 @@ def readme_section(card: dict, results: dict, phenomena: dict) -> str:
     if card.get("speed"):
         lines += ["Speed and size (`python -m benchmarks.bench_sentiment`):", "", "| measure | value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in card["speed"].items()] + [""]
-    return "\n".join(lines + [README_END])
-
-
-def write_readme(section: str) -> None:
-    from rnnkit import ROOT
-    path = ROOT / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if README_START in text and README_END in text:
-        start, end = text.index(README_START), text.index(README_END) + len(README_END)
-        path.write_text(text[:start] + section + text[end:], encoding="utf-8")
+    return "\n".join(lines)
 
 
 def confusion(matrix: list[list[int]], names) -> str:
@@ -194,7 +183,8 @@ def main() -> None:
                                                  encoding="utf-8")
         (model_dir / checkpoint.README).write_text(checkpoint.render_card(card) + "\n" + "\n".join(text),
                                                    encoding="utf-8")
-        write_readme(readme_section(card, results, phenomena))
+        section = readme_section(card, results, phenomena)
+        checkpoint.write_readme_figures("sentiment", "scripts/eval_sentiment.py", section)
         print(f"updated {model_dir / checkpoint.CARD} and README.md")
 
 

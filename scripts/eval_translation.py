@@ -219,18 +219,9 @@ def main() -> None:
                   if path.exists()})
 
 
-README_START = "<!-- translation figures: scripts/eval_translation.py -->"
-README_END = "<!-- end of translation figures -->"
-
-
 def write_readme(evaluations: dict) -> None:
     """Replace the README's translation figures (between its two markers) with these evaluations' tables."""
-    from rnnkit import ROOT
-    path = ROOT / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if README_START not in text or README_END not in text:
-        return
-    lines = [README_START, ""]
+    lines = []
     for name, evaluation in evaluations.items():
         t, s = evaluation["training"], evaluation["speed"]
         beam_ms = next(v for k, v in s.items() if k.startswith("beam"))
@@ -249,9 +240,7 @@ def write_readme(evaluations: dict) -> None:
                   "|---|" + "---|" * len(buckets)]
         lines += [f"| {n} | " + " | ".join(f"{first['by_length'][n][b]['bleu']:.1f}" if b in first["by_length"][n]
                                            else "-" for b in buckets) + " |" for n in names] + [""]
-    lines.append(README_END)
-    start, end = text.index(README_START), text.index(README_END) + len(README_END)
-    path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
+    checkpoint.write_readme_figures("translation", "scripts/eval_translation.py", "\n".join(lines))
 
 
 def attach_to_card(name: str, evaluation: dict) -> None:

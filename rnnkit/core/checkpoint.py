@@ -105,3 +105,17 @@ def markdown_table(rows: list[dict]) -> str:
 
 def _fmt(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def write_readme_figures(name: str, script: str, body: str) -> bool:
+    """Replace the project README's ``name`` figures, between ``<!-- {name} figures: {script} -->`` and
+    ``<!-- end of {name} figures -->``, with ``body`` (an evaluation script's tables). False when the
+    README has no such markers."""
+    start, end = f"<!-- {name} figures: {script} -->", f"<!-- end of {name} figures -->"
+    path = PRETRAINED.parent / "README.md"
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        return False
+    first, last = text.index(start), text.index(end) + len(end)
+    path.write_text(text[:first] + f"{start}\n\n{body.strip()}\n\n{end}" + text[last:], encoding="utf-8")
+    return True
