@@ -105,16 +105,19 @@ def caption_arguments(parser: argparse.ArgumentParser) -> None:
     common_arguments(parser, "image files (JPEG, PNG, WebP, BMP or GIF)")
     parser.add_argument("--beam", type=_int_between(1, 5), default=3,
                         help="beam width, 1-5; 1 = greedy search (default: 3)")
+    parser.add_argument("--language", choices=("en", "fr"), default="en",
+                        help="caption language: en (captioning) or fr (captioning_fr, trained on the stamps' French "
+                             "captions; default: en)")
 
 
 @command("caption", "describe images in a sentence (the Image captioning page's model)", caption_arguments)
 def caption(args: argparse.Namespace) -> int:
-    from rnnkit.captioning.captioner import load_captioner, read_image
+    from rnnkit.captioning.captioner import MODEL_OF_LANGUAGE, TRAIN_OF_LANGUAGE, load_captioner, read_image
     from rnnkit.core.inputs import InputError
     try:
-        captioner = load_captioner()
+        captioner = load_captioner(MODEL_OF_LANGUAGE[args.language])
     except FileNotFoundError:
-        print("The captioning model is not trained yet: run `rnnkit train captioning`.", file=sys.stderr)
+        print(f"The captioning model is not trained yet: run `{TRAIN_OF_LANGUAGE[args.language]}`.", file=sys.stderr)
         return 2
     failed = 0
     for path in inputs(args.inputs):

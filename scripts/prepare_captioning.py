@@ -9,9 +9,10 @@
    wheel as a zip (matplotlib is not a dependency of the app).
 3. ``data/captioning/PROVENANCE.md``: package, version, licence and sha256 of each.
 
-The training data of the shipped captioner (generated scenes and crops of bundled photos) are
-not files: ``rnnkit.captioning.task.prepare`` builds them from a seed and caches the encoder's
-features under ``build/captioning/``.
+The training scenes of the shipped captioner are not files: ``rnnkit.captioning.task.prepare``
+composes them from the Tux Paint stamps (``scripts/prepare_captioning_stamps.py`` writes those)
+and crops of bundled photos, from a seed, and caches the encoder's features under
+``build/captioning/``.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ from rnnkit.core.registry import load_pretrained
 from rnnkit.core.text import Vocabulary, detokenize, tokenize
 
 BEAM = 3                # the page's default beam width
+MODEL_OF_LANGUAGE = {"en": "captioning", "fr": "captioning_fr"}     # the shipped decoder of each caption language
+TRAIN_OF_LANGUAGE = {"en": "rnnkit train captioning",
+                     "fr": "rnnkit train captioning --language=fr --out=pretrained/captioning_fr"}
 
 
 def caption_tokens(caption: str, atomic: set[str] = frozenset()) -> list[str]:
@@ -69,6 +72,7 @@ class Captioner:
         self.card = card
         self.vocab = Vocabulary(list(card["extras"]["vocab"]))
         self.max_len = int(card["config"].get("max_len", 20))
+        self.language = card["extras"].get("language", "en")      # "en" or "fr"
 
     def caption(self, image: Image.Image, beam: int = BEAM) -> CaptionResult:
         regions, logits = encode_images([image])                        # (1, 49, 1280), (1, 1000)
@@ -80,7 +84,7 @@ class Captioner:
 
     def text(self, hypothesis: Hypothesis) -> str:
         """``a Egyptian_cat .`` -> "an Egyptian cat." (class names unjoined, a/an fixed)."""
-        return detokenize(self.vocab.decode(hypothesis.tokens), english_articles=True)
+        return detokenize(self.vocab.decode(hypothesis.tokens), english_articles=self.language == "en")
 
     def words(self, hypothesis: Hypothesis) -> list[Word]:
         """One ``Word`` per generated token (the <eos> step's map is left out)."""

@@ -1,4 +1,4 @@
-"""Image-caption data for training: Flickr8k and COCO files, generated scenes, bundled-photo crops.
+"""Image-caption data for training: Flickr8k and COCO files, scenes composed from stamps, bundled-photo crops.
 
 Every source becomes ``Captioned(images, references)``: the images (PIL, loaded lazily from
 paths or generated) and, per image, its reference captions. The frozen encoder's features are
@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Callable
 
 import torch
-from PIL import Image, ImageEnhance
+from PIL import Image
 from safetensors.torch import load_file, save_file
 
 from rnnkit import ROOT
 from rnnkit.captioning import samples
 from rnnkit.captioning.encoder import encode_images, imagenet_classes
-from rnnkit.captioning.scenes import make_scenes
+from rnnkit.captioning.scenes import augment, make_scenes, stamp_alone, stamps_of
 from rnnkit.core.images import load_image
 from rnnkit.core.inputs import InputError
 
@@ -108,16 +108,25 @@ def user_dataset(kind: str, captions_file: str, images_dir: str) -> dict[str, Ca
             for split, names in splits.items()}
 
 
-# ---- the shipped default: generated scenes and crops of bundled photos ----------------------
+# ---- the shipped default: scenes composed from stamps and crops of bundled photos -----------
 
-def scene_dataset(n: int, seed: int) -> Captioned:
-    scenes = make_scenes(n, seed)
-    return Captioned([f"scene-{seed}-{i}" for i in range(n)], [lambda s=s: s.image for s in scenes],
-                     [s.captions for s in scenes])
+def scene_dataset(n: int, seed: int, split: str, augmented: bool = False, language: str = "en") -> Captioned:
+    """n scenes composed from ``split``'s stamps (``scenes.make_scenes``), two references each in
+    ``language`` ("en" or "fr"; the images do not depend on it)."""
+    scenes = make_scenes(n, seed, split, augmented)
+    return Captioned([f"scene-{split}-{seed}-{i}" for i in range(n)], [lambda s=s: s.image for s in scenes],
+                     [s.captions_fr if language == "fr" else s.captions for s in scenes])
+
+
+def stamp_dataset(split: str, language: str = "en") -> Captioned:
+    """Each of ``split``'s stamps alone on white (``scenes.stamp_alone``): the held-out stamps' test."""
+    alone = [stamp_alone(s) for s in stamps_of(split)]
+    return Captioned([f"stamp-{a.stamps[0]}" for a in alone], [lambda a=a: a.image for a in alone],
+                     [a.captions_fr if language == "fr" else a.captions for a in alone])
 
 
 def random_crop(image: Image.Image, rng: random.Random) -> Image.Image:
-    """A random crop covering 35-100 % of the photo, maybe mirrored, with jittered brightness."""
+    """A random crop covering 35-100 % of the photo, maybe mirrored, then ``scenes.augment``ed."""
     width, height = image.size
     area = rng.uniform(0.35, 1.0) * width * height
     aspect = rng.uniform(0.75, 1.333)
@@ -127,7 +136,7 @@ def random_crop(image: Image.Image, rng: random.Random) -> Image.Image:
     crop = image.crop((x, y, x + w, y + h))
     if rng.random() < 0.5:
         crop = crop.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    return ImageEnhance.Brightness(crop).enhance(rng.uniform(0.8, 1.2))
+    return augment(crop, rng)
 
 
 def photo_crops(photos: tuple[samples.Sample, ...], crops_per_photo: int, seed: int) -> Captioned:
@@ -145,10 +154,18 @@ def photo_crops(photos: tuple[samples.Sample, ...], crops_per_photo: int, seed: 
 CONFIDENT = 0.25
 
 
-def photo_captions(logits: torch.Tensor) -> list[str]:
-    """Three references composed from the encoder's own top-1 ImageNet class of the whole image:
+WRITTEN = {"camera": ["a man with a camera .", "a photo of a man with a camera .", "a man ."]}
+"""Captions written here for the training photos whose subject ImageNet has no class for (people)."""
+
+
+def photo_captions(logits: torch.Tensor, name: str = "") -> list[str]:
+    """Three references for a crop named ``<photo>-<k>``: the ones written for that photo
+    (``WRITTEN``), else composed from the encoder's own top-1 ImageNet class of the whole image:
     "a photo of a tabby cat ." when it is confident, "a photo of what may be a tabby cat ." when not.
     The class name is one vocabulary token (spaces and all), joined with ``_`` here."""
+    photo = name.rsplit("-", 1)[0]
+    if photo in WRITTEN:
+        return list(WRITTEN[photo])
     probability, index = logits.softmax(-1).max(-1)
     name = imagenet_classes()[int(index)].name.replace(" ", "_")
     if float(probability) >= CONFIDENT:

@@ -1,5 +1,5 @@
-"""The real photos bundled with installed packages (no captions): the page's gallery and the
-held-out check of the shipped captioner's object naming.
+"""The real photos bundled with installed packages (no captions), held-out stamps and scenes: the
+page's gallery and the held-out check of the shipped captioner's object naming.
 
 ``EVALUATION`` photos are never seen in training: each has the words a caption must contain to
 count as naming its main subject. ``TRAINING`` photos give the crops the shipped model learns the
@@ -59,16 +59,25 @@ TRAINING = (
     Sample("logo", "The scikit-image logo", "skimage:logo.png"),
 )
 
-SCENES = (                   # generated from seeds the training never used (training: 0-2)
-    Sample("scene1", "A generated scene (held out)", "scene:7001"),
-    Sample("scene2", "Another generated scene (held out)", "scene:7003"),
+SCENES = (                   # composed from the held-out test stamps only, with seeds the training never used
+    Sample("scene1", "A scene of held-out objects", "scene:7001"),
+    Sample("scene2", "Another scene of held-out objects", "scene:7009"),
+    Sample("scene3", "A third scene of held-out objects", "scene:7010"),
+    Sample("scene4", "A fourth scene of held-out objects", "scene:7014"),
 )
 
-GALLERY = EVALUATION + SCENES + TRAINING[:4]
+STAMPS = (                   # held-out Tux Paint stamps alone on white, with their human-written captions
+    Sample("lion", "A held-out stamp: a lion", "stamp:animals/mammals/cats/lion-2"),
+    Sample("zebra", "A held-out stamp: a zebra", "stamp:animals/mammals/equines/zebra"),
+    Sample("violin", "A held-out stamp: a violin", "stamp:hobbies/music/string/violin"),
+    Sample("teapot", "A held-out stamp: a teapot", "stamp:household/dishes/teapot"),
+)
+
+GALLERY = EVALUATION + SCENES + STAMPS + TRAINING[:4]
 
 
 def by_key(key: str) -> Sample:
-    for sample in EVALUATION + SCENES + TRAINING:
+    for sample in EVALUATION + SCENES + STAMPS + TRAINING:
         if sample.key == key:
             return sample
     raise KeyError(key)
@@ -88,7 +97,7 @@ def source_path(sample: Sample) -> Path:
 def load_sample(sample: Sample | str) -> Image.Image:
     """The bundled photo as 8-bit RGB (grey photos are replicated to three channels)."""
     sample = by_key(sample) if isinstance(sample, str) else sample
-    if sample.source.startswith("scene:"):
+    if sample.source.startswith(("scene:", "stamp:")):
         return scene_of(sample).image
     with Image.open(source_path(sample)) as image:
         array = np.asarray(image)
@@ -100,12 +109,16 @@ def load_sample(sample: Sample | str) -> Image.Image:
 
 
 def scene_of(sample: Sample):
-    """The generated scene (image + its three template captions) behind a ``scene:<seed>`` sample."""
-    from rnnkit.captioning.scenes import make_scenes
-    return make_scenes(1, int(sample.source.partition(":")[2]))[0]
+    """The composed scene (image + its reference captions) behind a ``scene:<seed>`` sample (of test
+    stamps) or a ``stamp:<id>`` sample (the stamp alone on white)."""
+    from rnnkit.captioning import scenes
+    kind, _, value = sample.source.partition(":")
+    if kind == "stamp":
+        return scenes.stamp_alone(next(s for s in scenes.load_stamps() if s.id == value))
+    return scenes.make_scenes(1, int(value), "test")[0]
 
 
 def names_subject(caption: str, sample: Sample) -> bool:
-    """Does the caption contain one of the words that name the photo's main subject?"""
+    """Does the caption contain one of the words that name the photo's main subject (or its plural)?"""
     words = set(caption.lower().replace(".", " ").replace(",", " ").split())
-    return any(subject in words for subject in sample.subject)
+    return any(subject in words or f"{subject}s" in words or f"{subject}es" in words for subject in sample.subject)

