@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rnnkit import ROOT
 
@@ -84,9 +85,11 @@ LESSON = (
 )
 
 
-def available_pages() -> list[PageInfo]:
-    """Only the pages that exist: a page not yet built is simply absent."""
-    return [page for page in PAGES if (ROOT / page.file).exists()]
+@lru_cache(maxsize=1)
+def available_pages() -> tuple[PageInfo, ...]:
+    """Only the pages that exist: a page not yet built is simply absent. Looked up once per process (app.py
+    asks on every rerun, and a class's reruns queued on the file-system calls)."""
+    return tuple(page for page in PAGES if (ROOT / page.file).exists())
 
 
 def _diagram(inputs: int, outputs: str, steps: int = 3) -> str:

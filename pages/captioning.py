@@ -1,5 +1,8 @@
 """Image Captioning (one-to-many): a frozen CNN encoder and an LSTM decoder with attention."""
 
+import hashlib
+import io
+
 import pandas as pd
 import streamlit as st
 
@@ -51,6 +54,24 @@ def caption_upload(data: bytes, beam: int, language: str):
     """An uploaded photo's caption per (bytes, beam, language), shared by every visitor: a class uploads the same
     photos."""
     return Captioner(*load_model(MODEL_OF_LANGUAGE[language])).caption(load_image(data).image, beam=beam)
+
+
+@st.cache_data(max_entries=INFERENCE_ENTRIES // 4, show_spinner=False)
+def word_overlays(image_id: str, _image, _words) -> list[bytes]:
+    """Each word's attention drawn on the image, as PNG bytes, once per (image, beam, language) in ``image_id``:
+    drawing and encoding them took a share of every rerun."""
+    return [png(attention_overlay(_image, word.alpha)) for word in _words]
+
+
+@st.cache_data(show_spinner=False)
+def gallery_png(sample_key: str) -> bytes:
+    return png(samples.scene_of(samples.by_key(sample_key)).image)
+
+
+def png(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 st.info(
@@ -110,8 +131,10 @@ for note in notes:
 with st.spinner("Encoding the image and searching for a caption…"):
     if source == "Sample photo":
         result = sample_caption(key, state["beam"], language)
+        image_id = f"sample:{key}"
     else:
         result = caption_upload(upload.getvalue(), state["beam"], language)
+        image_id = "upload:" + hashlib.sha1(upload.getvalue()).hexdigest()
 
 if state["quiz"]:
     photo = st.container()
@@ -142,9 +165,10 @@ st.caption("Each picture is the image as the encoder saw it (squashed to 224 × 
            "weight α over the 7 × 7 grid was high. “copied” = share of the word's probability that came from the "
            "copy head, which reads the encoder's ImageNet classifier at the attended spot.")
 columns = st.columns(4)
-for i, word in enumerate(result.words):
+overlays = word_overlays(f"{image_id}|{state['beam']}|{language}", image, result.words)
+for i, (word, overlay) in enumerate(zip(result.words, overlays)):
     with columns[i % 4]:
-        st.image(attention_overlay(image, word.alpha), width="stretch",
+        st.image(overlay, width="stretch",
                  alt=f"Where the decoder looked for word {i + 1}, “{word.text}”: bright where attention was high",
                  caption=f"{i + 1}. “{word.text}” · peak α {word.alpha.max():.2f} · copied {word.copy_share:.0%}")
 
@@ -157,7 +181,7 @@ with st.expander("Gallery: objects the model never saw, with their reference cap
         with columns[i % 4]:
             model_caption = sample_caption(sample.key, BEAM, language).caption
             reference = (shown.captions_fr if language == "fr" else shown.captions)[0].replace(" .", ".")
-            st.image(shown.image, width="stretch", alt=f"{sample.title}: {reference}",
+            st.image(gallery_png(sample.key), width="stretch", alt=f"{sample.title}: {reference}",
                      caption=f"reference: {reference} · model: {model_caption}")
 
 with st.expander("How it works: the equations of one decoding step"):

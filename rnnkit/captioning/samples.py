@@ -9,6 +9,7 @@ count as naming its main subject. ``TRAINING`` photos give the crops the shipped
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -108,9 +109,11 @@ def load_sample(sample: Sample | str) -> Image.Image:
     return Image.fromarray(array[..., :3]).convert("RGB")
 
 
+@lru_cache(maxsize=32)
 def scene_of(sample: Sample):
     """The composed scene (image + its reference captions) behind a ``scene:<seed>`` sample (of test
-    stamps) or a ``stamp:<id>`` sample (the stamp alone on white)."""
+    stamps) or a ``stamp:<id>`` sample (the stamp alone on white). Composed once per process (the page's
+    gallery shows them on every rerun); callers only read it."""
     from rnnkit.captioning import scenes
     kind, _, value = sample.source.partition(":")
     if kind == "stamp":

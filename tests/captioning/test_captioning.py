@@ -269,6 +269,12 @@ def test_every_scene_says_the_same_in_french():
     assert scenes.plural_fr("bateau") == "bateaux" and scenes.plural_fr("souris") == "souris"
 
 
+def test_a_subject_is_named_in_the_singular_or_the_plural():
+    flower = samples.by_key("flower")
+    assert samples.names_subject("two flowers.", flower) and samples.names_subject("a big daisy.", flower)
+    assert not samples.names_subject("a big daffodil on a blue background.", flower)
+
+
 @pytest.mark.parametrize("name, many", [("frog", "frogs"), ("race car", "race cars"), ("fireman", "firemen"),
                                         ("butterfly", "butterflies"), ("fox", "foxes"), ("mouse", "mice"),
                                         ("snowman", "snowmen"), ("key", "keys"), ("sheep", "sheep")])
