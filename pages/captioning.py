@@ -80,8 +80,9 @@ st.info(
     "*“A race car.”*) — composed into scenes of one to four objects on grass, gravel, a brick wall, the moon, space "
     "or a plain colour, and captioned with counts, sizes and where things are (*“two frogs and a race car on the "
     "grass.”*). Also crops of 16 bundled photos captioned with the ImageNet class the encoder sees, which it "
-    "**copies** to name objects outside its caption words. So it describes clip-art scenes well, names one object "
-    "on real photos, and knows no actions. The gallery's stamps and scenes use 118 stamps it never saw.",
+    "**copies** to name objects outside its caption words. So it describes clip-art scenes; on real photos it "
+    "names the main object only sometimes and may describe them as clip-art scenes; it knows no actions. The "
+    "gallery's stamps and scenes use 118 stamps it never saw (the model card has the measured figures).",
     icon="ℹ️")
 
 source = st.radio("Image", SOURCES, horizontal=True)
