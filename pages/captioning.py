@@ -18,7 +18,7 @@ from pages._common import (
     show_model_card,
     url_state,
 )
-from rnnkit.captioning import samples
+from rnnkit.captioning import samples, scenes
 from rnnkit.captioning.captioner import BEAM, MODEL_OF_LANGUAGE, TRAIN_OF_LANGUAGE, Captioner
 from rnnkit.captioning.plots import attention_overlay
 from rnnkit.captioning.questions import questions
@@ -75,14 +75,16 @@ def png(image) -> bytes:
 
 
 st.info(
-    "**What this model was trained on.** Human-written captions of 628 **Tux Paint stamps** — drawings and "
-    "cut-out photos of animals, vehicles, food, household things and symbols, one object each (*“A frog.”*, "
-    "*“A race car.”*) — composed into scenes of one to four objects on grass, gravel, a brick wall, the moon, space "
-    "or a plain colour, and captioned with counts, sizes and where things are (*“two frogs and a race car on the "
-    "grass.”*). Also crops of 16 bundled photos captioned with the ImageNet class the encoder sees, which it "
-    "**copies** to name objects outside its caption words. So it describes clip-art scenes; on real photos it "
+    f"**What this model was trained on.** Human-written captions of {len(scenes.stamps_of('train'))} "
+    "**Tux Paint stamps** — drawings and cut-out photos of animals, vehicles, food, household things and symbols, "
+    "one object each (*“A frog.”*, *“A race car.”*) — composed into scenes of one to four objects on grass, "
+    "gravel, a brick wall, the moon, space or a plain colour, and captioned with counts, sizes and where things are "
+    f"(*“two frogs and a race car on the grass.”*). Also crops of {len(samples.TRAINING)} bundled photos captioned "
+    "with the ImageNet class the encoder sees, which it **copies** to name objects outside its caption words. So "
+    "it describes clip-art scenes; on real photos it "
     "names the main object only sometimes and may describe them as clip-art scenes; it knows no actions. The "
-    "gallery's stamps and scenes use 118 stamps it never saw (the model card has the measured figures).",
+    f"gallery's stamps and scenes use {len(scenes.stamps_of('test'))} stamps it never saw (the model card has the "
+    "measured figures).",
     icon="ℹ️")
 
 source = st.radio("Image", SOURCES, horizontal=True)
@@ -102,9 +104,8 @@ if source == "Sample photo":
     image, notes = samples.load_sample(key), []
     if GALLERY[key].source.startswith(("scene:", "stamp:")):
         shown = samples.scene_of(GALLERY[key])
-        references = shown.captions_fr if language == "fr" else shown.captions
         notes = ["the reference captions (the stamps' own words; BLEU is computed against these): "
-                 + " / ".join(c.replace(" .", ".") for c in references)]
+                 + " / ".join(c.replace(" .", ".") for c in shown.captions_in(language))]
 else:
     if source == "Upload a photo":
         upload = st.file_uploader("JPEG, PNG, WebP, BMP or GIF (first frame), up to 10 MB",
@@ -181,7 +182,7 @@ with st.expander("Gallery: objects the model never saw, with their reference cap
         shown = samples.scene_of(sample)
         with columns[i % 4]:
             model_caption = sample_caption(sample.key, BEAM, language).caption
-            reference = (shown.captions_fr if language == "fr" else shown.captions)[0].replace(" .", ".")
+            reference = shown.captions_in(language)[0].replace(" .", ".")
             st.image(gallery_png(sample.key), width="stretch", alt=f"{sample.title}: {reference}",
                      caption=f"reference: {reference} · model: {model_caption}")
 

@@ -53,8 +53,8 @@ def object_names(scene: scenes.Scene, language: str) -> list[str]:
     """The scene's objects' names in ``language`` ("race car" / "voiture de course"), first-mentioned first."""
     if language == "en":
         return scene.objects
-    by_id = {s.id: s for s in scenes.load_stamps()}
-    return [by_id[i].name_fr[1] if by_id[i].name else by_id[i].sentence_fr for i in scene.stamps]
+    stamps = [scenes.stamp_by_id(i) for i in scene.stamps]
+    return [stamp.name_fr[1] if stamp.name else stamp.sentence_fr for stamp in stamps]
 
 
 def names(caption_words: list[str], name: str, language: str = "en") -> bool:

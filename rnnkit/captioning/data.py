@@ -115,14 +115,14 @@ def scene_dataset(n: int, seed: int, split: str, augmented: bool = False, langua
     ``language`` ("en" or "fr"; the images do not depend on it)."""
     scenes = make_scenes(n, seed, split, augmented)
     return Captioned([f"scene-{split}-{seed}-{i}" for i in range(n)], [lambda s=s: s.image for s in scenes],
-                     [s.captions_fr if language == "fr" else s.captions for s in scenes])
+                     [s.captions_in(language) for s in scenes])
 
 
 def stamp_dataset(split: str, language: str = "en") -> Captioned:
     """Each of ``split``'s stamps alone on white (``scenes.stamp_alone``): the held-out stamps' test."""
     alone = [stamp_alone(s) for s in stamps_of(split)]
     return Captioned([f"stamp-{a.stamps[0]}" for a in alone], [lambda a=a: a.image for a in alone],
-                     [a.captions_fr if language == "fr" else a.captions for a in alone])
+                     [a.captions_in(language) for a in alone])
 
 
 def random_crop(image: Image.Image, rng: random.Random) -> Image.Image:

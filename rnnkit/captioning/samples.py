@@ -117,7 +117,7 @@ def scene_of(sample: Sample):
     from rnnkit.captioning import scenes
     kind, _, value = sample.source.partition(":")
     if kind == "stamp":
-        return scenes.stamp_alone(next(s for s in scenes.load_stamps() if s.id == value))
+        return scenes.stamp_alone(scenes.stamp_by_id(value))
     return scenes.make_scenes(1, int(value), "test")[0]
 
 

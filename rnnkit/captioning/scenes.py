@@ -111,6 +111,10 @@ class Scene:
     captions_fr: list[str] = field(default_factory=list)   # the same two references in French
     centres: list[tuple[float, float]] = field(default_factory=list)   # two objects' centres, in [-1, 1] image units
 
+    def captions_in(self, language: str) -> list[str]:
+        """The references in ``language``: "en" or "fr"."""
+        return self.captions_fr if language == "fr" else self.captions
+
 
 @lru_cache(maxsize=1)
 def load_stamps() -> tuple[Stamp, ...]:
@@ -122,10 +126,18 @@ def stamps_of(split: str) -> tuple[Stamp, ...]:
     return tuple(s for s in load_stamps() if s.split == split)
 
 
+@lru_cache(maxsize=1)
+def _stamps_by_id() -> dict[str, Stamp]:
+    return {stamp.id: stamp for stamp in load_stamps()}
+
+
+def stamp_by_id(stamp_id: str) -> Stamp:
+    return _stamps_by_id()[stamp_id]
+
+
 @lru_cache(maxsize=1024)
 def stamp_image(stamp_id: str) -> Image.Image:
-    stamp = next(s for s in load_stamps() if s.id == stamp_id)
-    with Image.open(STAMPS / stamp.file) as image:
+    with Image.open(STAMPS / stamp_by_id(stamp_id).file) as image:
         return image.convert("RGBA")
 
 
@@ -181,12 +193,11 @@ def _of_fr(stamp: Stamp) -> str:
     return "d'" + _one_fr(stamp)
 
 
-def _where_fr(where: str) -> str:
-    for key, phrase in PHOTOS.items():
-        if where == phrase:
-            return PHOTOS_FR[key]
-    color = where.split()[-2]
-    return f"sur un fond {COLORS_FR[color]}"
+def where_phrases(place: str) -> tuple[str, str]:
+    """The English and French phrases of a background: a bundled photo's key or a colour's name."""
+    if place in PHOTOS:
+        return PHOTOS[place], PHOTOS_FR[place]
+    return f"on {article(place)} {place} background", f"sur un fond {COLORS_FR[place]}"
 
 
 @lru_cache(maxsize=8)
@@ -196,15 +207,16 @@ def _photo(key: str) -> Image.Image:
 
 
 def background(rng: random.Random) -> tuple[Image.Image, str]:
-    """A 224 x 224 background and its phrase: a crop of a bundled training photo, or a plain colour."""
+    """A 224 x 224 background and where it is (``where_phrases`` names it): a crop of a bundled training photo,
+    or a plain colour."""
     if rng.random() < 0.5:
         key = rng.choice(list(PHOTOS))
         photo = _photo(key)
         side = int(min(photo.size) * rng.uniform(0.5, 1.0))
         x, y = rng.randint(0, photo.width - side), rng.randint(0, photo.height - side)
-        return photo.crop((x, y, x + side, y + side)).resize((SIZE, SIZE)), PHOTOS[key]
+        return photo.crop((x, y, x + side, y + side)).resize((SIZE, SIZE)), key
     color = rng.choice(list(COLORS))
-    return Image.new("RGB", (SIZE, SIZE), COLORS[color]), f"on {article(color)} {color} background"
+    return Image.new("RGB", (SIZE, SIZE), COLORS[color]), color
 
 
 def _paste(canvas: Image.Image, stamp: Stamp, box: tuple[int, int, int, int], rng: random.Random | None) -> None:
@@ -234,7 +246,8 @@ def make_scene(rng: random.Random, split: str = "train") -> Scene:
     """One random scene from ``split``'s stamps and its two reference captions."""
     stamps = stamps_of(split)
     named = [s for s in stamps if s.name]
-    canvas, where = background(rng)
+    canvas, place = background(rng)
+    where, where_fr = where_phrases(place)
     kind = rng.random()
     if kind < 0.35:                                                        # one object, big or small
         stamp = rng.choice(stamps)
@@ -242,7 +255,6 @@ def make_scene(rng: random.Random, split: str = "train") -> Scene:
         side = rng.randint(140, 200) if big else rng.randint(60, 95)
         x, y = rng.randint(4, SIZE - side - 4), rng.randint(4, SIZE - side - 4)
         _paste(canvas, stamp, (x, y, x + side, y + side), rng)
-        where_fr = _where_fr(where)
         if stamp.name:
             size = "big" if big else "small"
             captions = [f"{article(size)} {size} {stamp.name} {where} .",
@@ -256,7 +268,6 @@ def make_scene(rng: random.Random, split: str = "train") -> Scene:
         return Scene(canvas, captions, [stamp.name or stamp.sentence], 1, "", where, [stamp.id], captions_fr)
     first, second = rng.sample(named, 2)
     a, b = first.name, second.name
-    where_fr = _where_fr(where)
     if kind < 0.6:                                                        # two to four of one
         count = rng.randint(2, 4)
         for box in _cells(rng, count, rng.randint(70, 105)):
@@ -306,8 +317,7 @@ def stamp_alone(stamp: Stamp, color: str = "white") -> Scene:
     """One stamp centred on a plain background, as Tux Paint shows it: the held-out stamps' test."""
     canvas = Image.new("RGB", (SIZE, SIZE), COLORS[color])
     _paste(canvas, stamp, (32, 32, SIZE - 32, SIZE - 32), None)
-    where = f"on {article(color)} {color} background"
-    where_fr = _where_fr(where)
+    where, where_fr = where_phrases(color)
     if stamp.name:
         captions = [f"{article(stamp.name)} {stamp.name} .", f"{article(stamp.name)} {stamp.name} {where} ."]
         captions_fr = [f"{_one_fr(stamp)} .", f"{_one_fr(stamp)} {where_fr} ."]

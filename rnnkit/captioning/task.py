@@ -104,10 +104,9 @@ class Collate:
 
 
 def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
-    """The default data's parts (not yet encoded) and the names of their feature caches."""
+    """The default data's parts (not yet encoded) and the names of their feature caches. French has no photo
+    crops: there are no French class names to copy."""
     tag = "dry" if cfg.dry_run else "full"
-    crops_train = D.photo_crops(samples.TRAINING, cfg.photo_crops, cfg.seed)
-    crops_dev = D.photo_crops(samples.TRAINING, max(1, cfg.photo_crops // 8), cfg.seed + 1000)
     stamps_test = D.stamp_dataset("test", cfg.language)
     if cfg.dry_run:
         stamps_test = D.Captioned(stamps_test.names[:4], stamps_test.loaders[:4], stamps_test.references[:4])
@@ -119,23 +118,25 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
         "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2, "test", False, cfg.language),
                         f"stamp-scenes-test-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
         "stamps_test": (stamps_test, f"stamps-test-{tag}"),
-        "photos_train": (crops_train, f"photos-aug-{tag}-{cfg.photo_crops}-{cfg.seed}"),
-        "photos_dev": (crops_dev, f"photos-aug-{tag}-{max(1, cfg.photo_crops // 8)}-{cfg.seed + 1000}"),
-        "photos_test": (D.Captioned([s.key for s in samples.EVALUATION],
-                                    [lambda s=s: samples.load_sample(s) for s in samples.EVALUATION],
-                                    [[] for _ in samples.EVALUATION]), "photos-evaluation"),
     }
-    if cfg.language == "fr":                 # no French words to copy: the stamps' scenes alone
-        sources = {k: v for k, v in sources.items() if not k.startswith("photos")}
+    if cfg.language == "en":
+        dev_crops = max(1, cfg.photo_crops // 8)
+        sources |= {
+            "photos_train": (D.photo_crops(samples.TRAINING, cfg.photo_crops, cfg.seed),
+                             f"photos-aug-{tag}-{cfg.photo_crops}-{cfg.seed}"),
+            "photos_dev": (D.photo_crops(samples.TRAINING, dev_crops, cfg.seed + 1000),
+                           f"photos-aug-{tag}-{dev_crops}-{cfg.seed + 1000}"),
+            "photos_test": (D.Captioned([s.key for s in samples.EVALUATION],
+                                        [lambda s=s: samples.load_sample(s) for s in samples.EVALUATION],
+                                        [[] for _ in samples.EVALUATION]), "photos-evaluation"),
+        }
     return sources
 
 
 def _default_sources(cfg: Config) -> dict[str, D.Captioned]:
     plan = default_plan(cfg)
     encoded = {name: D.encode(data, cache, progress=not cfg.dry_run) for name, (data, cache) in plan.items()}
-    for name in ("photos_train", "photos_dev", "photos_test"):
-        if name not in encoded:
-            continue
+    for name in [n for n in encoded if n.startswith("photos")]:
         part = encoded[name]
         part.references = [D.photo_captions(logits, crop) for logits, crop in zip(part.logits, part.names)]
     return encoded

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-from rnnkit import PRETRAINED
+from rnnkit import PRETRAINED, ROOT
 
 WEIGHTS, CARD, README = "model.safetensors", "card.json", "README.md"
 
@@ -112,7 +112,7 @@ def write_readme_figures(name: str, script: str, body: str) -> bool:
     ``<!-- end of {name} figures -->``, with ``body`` (an evaluation script's tables). False when the
     README has no such markers."""
     start, end = f"<!-- {name} figures: {script} -->", f"<!-- end of {name} figures -->"
-    path = PRETRAINED.parent / "README.md"
+    path = ROOT / "README.md"
     text = path.read_text(encoding="utf-8")
     if start not in text or end not in text:
         return False
