@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from pages import _urlstate as urlstate
+from pages._live import return_freed_memory
 from pages._urlstate import Field
 from rnnkit.core.inputs import escape_markdown
 
@@ -292,4 +293,5 @@ def freeze_what_is_loaded() -> None:
     if len(sys.modules) > _MODULES_AT_LAST_FREEZE[0]:
         gc.collect()
         gc.freeze()
+        return_freed_memory()           # what loading the model allocated and dropped (a safetensors copy, a trace)
         _MODULES_AT_LAST_FREEZE[0] = len(sys.modules)

@@ -85,6 +85,71 @@ def default_out(task: str, dry_run: bool) -> str:
     return str(PRETRAINED.parent / "build" / "dry-run" / task) if dry_run else str(PRETRAINED / task)
 
 
+class AdamW:
+    """AdamW (Loshchilov & Hutter) with the run's cosine learning-rate schedule: the numbers of
+    ``torch.optim.AdamW(foreach=True)`` under ``LambdaLR``, bit for bit (tested), in plain tensor ops.
+
+    Why not torch's own: any ``torch.optim`` optimizer imports ``torch._dynamo`` (and with it sympy,
+    torch.onnx and ~800 modules) at its first step, to mark itself as not compilable. A server that lets
+    visitors train live held ~100 MB more for it (forecasting's first training: +101 MB, 2,444 modules) and
+    the first training waited for the import. The update is torch's multi-tensor path, step by step:
+    decoupled weight decay, moment updates, bias corrections, the parameter step.
+    """
+
+    def __init__(self, params, lr: float, weight_decay: float = 0.0, schedule: Callable[[int], float] = lambda s: 1.0,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        self.params = list(params)          # frozen ones too: the state is keyed by position, as torch keys it
+        self.lr, self.weight_decay, self.schedule, self.betas, self.eps = lr, weight_decay, schedule, betas, eps
+        self.state: dict[int, dict[str, torch.Tensor]] = {}     # parameter index -> step, exp_avg, exp_avg_sq
+        self.steps = 0                                           # optimiser steps taken (the schedule's clock)
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        beta1, beta2 = self.betas
+        lr = self.lr * self.schedule(self.steps)                 # what LambdaLR sets before this step
+        self.steps += 1
+        indices = [i for i, p in enumerate(self.params) if p.grad is not None]
+        if not indices:
+            return
+        for i in indices:
+            if i not in self.state:
+                p = self.params[i]
+                self.state[i] = {"step": torch.tensor(0.0), "exp_avg": torch.zeros_like(p),
+                                 "exp_avg_sq": torch.zeros_like(p)}
+        params, grads = [self.params[i] for i in indices], [self.params[i].grad for i in indices]
+        exp_avgs = [self.state[i]["exp_avg"] for i in indices]
+        exp_avg_sqs = [self.state[i]["exp_avg_sq"] for i in indices]
+        steps = [self.state[i]["step"] for i in indices]
+        torch._foreach_add_(steps, torch.tensor(1.0), alpha=1.0)
+        if self.weight_decay != 0:
+            torch._foreach_mul_(params, 1 - lr * self.weight_decay)
+        torch._foreach_lerp_(exp_avgs, grads, 1 - beta1)
+        torch._foreach_mul_(exp_avg_sqs, beta2)
+        torch._foreach_addcmul_(exp_avg_sqs, grads, grads, 1 - beta2)
+        step_size = [(lr / (1 - beta1 ** step.item())) * -1 for step in steps]
+        bias_correction2_sqrt = [(1 - beta2 ** step.item()) ** 0.5 for step in steps]
+        denominators = torch._foreach_sqrt(exp_avg_sqs)
+        torch._foreach_div_(denominators, bias_correction2_sqrt)
+        torch._foreach_add_(denominators, self.eps)
+        torch._foreach_addcdiv_(params, exp_avgs, denominators, step_size)
+
+    def state_tensors(self) -> dict[str, torch.Tensor]:
+        """``{"<index>.<step|exp_avg|exp_avg_sq>": tensor}``, as a resumable checkpoint stores them."""
+        return {f"{i}.{name}": value for i, values in self.state.items() for name, value in values.items()}
+
+    def load_state_tensors(self, tensors: dict[str, torch.Tensor], steps: int) -> None:
+        """Restore ``state_tensors()`` and the schedule's clock after ``steps`` optimiser steps."""
+        self.state = {}
+        for key, value in tensors.items():
+            index, name = key.split(".", 1)
+            self.state.setdefault(int(index), {})[name] = value.clone()
+        self.steps = steps
+
+
 @dataclass
 class History:
     steps: list[int]
@@ -129,18 +194,15 @@ def fit(model: nn.Module,
     # foreach: one multi-tensor op per update instead of ~10 per parameter. Same numbers; on a busy server each
     # op must win Python's GIL back from other visitors' threads, so fewer ops train faster there
     # (forecasting's default run beside a Python-busy thread: 30 s -> 17 s; alone both 0.3 s).
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, foreach=True)
     total = cfg.epochs * len(loader)
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
     cosine = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1)))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, cosine)
+    optimizer = AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, schedule=cosine)
     history, step, start = History([], [], 0.0, []), 0, time.perf_counter()
     spent = 0.0                                                  # seconds trained before a resume
     if cfg.resume and (resume_directory(cfg) / "state.json").exists():
         step, spent = load_resumable(resume_directory(cfg), model, optimizer)
-        for _ in range(step):
-            scheduler.step()
     batches_per_epoch, skip, last_save = len(loader), step, time.perf_counter()
     bar = _progress_bar(total) if progress and is_main() else None
     if bar and step:
@@ -158,12 +220,11 @@ def fit(model: nn.Module,
                 skip -= 1
                 continue
             loss = loss_fn(trained, batch)
-            optimizer.zero_grad(set_to_none=True)
+            optimizer.zero_grad()
             loss.backward()
             if cfg.clip:
                 nn.utils.clip_grad_norm_(model.parameters(), cfg.clip)
             optimizer.step()
-            scheduler.step()
             step += 1
             value = loss.item()
             history.steps.append(step)
@@ -201,32 +262,24 @@ def resume_directory(cfg: TrainConfig) -> Path:
     return PRETRAINED.parent / "build" / "resume" / Path(cfg.out or "default").name
 
 
-def save_resumable(directory: Path, model: nn.Module, optimizer: torch.optim.Optimizer, step: int,
-                   seconds: float) -> None:
+def save_resumable(directory: Path, model: nn.Module, optimizer: AdamW, step: int, seconds: float) -> None:
     """Weights and AdamW state as safetensors, the step and time as JSON; written atomically (no pickle)."""
     directory.mkdir(parents=True, exist_ok=True)
-    state = optimizer.state_dict()
     tensors = {f"model.{k}": v.detach().contiguous() for k, v in model.state_dict().items()}
-    for index, values in state["state"].items():
-        tensors.update({f"optimizer.{index}.{k}": torch.as_tensor(v).contiguous() for k, v in values.items()})
+    tensors.update({f"optimizer.{k}": v.contiguous() for k, v in optimizer.state_tensors().items()})
     save_file(tensors, directory / "state.safetensors.tmp")
-    (directory / "state.json.tmp").write_text(json.dumps({"step": step, "seconds": seconds,
-                                                          "param_groups": state["param_groups"]}))
+    (directory / "state.json.tmp").write_text(json.dumps({"step": step, "seconds": seconds}))
     os.replace(directory / "state.safetensors.tmp", directory / "state.safetensors")
     os.replace(directory / "state.json.tmp", directory / "state.json")
 
 
-def load_resumable(directory: Path, model: nn.Module, optimizer: torch.optim.Optimizer) -> tuple[int, float]:
+def load_resumable(directory: Path, model: nn.Module, optimizer: AdamW) -> tuple[int, float]:
     """Restore what ``save_resumable`` wrote; returns (step, seconds already trained)."""
     meta = json.loads((directory / "state.json").read_text())
     tensors = load_file(directory / "state.safetensors")
     model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
-    state: dict[int, dict] = {}
-    for key, value in tensors.items():
-        if key.startswith("optimizer."):
-            _, index, name = key.split(".", 2)
-            state.setdefault(int(index), {})[name] = value
-    optimizer.load_state_dict({"state": state, "param_groups": meta["param_groups"]})
+    optimizer.load_state_tensors({k[len("optimizer."):]: v for k, v in tensors.items() if k.startswith("optimizer.")},
+                                 meta["step"])
     return meta["step"], meta["seconds"]
 
 

@@ -1,6 +1,7 @@
 """The one training CLI: every task's --dry-run end to end, the checkpoint format, strict loading, torchrun."""
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -135,3 +136,86 @@ def test_every_committed_card_is_read_strictly(name):
             tasks.build_from_card({**card, "model_config": broken})
     with pytest.raises(checkpoint.CheckpointError, match="no model_config"):
         tasks.build_from_card({k: v for k, v in card.items() if k != "model_config"})
+
+
+def test_adamw_is_torchs_adamw_under_lambdalr_bit_for_bit():
+    """fit's own AdamW (no torch._dynamo import) gives exactly torch.optim.AdamW(foreach=True) + LambdaLR's numbers:
+    the shipped weights stay reproducible by the same command. Weight decay, a frozen parameter and a parameter
+    without a gradient at some steps included."""
+    from rnnkit.core.training import AdamW
+
+    def model_and_batches():
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Embedding(20, 8), torch.nn.LSTM(8, 16, batch_first=True))
+        head, frozen = torch.nn.Linear(16, 3), torch.nn.Parameter(torch.ones(2), requires_grad=False)
+        batches = [(torch.randint(0, 20, (4, 5)), torch.randint(0, 3, (4,))) for _ in range(12)]
+        return model, head, frozen, batches
+
+    def train(make_optimizer):
+        model, head, frozen, batches = model_and_batches()
+        params = [*model.parameters(), frozen, *head.parameters()]
+        step, after = make_optimizer(params)
+        for index, (x, y) in enumerate(batches):
+            out = model(x)[0][:, -1]
+            loss = torch.nn.functional.cross_entropy(head(out) if index % 3 else out[:, :3], y)   # head idle at times
+            for p in params:
+                p.grad = None
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            step()
+            after()
+        return [p.detach().clone() for p in params]
+
+    cosine = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, 12) / 12))
+
+    def torchs(params):
+        optimizer = torch.optim.AdamW(params, lr=3e-3, weight_decay=0.01, foreach=True)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, cosine)
+        return optimizer.step, scheduler.step
+
+    def ours(params):
+        optimizer = AdamW(params, lr=3e-3, weight_decay=0.01, schedule=cosine)
+        return optimizer.step, lambda: None
+
+    for a, b in zip(train(torchs), train(ours)):
+        assert torch.equal(a, b)
+
+
+def test_training_live_imports_no_torch_dynamo(tmp_path):
+    """A server that trains a forecaster for a visitor does not import torch._dynamo (~100 MB) for it."""
+    code = ("import sys\nfrom rnnkit.forecasting import forecaster as fc, data as D\n"
+            "from rnnkit.forecasting.task import Config\nfc.train(D.load_stock('GOOG'), Config(), None)\n"
+            "print('torch._dynamo' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_resumed_run_ends_with_the_weights_of_an_unbroken_one(tmp_path):
+    """Stopped after 5 steps with a resumable checkpoint, then resumed, a run ends exactly where an unbroken one ends
+    (weights, AdamW moments and the learning-rate schedule all restored)."""
+    import shutil
+
+    from torch.utils.data import TensorDataset
+
+    from rnnkit.core.training import TrainConfig, fit, resume_directory
+
+    data = TensorDataset(torch.randn(40, 3), torch.randn(40, 1))
+    loss = lambda m, batch: torch.nn.functional.mse_loss(m(batch[0]), batch[1])
+
+    def trained(resume: bool, stop_at: int = 0):
+        torch.manual_seed(0)
+        model = torch.nn.Linear(3, 1)
+        cfg = TrainConfig(epochs=3, batch_size=8, lr=0.05, weight_decay=0.01, checkpoint_minutes=60.0, resume=resume,
+                          out=str(tmp_path / "resumed-run"))
+        fit(model, loss, data, cfg, on_step=(lambda step, total, value: step == stop_at) if stop_at else None,
+            progress=False)
+        return model, resume_directory(cfg)
+
+    unbroken, directory = trained(False)
+    try:
+        trained(False, stop_at=5)
+        resumed, _ = trained(True)
+        assert torch.equal(unbroken.weight, resumed.weight) and torch.equal(unbroken.bias, resumed.bias)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
