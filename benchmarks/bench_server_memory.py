@@ -14,12 +14,15 @@ import argparse
 import asyncio
 import json
 import random
+import sys
+from datetime import date
 from pathlib import Path
 
 from harness.browser import streamlit_server
 from harness.measure import rss_mb, server_pid
 from harness.visitors import HOME, SOCKET_FLOWS, AppSession, socket_opening
 from pages._lecture import available_pages
+from rnnkit.core.checkpoint import write_readme_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MB = 650
@@ -41,19 +44,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--timeout", type=float, default=180)
+    parser.add_argument("--readme", action="store_true",
+                        help="write the table into the README (between its <!-- server memory figures --> markers)")
     args = parser.parse_args()
     built = [p.url_path for p in available_pages()]
     pages = [p for p in (args.pages or built) if p in built]
     with streamlit_server() as base:
         pid = server_pid(int(base.rsplit(":", 1)[1]))
         rows = asyncio.run(visit_all(base, pid, pages, args.timeout))
-    print("| page (first visit, in order) | server RSS after (MB) | added by the visit (MB) |")
-    print("|---|---|---|")
-    for (name, rss), (_, before) in zip(rows, [(None, 0.0)] + rows[:-1]):
-        print(f"| {name} | {rss:.0f} | {rss - before:+.0f} |")
     total = rows[-1][1]
-    print(f"\nserver RSS with every page visited: {total:.0f} MB (target: <= {TARGET_MB} MB; "
-          f"{'met' if total <= TARGET_MB else 'missed'})")
+    lines = ["| page (first visit, in order) | server RSS after (MB) | added by the visit (MB) |", "|---|---|---|"]
+    lines += [f"| {name} | {rss:.0f} | {rss - before:+.0f} |"
+              for (name, rss), (_, before) in zip(rows, [(None, 0.0)] + rows[:-1])]
+    lines.append(f"\nserver RSS with every page visited: {total:.0f} MB (target: <= {TARGET_MB} MB; "
+                 f"{'met' if total <= TARGET_MB else 'missed'})")
+    text = "\n".join(lines)
+    print(text)
+    if args.readme:
+        command = "python -m benchmarks.bench_server_memory " + " ".join(sys.argv[1:])
+        written = write_readme_figures("server memory", "benchmarks/bench_server_memory.py",
+                                       f"`{command.strip()}`, {date.today()}:\n\n{text}")
+        print(f"README: {'written' if written else 'no markers for'} <!-- server memory figures -->")
     out = ROOT / "build" / "load"
     out.mkdir(parents=True, exist_ok=True)
     (out / "server-memory.json").write_text(json.dumps({"rows": rows, "total_mb": total}, indent=1))

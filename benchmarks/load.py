@@ -46,13 +46,16 @@ import contextlib
 import json
 import os
 import statistics
+import sys
 import time
+from datetime import date
 from pathlib import Path
 
 from harness.browser import CHROMIUM, streamlit_server
 from harness.measure import RssSampler, cpu_seconds, percentile, rss_mb, server_pid, streamlit_processes
 from harness.visitors import SOCKET_FLOWS, VISITORS, WHO, PageStats, drive
 from pages._lecture import available_pages
+from rnnkit.core.checkpoint import write_readme_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,38 +107,36 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             "cores": len(os.sched_getaffinity(0))}
 
 
-def print_report(result: dict) -> None:
-    n = result["clients"]
+def report(result: dict) -> str:
+    """The run's figures as Markdown: what the terminal shows and ``--readme`` writes."""
+    n, waves = result["clients"], result["rss_waves_mb"]
     total_errors = sum(r["errors"] for r in result["pages"].values())
     how = (f", each pausing {result['think_s'][0]:g}-{result['think_s'][1]:g} s between actions, mostly presets"
            if result.get("think_s") else ", without pause")
-    print(f"\n### {n} visitor(s){how} for {result['seconds']:.0f} s — {total_errors} error(s)\n")
-    print("| page | visits | errors | busy | open p50 / p95 (s) | result p50 / p95 (s) |")
-    print("|---|---|---|---|---|---|")
-    for name, r in result["pages"].items():
-        print(f"| {name} | {r['visits']} | {r['errors']} | {r['busy']} | {r['open_p50']:.2f} / {r['open_p95']:.2f} | "
-              f"{r['result_p50']:.2f} / {r['result_p95']:.2f} |")
+    lines = [f"\n#### {n} visitor(s){how} for {result['seconds']:.0f} s — {total_errors} error(s)\n",
+             "| page | visits | errors | busy | open p50 / p95 (s) | result p50 / p95 (s) |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {name} | {r['visits']} | {r['errors']} | {r['busy']} | {r['open_p50']:.2f} / {r['open_p95']:.2f} "
+              f"| {r['result_p50']:.2f} / {r['result_p95']:.2f} |" for name, r in result["pages"].items()]
     if result.get("url"):
-        print(f"\nagainst {result['url']}: {result['processes']} `streamlit run` process(es) here, "
-              "memory and CPU summed")
-    print(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
-          f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
-          f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
-    if len(result["rss_waves_mb"]) > 1:
-        print(f"server RSS after each wave of {n} new visitor(s): {', '.join(map(str, result['rss_waves_mb']))} MB "
-              f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor leaves; "
-              f"last wave minus first: "
-              f"{result['rss_waves_mb'][-1] - result['rss_waves_mb'][0]:+d} MB)")
-    print(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
-          f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
-          f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
-          "share the machine)")
-    print(f"this script's own CPU: {result['load_script_cpu_s']:.0f} s"
-          + (" (the websocket clients)" if result["visitors"] == "websocket"
-             else " (Playwright's driver; Chromium apart)"))
-    for name, r in result["pages"].items():
-        for sample in r["error_samples"]:
-            print(f"  error on {name}: {sample}")
+        lines.append(f"\nagainst {result['url']}: {result['processes']} `streamlit run` process(es) here, "
+                     "memory and CPU summed")
+    lines.append(f"\nserver RSS: start {result['rss_start_mb']} MB, all models loaded (after warm-up) "
+                 f"{result['rss_warm_mb']} MB, end {result['rss_end_mb']} MB, peak {result['rss_peak_mb']} MB; "
+                 f"growth per visitor {(result['rss_end_mb'] - result['rss_warm_mb']) / max(n, 1):+.1f} MB")
+    if len(waves) > 1:
+        lines.append(f"server RSS after each wave of {n} new visitor(s): {', '.join(map(str, waves))} MB "
+                     f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor "
+                     f"leaves; last wave minus first: {waves[-1] - waves[0]:+d} MB)")
+    lines.append(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
+                 f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
+                 f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
+                 "share the machine)")
+    lines.append(f"this script's own CPU: {result['load_script_cpu_s']:.0f} s"
+                 + (" (the websocket clients)" if result["visitors"] == "websocket"
+                    else " (Playwright's driver; Chromium apart)"))
+    lines += [f"  error on {name}: {sample}" for name, r in result["pages"].items() for sample in r["error_samples"]]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -156,6 +157,8 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
                         help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
+    parser.add_argument("--readme", action="store_true",
+                        help="write each N's report into the README (between <!-- load N [class] figures --> markers)")
     args = parser.parse_args()
     built = [p.url_path for p in available_pages()]
     pages = [p for p in (args.pages or built) if p in built and p in SOCKET_FLOWS]
@@ -166,9 +169,15 @@ def main() -> None:
     for clients in args.clients:
         result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
                          args.waves, args.pause, args.url, args.think)
-        print_report(result)
+        text = report(result)
+        print(text)
         name = f"load-{clients}{'-class' if args.think else ''}{'-url' if args.url else ''}.json"
         (out / name).write_text(json.dumps(result, indent=1))
+        if args.readme:
+            figures = f"load {clients}{' class' if args.think else ''}"
+            command = "python -m benchmarks.load " + " ".join(sys.argv[1:])
+            written = write_readme_figures(figures, "benchmarks/load.py", f"`{command}`, {date.today()}:\n{text}")
+            print(f"README: {'written' if written else 'no markers for'} <!-- {figures} figures -->")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ if int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)) > 0:
     limit_malloc_arenas(int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)))
 
 __all__ = ["INFERENCE_ENTRIES", "Field", "advanced", "view", "show_chart", "teacher_tools", "show_share_link",
-           "url_state", "save_url_state", "load_model", "require_model", "show_problems",
+           "url_state", "save_url_state", "load_model", "require_model", "load_service", "require_service",
+           "show_problems",
            "freeze_what_is_loaded", "show_model_card", "load_glove", "lesson_footer", "rnn_types", "predict_first",
            "end_page", "PageEnd", "under_app"]
 
@@ -169,6 +170,24 @@ def require_model(name: str, what: str, train_command: str = ""):
     except FileNotFoundError:
         st.info(f"The {what} model is not trained yet: run `{train_command or f'rnnkit train {name}'}`.")
         end_page()
+
+
+def load_service(name: str, make):
+    """``make(model, card)`` (a SentimentClassifier, a Tagger, a Translator, a Captioner) once per pretrained model
+    and server process, shared read-only like the model: building one makes its vocabularies (dicts of up to
+    58,000 words), which every rerun of every visitor used to redo."""
+    return _service(name, f"{make.__module__}.{make.__qualname__}", make)
+
+
+@st.cache_resource(show_spinner=False)
+def _service(name: str, kind: str, _make):
+    return _make(*load_model(name))
+
+
+def require_service(name: str, what: str, make, train_command: str = ""):
+    """``load_service`` for a page; if the model is missing, say how to train it and stop the page."""
+    require_model(name, what, train_command)
+    return load_service(name, make)
 
 
 def show_chart(where, figure, **kwargs) -> None:

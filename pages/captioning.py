@@ -11,7 +11,7 @@ from pages._common import (
     Field,
     advanced,
     end_page,
-    load_model,
+    load_service,
     predict_first,
     require_model,
     save_url_state,
@@ -43,17 +43,21 @@ st.markdown(
 state = url_state(FIELDS)
 
 
+def captioner(language: str) -> Captioner:
+    return load_service(MODEL_OF_LANGUAGE[language], Captioner)
+
+
 @st.cache_resource(max_entries=10 * len(GALLERY), show_spinner=False)
 def sample_caption(sample_key: str, beam: int, language: str):
     """A bundled photo is captioned once per server process, beam width and language, not on every visit."""
-    return Captioner(*load_model(MODEL_OF_LANGUAGE[language])).caption(samples.load_sample(sample_key), beam=beam)
+    return captioner(language).caption(samples.load_sample(sample_key), beam=beam)
 
 
 @st.cache_data(max_entries=INFERENCE_ENTRIES // 4, show_spinner=False)
 def caption_upload(data: bytes, beam: int, language: str):
     """An uploaded photo's caption per (bytes, beam, language), shared by every visitor: a class uploads the same
     photos."""
-    return Captioner(*load_model(MODEL_OF_LANGUAGE[language])).caption(load_image(data).image, beam=beam)
+    return captioner(language).caption(load_image(data).image, beam=beam)
 
 
 @st.cache_data(max_entries=INFERENCE_ENTRIES // 4, show_spinner=False)

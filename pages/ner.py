@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
+from pages._common import Field, predict_first, require_service, save_url_state, show_chart, show_model_card, url_state
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.ner import plots
 from rnnkit.ner import tagger as T
@@ -24,9 +24,8 @@ st.caption("A student of a teacher: most training labels are spaCy's small Engli
            "tweets (WNUT-2016). It learned the teacher's conventions and some of its mistakes.")
 state = url_state(FIELDS)
 
-bi_model, bi_card = require_model(T.MODELS["bi"], "bidirectional tagger", T.TRAIN_COMMANDS["bi"])
-forward_model, forward_card = require_model(T.MODELS["forward"], "forward-only tagger", T.TRAIN_COMMANDS["forward"])
-bi, forward = T.Tagger(bi_model, bi_card), T.Tagger(forward_model, forward_card)
+bi = require_service(T.MODELS["bi"], "bidirectional tagger", T.Tagger, T.TRAIN_COMMANDS["bi"])
+forward = require_service(T.MODELS["forward"], "forward-only tagger", T.Tagger, T.TRAIN_COMMANDS["forward"])
 
 single, batch, about = st.tabs(["One sentence", "Batch (file)", "Model cards"])
 
@@ -127,6 +126,6 @@ with about:
                        f"points (95 % bootstrap interval {100 * gap['ci95'][0]:+.1f} to {100 * gap['ci95'][1]:+.1f}): "
                        "most names here are clear from the words before them; the backward half matters on the "
                        "first word of a name and on a word whose meaning comes after it.")
-    for name, card in (("bidirectional", bi_card), ("forward-only", forward_card)):
+    for name, card in (("bidirectional", bi.card), ("forward-only", forward.card)):
         with st.expander(f"Model card: the {name} tagger"):
             show_model_card(card)

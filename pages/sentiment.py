@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_model, save_url_state, show_chart, show_model_card, url_state
+from pages._common import Field, predict_first, require_service, save_url_state, show_chart, show_model_card, url_state
 from pages._live import Busy, draw_now, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import own, plots
@@ -59,8 +59,8 @@ st.markdown(
 )
 state = url_state(FIELDS)
 
-model, card = require_model("sentiment", "sentiment")
-classifier = SentimentClassifier(model, card)
+classifier = require_service("sentiment", "sentiment", SentimentClassifier)
+card = classifier.card
 st.caption(data_sentence(card))
 examples = presets()
 

@@ -8,9 +8,9 @@ from pages._common import (
     Field,
     advanced,
     end_page,
-    load_model,
+    load_service,
     predict_first,
-    require_model,
+    require_service,
     save_url_state,
     show_chart,
     show_model_card,
@@ -34,16 +34,10 @@ VS_KEY = "translation_vs"      # the second sentence's box: a key keeps it one w
 
 
 
-@st.cache_resource(show_spinner=False)
-def translator_for(name: str) -> T.Translator:
-    """One Translator (vocabularies, sentencepiece models, dictionary) per model and server process."""
-    return T.Translator(*load_model(name))
-
-
 @st.cache_data(max_entries=INFERENCE_ENTRIES, show_spinner=False)
 def translate(name: str, text: str, beam: int) -> T.Translation:
     """A translation per (model, sentence, beam), shared by every visitor: a class types the same presets."""
-    return translator_for(name).translate(text, beam_size=beam)
+    return load_service(name, T.Translator).translate(text, beam_size=beam)
 
 
 @st.fragment
@@ -138,8 +132,8 @@ with left:
                         help=f"Up to {T.MAX_WORDS} words and punctuation marks are translated.")
 
 model_name = T.MODELS[(model_choice, direction)]
-model, card = require_model(model_name, model_choice, T.TRAIN_COMMANDS[(model_choice, direction)])
-translator = translator_for(model_name)
+translator = require_service(model_name, model_choice, T.Translator, T.TRAIN_COMMANDS[(model_choice, direction)])
+card = translator.card
 st.caption(T.data_sentence(card))
 
 url_text = text if len(text) <= 2000 else state["text"]
