@@ -3,15 +3,10 @@
 Run with ``streamlit run app.py``. Each page in ``pages/`` is thin UI over ``rnnkit/``.
 """
 
-import os
-
 import streamlit as st
 
 from pages._common import PageEnd, freeze_what_is_loaded, lesson_footer, show_share_link, teacher_tools, under_app
 from pages._lecture import available_pages
-
-# Visitors share the cores: torch (imported by the pages) runs each visitor's small models on one thread.
-os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 st.set_page_config(page_title="rnnkit — RNNs you can use", page_icon="🔁", layout="wide")
 

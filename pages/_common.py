@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sys
 import threading
 from typing import Any, NoReturn, Sequence
@@ -17,35 +16,9 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from pages import _urlstate as urlstate
-from pages._live import return_freed_memory
+from pages._server import return_freed_memory
 from pages._urlstate import Field
 from rnnkit.core.inputs import escape_markdown
-
-os.environ.setdefault("OMP_NUM_THREADS", "1")   # as in app.py, before any page imports torch
-
-M_ARENA_MAX = -8                                 # glibc's mallopt parameter (malloc.h)
-# 0 = glibc's default. 2 arenas saved ~15 MB after 40 visitors but cost latency (result p95 2.3-3.0 s against
-# 1.7-1.9 s, benchmarks.load --think 5 15), so it is off; RNNKIT_MALLOC_ARENAS=2 turns it on.
-MALLOC_ARENAS = 0
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
-    """Let glibc's malloc keep at most ``arenas`` memory pools. Every visitor's script runs in a thread of its
-    own, and glibc gives busy threads pools of their own (up to 8 per core) that keep their freed memory: the
-    server's RSS grows with the number of visitors at once though nothing leaks. Same as MALLOC_ARENA_MAX; a
-    no-op where the C library is not glibc."""
-    import ctypes
-    import ctypes.util
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):
-        return False
-
-
-# Once per process, when the first page imports this module (RNNKIT_MALLOC_ARENAS; 0: glibc's default).
-if int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)) > 0:
-    limit_malloc_arenas(int(os.environ.get("RNNKIT_MALLOC_ARENAS", MALLOC_ARENAS)))
 
 __all__ = ["INFERENCE_ENTRIES", "Field", "advanced", "view", "show_chart", "teacher_tools", "show_share_link",
            "url_state", "save_url_state", "load_model", "require_model", "load_service", "require_service",

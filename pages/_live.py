@@ -19,12 +19,12 @@ importing this module does (no threads, no I/O).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+from pages._server import return_freed_memory
 
 MAX_CONCURRENT_TRAININGS = 2
 # How long a visitor waits for a free slot before hearing "busy": live trainings are short, so a queue of a
@@ -68,25 +68,6 @@ class SlotLimiter:
                 self._in_use -= 1
             self._semaphore.release()
             return_freed_memory()       # the training's temporaries, freed in its thread's malloc arena
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):      # not glibc: nothing to call
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def return_freed_memory() -> None:
-    """Give the pages that freed allocations left in the C allocator's arenas back to the system (glibc's
-    ``malloc_trim``; a no-op elsewhere). A live training or a model's loading frees much of what it allocated,
-    but glibc keeps it in the arena of the thread that allocated it, so the server's memory only grew; this
-    takes a few milliseconds, so it runs after a training and after a page's first visit, not on every rerun."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 LIVE_TRAINING = SlotLimiter(MAX_CONCURRENT_TRAININGS)

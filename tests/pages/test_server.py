@@ -1,0 +1,30 @@
+"""The server process's settings (pages/_server.py): applied once by importing the module, overridable."""
+
+import sys
+
+from pages import _server
+
+
+def test_the_switch_interval_is_short_and_can_be_overridden():
+    before = sys.getswitchinterval()
+    try:
+        _server.configure({})
+        assert sys.getswitchinterval() == _server.SWITCH_SECONDS
+        _server.configure({"RNNKIT_SWITCH_MS": "5"})
+        assert abs(sys.getswitchinterval() - 0.005) < 1e-9
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_torch_gets_one_thread_per_visitor_unless_told_otherwise():
+    environ = {}
+    _server.configure(environ)
+    assert environ["OMP_NUM_THREADS"] == "1"
+    environ = {"OMP_NUM_THREADS": "4"}
+    _server.configure(environ)
+    assert environ["OMP_NUM_THREADS"] == "4"
+
+
+def test_freed_memory_can_be_returned_any_time():
+    _server.return_freed_memory()            # glibc's malloc_trim here; a no-op on other C libraries
+    assert _server.LIBC is None or _server.mallopt(_server.M_MMAP_THRESHOLD, _server.MMAP_THRESHOLD)
