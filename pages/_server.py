@@ -4,11 +4,12 @@ Every visitor's script runs in a thread of one Python process (benchmarks.load a
 
 - **torch runs each visitor's small models on one thread** (``OMP_NUM_THREADS=1`` unless set): visitors share the
   cores.
-- **Python's thread switch interval** is 0.5 ms instead of 5 ms. A model's forward pass releases the GIL around
-  each torch op and must win it back for the next; beside a thread busy in Python (another visitor's page drawing
-  its charts) it waited up to the whole interval each time: a 37 ms greedy translation took 3.4 s beside one busy
-  thread at 5 ms, 0.28 s at 0.5 ms (0.17 s at 0.2 ms, where the busy thread's share fell further). ``RNNKIT_SWITCH_MS``
-  overrides it.
+- **Python's thread switch interval** stays Python's 5 ms. A model's forward pass releases the GIL around each
+  torch op and must win it back for the next; beside a thread busy in Python it waits up to the whole interval
+  each time (a 37 ms greedy translation took 3.4 s beside one busy thread; 0.28 s at 0.5 ms). But a whole class
+  was slower at 0.5 ms: 40 pausing visitors' result p95 3.2-3.8 s against 1.9-2.2 s, the server at 0.98 cores
+  against 0.80, and 40 without pause p50 3.8-4.1 s against 3.0-3.4 s: switching among 40 threads costs more than
+  the convoy. ``RNNKIT_SWITCH_MS`` sets it, for such measurements.
 - **glibc's malloc** serves allocations of 128 kB and more (tensors, images, arrays) from their own memory maps,
   returned to the system when freed, instead of raising that threshold as it goes and keeping them in its pools:
   after two waves of 40 pausing visitors the server held 736 MB instead of 756 (peak 748 instead of 827).
@@ -26,7 +27,6 @@ import ctypes.util
 import os
 import sys
 
-SWITCH_SECONDS = 0.0005
 MMAP_THRESHOLD = 128 * 1024      # glibc's initial default, kept fixed
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8     # glibc's mallopt parameters (malloc.h)
 
@@ -57,7 +57,8 @@ def return_freed_memory() -> None:
 def configure(environ=os.environ) -> None:
     """The settings above (once per process: importing this module calls it, before any page imports torch)."""
     environ.setdefault("OMP_NUM_THREADS", "1")
-    sys.setswitchinterval(float(environ.get("RNNKIT_SWITCH_MS", SWITCH_SECONDS * 1000)) / 1000)
+    if environ.get("RNNKIT_SWITCH_MS"):
+        sys.setswitchinterval(float(environ["RNNKIT_SWITCH_MS"]) / 1000)
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
     arenas = int(environ.get("RNNKIT_MALLOC_ARENAS", 0))
     if arenas > 0:
