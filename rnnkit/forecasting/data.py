@@ -9,6 +9,7 @@ every step (many-to-many).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import warnings
@@ -56,10 +57,16 @@ def load_stock(ticker: str) -> Series:
     """One of the six weekly closing-price series bundled with plotly (105 weeks)."""
     if ticker not in STOCKS:
         raise InputError(f"Unknown stock {ticker!r}; choose one of {', '.join(STOCKS)}.")
+    values, dates = _stocks()[ticker]
+    return Series(ticker, values.copy(), dates.copy())
+
+
+@functools.lru_cache(maxsize=1)
+def _stocks() -> dict[str, tuple[np.ndarray, np.ndarray]]:   # read from plotly's package once per process
     import plotly.express as px
     frame = px.data.stocks()
-    return Series(ticker, frame[ticker].to_numpy(dtype=np.float64),
-                  pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[ns]"))
+    dates = pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[ns]")
+    return {ticker: (frame[ticker].to_numpy(dtype=np.float64), dates) for ticker in STOCKS}
 
 
 def read_csv(data: bytes) -> pd.DataFrame:

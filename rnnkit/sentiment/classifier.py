@@ -8,6 +8,7 @@ word importance, and ``score_batch`` scores an uploaded file row by row.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -199,10 +200,15 @@ SPLIT_NAMES = {"test": "movie reviews (test)", "amazon_test": "Amazon reviews (t
 def presets() -> dict[str, str]:
     """The page's examples, in order: the lecture's sentence, then one sentence of each phenomenon of the
     hand-written challenge set (never trained on)."""
+    return dict(_presets())
+
+
+@functools.lru_cache(maxsize=1)
+def _presets() -> tuple[tuple[str, str], ...]:    # reads the challenge file: once per process, not every rerun
     found = {"The lecture's example": LECTURE_EXAMPLE}
     for phenomenon, rows in read_challenge().groupby("phenomenon", sort=False):
         found[f"Challenge: {phenomenon.replace('_', ' ')}"] = rows["text"].iloc[0]
-    return found
+    return tuple(found.items())
 
 
 def data_sentence(card: dict) -> str:
