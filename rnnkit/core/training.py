@@ -192,13 +192,13 @@ def fit(model: nn.Module,
     loader = DataLoader(train_data, batch_size=None if batched else cfg.batch_size, sampler=sampler,
                         collate_fn=collate)
     whole_tensors = isinstance(train_data, TensorDataset) and collate is None and not distributed()
-    # foreach: one multi-tensor op per update instead of ~10 per parameter. Same numbers; on a busy server each
-    # op must win Python's GIL back from other visitors' threads, so fewer ops train faster there
-    # (forecasting's default run beside a Python-busy thread: 30 s -> 17 s; alone both 0.3 s).
     total = cfg.epochs * len(loader)
     if cfg.max_steps:
         total = min(total, cfg.max_steps)
     cosine = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total) / max(total, 1)))
+    # Multi-tensor ops: one op per update instead of ~10 per parameter. On a busy server each op must win Python's
+    # GIL back from other visitors' threads, so fewer ops train faster there (forecasting's default run beside a
+    # Python-busy thread: 30 s -> 17 s; alone both 0.3 s).
     optimizer = AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, schedule=cosine)
     history, step, start = History([], [], 0.0, []), 0, time.perf_counter()
     spent = 0.0                                                  # seconds trained before a resume
