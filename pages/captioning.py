@@ -13,7 +13,7 @@ from pages._common import (
     end_page,
     load_service,
     predict_first,
-    require_model,
+    require_service,
     save_url_state,
     show_model_card,
     url_state,
@@ -97,7 +97,7 @@ state["language"] = st.radio("Caption language", tuple(LANGUAGES), index=tuple(L
                              help="The same image features, read by a second decoder trained on the stamps' French "
                                   "captions (it has no copy head: on photos it knows only the stamps' words).")
 language = state["language"]
-_, card = require_model(MODEL_OF_LANGUAGE[language], "captioning", TRAIN_OF_LANGUAGE[language])
+card = require_service(MODEL_OF_LANGUAGE[language], "captioning", Captioner, TRAIN_OF_LANGUAGE[language]).card
 
 if source == "Sample photo":
     keys = list(GALLERY)

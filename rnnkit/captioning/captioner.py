@@ -65,7 +65,7 @@ class CaptionResult:
 
 class Captioner:
     """A trained decoder + the frozen encoder, shared read-only by every session at once (inference
-    changes no state). Cheap: make one per rerun."""
+    changes no state). A page keeps one per model (``pages._common.load_service``)."""
 
     def __init__(self, decoder: ShowAttendTell, card: dict):
         self.decoder = decoder.eval()

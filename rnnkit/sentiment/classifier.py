@@ -95,7 +95,7 @@ class Rating:
 class SentimentClassifier:
     """A trained ``SentimentLSTM`` plus its vocabulary; read-only, safe to share between sessions.
 
-    Build one per request from the shared ``(model, card)`` of ``load_pretrained("sentiment")``:
+    Built from the shared ``(model, card)`` of ``load_pretrained("sentiment")`` (the page keeps one per process):
     it holds no per-user state and never changes the model.
     """
 

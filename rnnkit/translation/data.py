@@ -1491,7 +1491,7 @@ def read_prepared(sources: str, path: str | Path = PREPARED, generated: int = 60
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             present.add(row["source"])
-            if row["split"] != "train":
+            if "generated" in wanted and row["split"] != "train":     # only the generated pairs are checked
                 held_out.add(row["en"].lower())
             if row["source"] in wanted:
                 splits[row["split"]].append((row["en"], row["fr"], row["source"]))

@@ -117,7 +117,7 @@ class Translator:
     def card_dictionary(card: dict) -> dict[str, str]:
         """The word-for-word dictionary of unk replacement: the corpus' dictionary source, else the pyrealb lexicon.
 
-        Read once per process and direction (a page builds a Translator on every rerun); shared, never changed."""
+        Read once per process and direction (the three models of a direction share it); shared, never changed."""
         return _dictionary(card["extras"].get("direction", "en-fr"),
                            "dictionary" in card.get("config", {}).get("sources", ""))
 

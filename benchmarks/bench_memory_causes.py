@@ -1,0 +1,93 @@
+"""What the server's memory went to, one cause at a time: each measured in a fresh process, the way it is done
+now beside the way it was done before (issue 18).
+
+    python -m benchmarks.bench_memory_causes [--readme]
+
+- a live training: rnnkit's AdamW against ``torch.optim.AdamW``, whose first step imports ``torch._dynamo``;
+- the caption encoder traced without and with ``check_trace``;
+- the translation page's model, presets and dictionary, from the streamed corpus against a pandas frame of it.
+
+RSS is read after ``gc.collect()`` and glibc's ``malloc_trim``, with the libraries every page imports already
+loaded, so each row is what that step alone keeps. With ``--readme`` the table goes into the README, between its
+``<!-- memory causes figures -->`` markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from datetime import date
+
+from rnnkit import ROOT
+from rnnkit.core.checkpoint import write_readme_figures
+
+PRELUDE = """
+import ctypes, gc, json, sys, time
+import pandas, streamlit, torch, sklearn.decomposition, gensim
+def rss():
+    gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS"))
+before, start = rss(), time.perf_counter()
+"""
+REPORT = "\nprint(json.dumps({'mb': rss() - before, 's': time.perf_counter() - start, " \
+         "'dynamo': 'torch._dynamo' in sys.modules}))"
+
+CASES = {
+    ("a live training (forecasting's defaults)", "now: rnnkit's AdamW"): """
+from rnnkit.forecasting import data, forecaster
+from rnnkit.forecasting.task import Config
+forecaster.train(data.load_stock("GOOG"), Config(), None)""",
+    ("a live training (forecasting's defaults)", "before: the same, plus torch.optim.AdamW's first step"): """
+from rnnkit.forecasting import data, forecaster
+from rnnkit.forecasting.task import Config
+forecaster.train(data.load_stock("GOOG"), Config(), None)
+p = torch.nn.Parameter(torch.zeros(2)); p.grad = torch.zeros(2)
+torch.optim.AdamW([p], foreach=True).step()""",
+    ("the caption encoder, traced and frozen", "now: without check_trace"): """
+from rnnkit.captioning.encoder import load_frozen_graph
+load_frozen_graph()""",
+    ("the caption encoder, traced and frozen", "before: with check_trace"): """
+from rnnkit.captioning.encoder import Encoder
+with torch.no_grad():
+    graph = torch.jit.freeze(torch.jit.trace(Encoder().eval(), torch.zeros(1, 3, 224, 224)))""",
+    ("the translation page's model, presets and dictionary", "now: the corpus streamed"): """
+from rnnkit.translation import translator
+translator.presets("en-fr"); translator.Translator.card_dictionary(translator.Translator.load().card)""",
+    ("the translation page's model, presets and dictionary", "before: the corpus as a pandas frame"): """
+from rnnkit.translation import data, translator
+frame = pandas.read_csv(data.PREPARED, sep="\\t", dtype=str, keep_default_na=False, compression="gzip")
+del frame
+translator.presets("en-fr"); translator.Translator.card_dictionary(translator.Translator.load().card)""",
+}
+
+
+def measure(code: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", PRELUDE + code + REPORT], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", action="store_true", help="write the table into the README")
+    args = parser.parse_args()
+    lines = ["| what the server does | how | memory it keeps (MB) | seconds | imports torch._dynamo |",
+             "|---|---|---|---|---|"]
+    for (what, how), code in CASES.items():
+        row = measure(code)
+        lines.append(f"| {what} | {how} | {row['mb']:+.0f} | {row['s']:.2f} | {'yes' if row['dynamo'] else 'no'} |")
+    text = "\n".join(lines)
+    print(text)
+    if args.readme:
+        command = "python -m benchmarks.bench_memory_causes --readme"
+        written = write_readme_figures("memory causes", "benchmarks/bench_memory_causes.py",
+                                       f"`{command}`, {date.today()}:\n\n{text}")
+        print(f"README: {'written' if written else 'no markers for'} <!-- memory causes figures -->")
+
+
+if __name__ == "__main__":
+    main()
