@@ -422,12 +422,13 @@ class AppSession:
                 return element
         raise Timeout(f"no {kind} {label!r} on the page")
 
-    async def rerun(self, timeout: float, changed: WidgetState | None = None, *, page_hash="", page_name="") -> None:
+    async def rerun(self, timeout: float, changed: WidgetState | None = None, *, page_hash="", page_name="",
+                    query="") -> None:
         """Send a ``rerun_script`` and wait until that run has finished."""
         back = BackMsg()
         client = back.rerun_script
         if page_hash or page_name:              # another page: by the link's address or the sidebar's switch
-            client.page_script_hash, client.page_name = page_hash, page_name
+            client.page_script_hash, client.page_name, client.query_string = page_hash, page_name, query
         else:
             client.page_script_hash, client.query_string = self.page_hash, self.query_string
             client.widget_states.widgets.extend(self.widget_states(changed))
@@ -442,11 +443,12 @@ class AppSession:
         if self.failure:
             raise ConnectionError(self.failure)
 
-    async def open_page(self, path: str, timeout: float) -> None:
-        """The first time by its address (a new session), then by the sidebar's page switch."""
+    async def open_page(self, path: str, timeout: float, query: str = "") -> None:
+        """The first time by its address, with a shared link's ``query`` (a new session), then by the sidebar's
+        page switch."""
         if self.socket is None:
             await self.connect()
-            await self.rerun(timeout, page_name=path)
+            await self.rerun(timeout, page_name=path, query=query)
         else:
             await self.rerun(timeout, page_hash=self.pages[path])
         titles = [e.heading.body for e in self.elements.values() if e.WhichOneof("type") == "heading"]

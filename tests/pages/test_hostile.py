@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import io
 import struct
-import threading
 import zlib
 from pathlib import Path
 
@@ -402,43 +401,47 @@ def test_forecasting_double_submit_trains_once_per_click_and_keeps_working():
 
 
 def test_visitors_at_once_get_the_answers_they_get_alone():
-    """Concurrent sessions share one model object per page: each still gets the answer it gets alone."""
+    """Concurrent sessions of one server share one model object per page: each still gets the answer it gets
+    alone. The sessions are real (a ``streamlit run`` server and WebSocket clients, as the browser's frontend):
+    AppTest runs in threads would race on its own globals (the patched config, the mock Runtime)."""
+    import asyncio
+    import urllib.parse
+
+    from harness.browser import streamlit_server
+    from harness.visitors import AppSession
+
     inputs = {"sentiment": ("text", ["A dull, lifeless and boring film.", "A warm, funny and moving film."]),
               "translation": ("text", ["The small cat will not eat the red apple.",
                                        "We like the beautiful green cars."]),
               "captioning": ("sample", ["cat", "coffee"])}
-    usable = []
-    for url_path in inputs:
-        try:
-            require_page(url_path)
-            usable.append(url_path)
-        except pytest.skip.Exception:
-            pass
+    usable = [p for p in inputs if p in {page.url_path for page in PAGES} and (ROOT / PAGE_FILES[p]).exists()]
     if not usable:
-        pytest.skip("none of the model pages opens")
+        pytest.skip("none of the model pages is built")
 
-    def answer(url_path: str, value: str) -> str:
-        app = open_page(url_path, {inputs[url_path][0]: value})
-        assert not app.exception, describe(app.exception[0])
-        return " | ".join(m.value for m in (*app.subheader, *app.markdown)
-                          if "LSTM says" in m.value or m.value.startswith(("### ", "“")))
-
-    alone = {(p, v): answer(p, v) for p in usable for v in inputs[p][1]}
-    assert all(alone.values()), alone
-    together, errors = {key: [] for key in alone}, []
-
-    def visit(key):
+    async def answer(base: str, url_path: str, value: str) -> str:
+        """The model's answer as a visitor opening the page's shared link sees it (its headline and its output)."""
+        app = AppSession(base)
         try:
-            together[key].append(answer(*key))
-        except BaseException as error:                    # noqa: BLE001 - reported below
-            errors.append(f"{key}: {error}")
+            await app.open_page(url_path, 300, query=urllib.parse.urlencode({inputs[url_path][0]: value}))
+            assert not await app.errors(), await app.errors()
+            shown = [getattr(e, e.WhichOneof("type")).body for _, e in sorted(app.elements.items())
+                     if e.WhichOneof("type") in ("heading", "markdown")]
+            return " | ".join(body for body in shown if "LSTM says" in body or body.startswith(("### ", "“")))
+        finally:
+            await app.close()
 
-    threads = [threading.Thread(target=visit, args=(key,)) for key in alone for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(300)
-    assert not errors, errors
+    async def visits(base: str):
+        alone = {(p, v): await answer(base, p, v) for p in usable for v in inputs[p][1]}
+        keys = [key for key in alone for _ in range(2)]
+        answers = await asyncio.gather(*(answer(base, *key) for key in keys), return_exceptions=True)
+        together = {key: [] for key in alone}
+        for key, got in zip(keys, answers):
+            together[key].append(got if isinstance(got, str) else f"{type(got).__name__}: {got}")
+        return alone, together
+
+    with streamlit_server() as base:
+        alone, together = asyncio.run(visits(base))
+    assert all(alone.values()), alone
     assert together == {key: [value, value] for key, value in alone.items()}
 
 
