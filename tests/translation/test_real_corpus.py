@@ -75,6 +75,18 @@ def test_teacher_forcing_equals_decoding_step_by_step(bidirectional, input_feedi
     assert best.tokens == greedy.tokens and best.log_prob == pytest.approx(greedy.log_prob, abs=1e-5)
 
 
+@pytest.mark.parametrize("layers", [1, 2])
+def test_one_decoder_step_is_the_lstm_step_on_its_own_weights(layers):
+    """Decoding runs ``nn.LSTM``'s cell op on its weights (a one-step ``nn.LSTM`` call was 4x slower)."""
+    torch.manual_seed(2)
+    decoder = Seq2Seq(ModelConfig("general", 8, 16, layers, 0.3), 20, 15).decoder.eval()
+    x, h, c = torch.randn(3, 8), torch.randn(layers, 3, 16), torch.randn(layers, 3, 16)
+    expected, (h_n, c_n) = decoder.lstm(x[:, None], (h, c))
+    new_h, new_c = decoder._lstm_step(x, h, c)
+    assert torch.allclose(new_h, h_n, atol=1e-6) and torch.allclose(new_c, c_n, atol=1e-6)
+    assert torch.allclose(new_h[-1], expected[:, 0], atol=1e-6)
+
+
 def test_input_feeding_changes_what_the_decoder_reads():
     config = ModelConfig("general", 8, 16, 1, 0.0, False, True, True)
     model = Seq2Seq(config, 20, 15)
