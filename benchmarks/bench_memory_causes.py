@@ -18,10 +18,9 @@ import argparse
 import json
 import subprocess
 import sys
-from datetime import date
 
+from benchmarks.timing import write_readme
 from rnnkit import ROOT
-from rnnkit.core.checkpoint import write_readme_figures
 
 PRELUDE = """
 import ctypes, gc, json, sys, time
@@ -83,10 +82,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.readme:
-        command = "python -m benchmarks.bench_memory_causes --readme"
-        written = write_readme_figures("memory causes", "benchmarks/bench_memory_causes.py",
-                                       f"`{command}`, {date.today()}:\n\n{text}")
-        print(f"README: {'written' if written else 'no markers for'} <!-- memory causes figures -->")
+        write_readme("memory causes", "benchmarks/bench_memory_causes.py", text)
 
 
 if __name__ == "__main__":

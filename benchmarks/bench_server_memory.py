@@ -14,15 +14,13 @@ import argparse
 import asyncio
 import json
 import random
-import sys
-from datetime import date
 from pathlib import Path
 
+from benchmarks.timing import write_readme
 from harness.browser import streamlit_server
 from harness.measure import rss_mb, server_pid
 from harness.visitors import HOME, SOCKET_FLOWS, AppSession, socket_opening
 from pages._lecture import available_pages
-from rnnkit.core.checkpoint import write_readme_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MB = 650
@@ -61,10 +59,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.readme:
-        command = "python -m benchmarks.bench_server_memory " + " ".join(sys.argv[1:])
-        written = write_readme_figures("server memory", "benchmarks/bench_server_memory.py",
-                                       f"`{command.strip()}`, {date.today()}:\n\n{text}")
-        print(f"README: {'written' if written else 'no markers for'} <!-- server memory figures -->")
+        write_readme("server memory", "benchmarks/bench_server_memory.py", text)
     out = ROOT / "build" / "load"
     out.mkdir(parents=True, exist_ok=True)
     (out / "server-memory.json").write_text(json.dumps({"rows": rows, "total_mb": total}, indent=1))

@@ -46,16 +46,14 @@ import contextlib
 import json
 import os
 import statistics
-import sys
 import time
-from datetime import date
 from pathlib import Path
 
+from benchmarks.timing import write_readme
 from harness.browser import CHROMIUM, streamlit_server
 from harness.measure import RssSampler, cpu_seconds, percentile, rss_mb, server_pid, streamlit_processes
 from harness.visitors import SOCKET_FLOWS, VISITORS, WHO, PageStats, drive
 from pages._lecture import available_pages
-from rnnkit.core.checkpoint import write_readme_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -174,10 +172,7 @@ def main() -> None:
         name = f"load-{clients}{'-class' if args.think else ''}{'-url' if args.url else ''}.json"
         (out / name).write_text(json.dumps(result, indent=1))
         if args.readme:
-            figures = f"load {clients}{' class' if args.think else ''}"
-            command = "python -m benchmarks.load " + " ".join(sys.argv[1:])
-            written = write_readme_figures(figures, "benchmarks/load.py", f"`{command}`, {date.today()}:\n{text}")
-            print(f"README: {'written' if written else 'no markers for'} <!-- {figures} figures -->")
+            write_readme(f"load {clients}{' class' if args.think else ''}", "benchmarks/load.py", text)
 
 
 if __name__ == "__main__":

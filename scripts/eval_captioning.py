@@ -146,7 +146,7 @@ def main() -> None:
     plan = task.default_plan(cfg)
     if args.split == "dev" and args.write_card:
         raise SystemExit("--write-card reports the test split; --split=dev is for choosing between runs")
-    seed = cfg.seed + (1 if args.split == "dev" else 2)
+    seed = task.scene_seed(cfg, args.split)
     train = task.D.encode(*plan["scenes_train"], progress=False)
     test = task.D.encode(*plan[f"scenes_{args.split}"], progress=False)
     facts = scenes.make_scenes(cfg.eval_scenes, seed, args.split)

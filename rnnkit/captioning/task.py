@@ -103,6 +103,11 @@ class Collate:
         return collate(batch, lambda idx: self.data.regions[idx])
 
 
+def scene_seed(cfg: Config, split: str) -> int:
+    """The seed that composes a split's scenes: the run's seed for training, the next two for dev and test."""
+    return cfg.seed + {"train": 0, "dev": 1, "test": 2}[split]
+
+
 def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     """The default data's parts (not yet encoded) and the names of their feature caches. French has no photo
     crops: there are no French class names to copy."""
@@ -111,12 +116,11 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     if cfg.dry_run:
         stamps_test = D.Captioned(stamps_test.names[:4], stamps_test.loaders[:4], stamps_test.references[:4])
     sources = {
-        "scenes_train": (D.scene_dataset(cfg.scenes, cfg.seed, "train", True, cfg.language),
-                         f"stamp-scenes-{tag}-{cfg.scenes}-{cfg.seed}"),
-        "scenes_dev": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 1, "dev", False, cfg.language),
-                       f"stamp-scenes-dev-{tag}-{cfg.eval_scenes}-{cfg.seed + 1}"),
-        "scenes_test": (D.scene_dataset(cfg.eval_scenes, cfg.seed + 2, "test", False, cfg.language),
-                        f"stamp-scenes-test-{tag}-{cfg.eval_scenes}-{cfg.seed + 2}"),
+        "scenes_train": (D.scene_dataset(cfg.scenes, scene_seed(cfg, "train"), "train", True, cfg.language),
+                         f"stamp-scenes-{tag}-{cfg.scenes}-{scene_seed(cfg, 'train')}"),
+        **{f"scenes_{split}": (D.scene_dataset(cfg.eval_scenes, scene_seed(cfg, split), split, False, cfg.language),
+                               f"stamp-scenes-{split}-{tag}-{cfg.eval_scenes}-{scene_seed(cfg, split)}")
+           for split in ("dev", "test")},
         "stamps_test": (stamps_test, f"stamps-test-{tag}"),
     }
     if cfg.language == "en":
@@ -170,8 +174,8 @@ def prepare(cfg: Config) -> Prepared:
             "scenes": f"{cfg.scenes} training scenes of 1-4 training stamps (628) on backgrounds (crops of the bundled "
                       f"grass, gravel, brick, moon and hubble photos, or plain colours), augmented (JPEG 30-95, crop, "
                       f"colour, blur), 2 references each (rnnkit/captioning/scenes.py, seed {cfg.seed}); dev/test: "
-                      f"{cfg.eval_scenes} scenes each of the 39 dev / 118 test stamps only (seeds {cfg.seed + 1}, "
-                      f"{cfg.seed + 2}), not augmented",
+                      f"{cfg.eval_scenes} scenes each of the 39 dev / 118 test stamps only "
+                      f"(seeds {scene_seed(cfg, 'dev')}, {scene_seed(cfg, 'test')}), not augmented",
             "held-out stamps": "test: each of the 118 test stamps alone on white, its own caption as the reference",
             "photos": f"{cfg.photo_crops} random augmented crops of each of {len(samples.TRAINING)} bundled photos "
                       f"({', '.join(s.key for s in samples.TRAINING)}; scikit-image {_version('skimage')}), captioned "
