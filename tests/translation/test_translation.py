@@ -437,6 +437,16 @@ def test_page():
 
 
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_a_sentence_in_the_other_language_is_asked_about():
+    """French typed into the English box (a visitor who missed the direction switch) gets a question, not silence."""
+    translator = Translator.load()
+    assert any("is this English?" in note for note in translator.prepare(
+        "Je ne sais pas pourquoi il pleut toujours ici")[1])
+    for english in ("Do you want to sing with me?", "My brother and I are going to the beach with our friends."):
+        assert translator.prepare(english)[1] == []
+
+
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_page_with_a_malformed_link():
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(ROOT / "pages/translation.py"), default_timeout=90)
