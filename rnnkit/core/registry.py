@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+import torch
 from torch import nn
 
 from rnnkit.core import checkpoint
@@ -52,6 +53,25 @@ def build_from_card(card: dict) -> nn.Module:
     return task.build_model(model_config, card.get("extras", {}))
 
 
+def _as_float32(module: nn.Module, inputs, output: torch.Tensor) -> torch.Tensor:
+    return output.float()
+
+
+def store_embeddings_in_float16(model: nn.Module) -> nn.Module:
+    """Keep every word-embedding table in float16 and hand out its rows as float32.
+
+    The tables are most of a text model's weights (the NER tagger's 58,257 x 50 words: 11.7 MB in
+    float32) and only ever looked up, so halving them costs no time; the rows read back differ from
+    the float32 ones by less than 1 part in 2,000, and the held-out metrics barely move (README,
+    "Memory"). The rest of the model stays float32: its matrices are multiplied at every step.
+    """
+    for module in model.modules():
+        if isinstance(module, nn.Embedding) and module.weight.dtype == torch.float32:
+            module.weight.data = module.weight.data.half()
+            module.register_forward_hook(_as_float32)
+    return model
+
+
 @lru_cache(maxsize=None)
 def _cached(directory: str) -> tuple[nn.Module, dict]:
     state, card = checkpoint.load(directory)
@@ -60,9 +80,10 @@ def _cached(directory: str) -> tuple[nn.Module, dict]:
     model.eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    return model, card
+    return store_embeddings_in_float16(model), card
 
 
 def load_pretrained(name_or_dir: str | Path) -> tuple[nn.Module, dict]:
-    """The trained model in eval mode (frozen, shared read-only by every caller) and its card."""
+    """The trained model in eval mode (frozen, shared read-only by every caller, word embeddings stored in
+    float16) and its card."""
     return _cached(str(checkpoint.resolve(name_or_dir).resolve()))

@@ -28,6 +28,18 @@ def test_every_task_dry_run_writes_a_loadable_checkpoint(name, tmp_path):
     assert not any(p.requires_grad for p in model.parameters())
 
 
+def test_loaded_word_embeddings_are_stored_in_float16_and_read_as_float32():
+    model, _ = load_pretrained("sentiment")
+    table = model.embedding.weight
+    assert table.dtype == torch.float16                                  # half the memory of the file's float32
+    fresh, _ = checkpoint.load("sentiment")
+    ids = torch.tensor([[1, 2, 3, len(table) - 1]])
+    rows = model.embedding(ids)
+    assert rows.dtype == torch.float32
+    assert torch.equal(rows[0], fresh["embedding.weight"][ids[0]].half().float())
+    assert (rows[0] - fresh["embedding.weight"][ids[0]]).abs().max() < 1e-3
+
+
 def test_overrides_are_typed_by_the_config():
     memory = tasks.get("memory")
     assert parse_overrides(memory, ["--seq-len=12", "--lr=0.5", "--dry-run", "--cell=rnn"]) == \
