@@ -10,3 +10,21 @@ def test_ruff_check_is_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-1000:]
+
+
+# plotly's figure-update methods run its property-path machinery (~2 ms a call); the same layout given to the
+# constructor costs a quarter of that. Charts were a third of the server's time under a class (rnnkit/core/plots.py).
+SLOW_FIGURE_CALLS = {"update_layout", "update_xaxes", "update_yaxes", "update_traces", "add_trace", "add_scatter",
+                     "add_shape", "add_vrect", "add_hrect", "add_vline", "add_hline", "add_annotation", "make_subplots"}
+
+
+def test_every_chart_is_built_in_one_call():
+    import ast
+    found = []
+    for path in sorted((ROOT / "rnnkit").rglob("*.py")) + sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in SLOW_FIGURE_CALLS:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert not found, "build the figure as go.Figure(traces, layout=dict(...)) instead: " + ", ".join(found)

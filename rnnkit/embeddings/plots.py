@@ -20,7 +20,7 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
     """
     three_d = coords.shape[1] == 3
     index = {w: i for i, w in enumerate(words)}
-    fig = go.Figure()
+    traces, annotations = [], []
     for role, colour in ROLE_COLOURS.items():
         ids = [i for i, w in enumerate(words) if roles.get(w, "neighbour") == role]
         if not ids:
@@ -30,34 +30,33 @@ def pca_figure(words: list[str], coords: np.ndarray, roles: dict[str, str],
                       textposition="top center", hovertemplate="<b>%{text}</b><extra></extra>",
                       marker=dict(size=size, color=colour))
         if three_d:
-            fig.add_trace(go.Scatter3d(x=coords[ids, 0], y=coords[ids, 1], z=coords[ids, 2], **common))
+            traces.append(go.Scatter3d(x=coords[ids, 0], y=coords[ids, 1], z=coords[ids, 2], **common))
         else:
-            fig.add_trace(go.Scatter(x=coords[ids, 0], y=coords[ids, 1], **common))
+            traces.append(go.Scatter(x=coords[ids, 0], y=coords[ids, 1], **common))
     for (start, end), colour in zip(arrows, ARROW_COLOURS * len(arrows)):
         if start not in index or end not in index:
             continue
         p, q = coords[index[start]], coords[index[end]]
         label = f"{escape_html(start)} → {escape_html(end)}"
         if three_d:
-            fig.add_trace(go.Scatter3d(x=[p[0], q[0]], y=[p[1], q[1]], z=[p[2], q[2]], mode="lines", name=label,
+            traces.append(go.Scatter3d(x=[p[0], q[0]], y=[p[1], q[1]], z=[p[2], q[2]], mode="lines", name=label,
                                        line=dict(color=colour, width=6), hoverinfo="skip"))
             d = (q - p) / max(np.linalg.norm(q - p), 1e-9)
-            fig.add_trace(go.Cone(x=[q[0]], y=[q[1]], z=[q[2]], u=[d[0]], v=[d[1]], w=[d[2]], sizemode="absolute",
+            traces.append(go.Cone(x=[q[0]], y=[q[1]], z=[q[2]], u=[d[0]], v=[d[1]], w=[d[2]], sizemode="absolute",
                                   sizeref=0.25, anchor="tip", showscale=False, hoverinfo="skip",
                                   colorscale=[[0, colour], [1, colour]], name=label))
         else:
-            fig.add_annotation(x=q[0], y=q[1], ax=p[0], ay=p[1], xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=3, arrowsize=1.5, arrowwidth=2.5, arrowcolor=colour,
-                               text="")
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, line=dict(color=colour, width=3)))
-    axis = [f"PC{i + 1} ({share:.0%} of variance)" for i, share in enumerate(explained)]
+            annotations.append(dict(x=q[0], y=q[1], ax=p[0], ay=p[1], xref="x", yref="y", axref="x", ayref="y",
+                                    showarrow=True, arrowhead=3, arrowsize=1.5, arrowwidth=2.5, arrowcolor=colour,
+                                    text=""))
+            traces.append(go.Scatter(x=[None], y=[None], mode="lines", name=label, line=dict(color=colour, width=3)))
+    axis = [dict(title=dict(text=f"PC{i + 1} ({share:.0%} of variance)")) for i, share in enumerate(explained)]
+    layout = dict(height=560, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
     if three_d:
-        fig.update_layout(scene=dict(xaxis_title=axis[0], yaxis_title=axis[1], zaxis_title=axis[2]))
+        layout["scene"] = dict(xaxis=axis[0], yaxis=axis[1], zaxis=axis[2])
     else:
-        fig.update_layout(xaxis_title=axis[0], yaxis_title=axis[1])
-        fig.update_yaxes(scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=560, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h"))
-    return fig
+        layout.update(xaxis=axis[0], yaxis=dict(**axis[1], scaleanchor="x", scaleratio=1), annotations=annotations)
+    return go.Figure(traces, layout=layout)
 
 
 def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str, rows: list[str] | None = None,
@@ -65,13 +64,11 @@ def similarity_heatmap(matrix: np.ndarray, words: list[str], title: str, rows: l
     """An (M, N) cosine matrix as a heat map with the numbers written in (rows default to ``words``)."""
     rows = [escape_html(r) for r in rows or words]           # typed words and direction names: shown, not rendered
     columns = [escape_html(w) for w in words]
-    fig = go.Figure(go.Heatmap(z=matrix, x=columns, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
-                               texttemplate="%{z:.2f}", showscale=False,
-                               hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>"))
-    fig.update_layout(title=escape_html(title), height=max(240, 60 + 40 * len(rows)),
-                      margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    heatmap = go.Heatmap(z=matrix, x=columns, y=rows, zmin=-zmax, zmax=zmax, colorscale="RdBu", reversescale=True,
+                         texttemplate="%{z:.2f}", showscale=False,
+                         hovertemplate="cos(%{y}, %{x}) = %{z:.3f}<extra></extra>")
+    return go.Figure(heatmap, layout=dict(title=dict(text=escape_html(title)), height=max(240, 60 + 40 * len(rows)),
+                                          margin=dict(l=10, r=10, t=40, b=10), yaxis=dict(autorange="reversed")))
 
 
 def benchmark_figure(sections: list[dict], names: list[str]) -> go.Figure:
@@ -79,11 +76,9 @@ def benchmark_figure(sections: list[dict], names: list[str]) -> go.Figure:
 
     ``sections[k]`` is a list of ``{"section", "accuracy", "total"}`` rows for model ``names[k]``.
     """
-    fig = go.Figure()
-    for rows, name in zip(sections, names):
-        fig.add_trace(go.Bar(x=[r["section"] for r in rows], y=[r["accuracy"] or 0.0 for r in rows], name=name,
-                             customdata=[r["total"] for r in rows],
-                             hovertemplate="%{x}: %{y:.1%} of %{customdata} questions<extra></extra>"))
-    fig.update_layout(barmode="group", yaxis_tickformat=".0%", yaxis_range=[0, 1], height=420,
-                      margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=1.12, x=0))
-    return fig
+    bars = [go.Bar(x=[r["section"] for r in rows], y=[r["accuracy"] or 0.0 for r in rows], name=name,
+                   customdata=[r["total"] for r in rows],
+                   hovertemplate="%{x}: %{y:.1%} of %{customdata} questions<extra></extra>")
+            for rows, name in zip(sections, names)]
+    return go.Figure(bars, layout=dict(barmode="group", yaxis=dict(tickformat=".0%", range=[0, 1]), height=420,
+                                       margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=1.12, x=0)))

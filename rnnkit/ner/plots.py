@@ -32,15 +32,13 @@ def legend() -> str:
 def probability_heatmap(tagged: Tagged) -> go.Figure:
     """Words (x) by tags (y); colour and hover are p(tag | sentence) of that word."""
     words = unique_labels([escape_html(t) for t in tagged.tokens])       # visitor words: shown, never rendered
-    figure = go.Figure(go.Heatmap(
-        z=tagged.probabilities.T, x=words, y=list(data.TAGS), colorscale="Blues", zmin=0, zmax=1,
-        colorbar=dict(title="p"), hovertemplate="%{x}: p(%{y}) = %{z:.3f}<extra></extra>"))
-    figure.add_trace(go.Scatter(x=words, y=tagged.tags, mode="markers", name="chosen tag",
-                                marker=dict(symbol="circle-open", size=14, color="crimson", line=dict(width=2)),
-                                hoverinfo="skip"))
-    figure.update_layout(height=360, margin=dict(l=10, r=10, t=20, b=10), showlegend=False,
-                         xaxis=dict(tickangle=-45), yaxis=dict(autorange="reversed", title="tag"))
-    return figure
+    heatmap = go.Heatmap(z=tagged.probabilities.T, x=words, y=list(data.TAGS), colorscale="Blues", zmin=0, zmax=1,
+                         colorbar=dict(title=dict(text="p")), hovertemplate="%{x}: p(%{y}) = %{z:.3f}<extra></extra>")
+    chosen = go.Scatter(x=words, y=tagged.tags, mode="markers", name="chosen tag", hoverinfo="skip",
+                        marker=dict(symbol="circle-open", size=14, color="crimson", line=dict(width=2)))
+    return go.Figure([heatmap, chosen], layout=dict(
+        height=360, margin=dict(l=10, r=10, t=20, b=10), showlegend=False, xaxis=dict(tickangle=-45),
+        yaxis=dict(autorange="reversed", title=dict(text="tag"))))
 
 
 def contribution_chart(contribution: Contribution, word: str) -> go.Figure:
@@ -50,12 +48,11 @@ def contribution_chart(contribution: Contribution, word: str) -> go.Figure:
     if contribution.backward is not None:
         parts.append(("backward LSTM (words after, and this one)", contribution.backward, BACKWARD_COLOUR))
     parts.append(("bias", contribution.bias, BIAS_COLOUR))
-    figure = go.Figure([go.Bar(x=tags, y=np.asarray(values), name=name, marker_color=colour,
-                               hovertemplate="%{x}: %{y:+.2f}<extra>" + name + "</extra>")
-                        for name, values, colour in parts])
-    figure.add_trace(go.Scatter(x=tags, y=contribution.total, mode="markers", name="total score s_t",
-                                marker=dict(symbol="diamond", size=11, color="black")))
-    figure.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=40, b=10),
-                         title=f"tag scores of “{escape_html(word)}”, split by where they came from",
-                         yaxis_title="added to the tag score", legend=dict(orientation="h", y=-0.2))
-    return figure
+    bars = [go.Bar(x=tags, y=np.asarray(values), name=name, marker=dict(color=colour),
+                   hovertemplate="%{x}: %{y:+.2f}<extra>" + name + "</extra>") for name, values, colour in parts]
+    total = go.Scatter(x=tags, y=contribution.total, mode="markers", name="total score s_t",
+                       marker=dict(symbol="diamond", size=11, color="black"))
+    return go.Figure(bars + [total], layout=dict(
+        barmode="group", height=340, margin=dict(l=10, r=10, t=40, b=10),
+        title=dict(text=f"tag scores of “{escape_html(word)}”, split by where they came from"),
+        yaxis=dict(title=dict(text="added to the tag score")), legend=dict(orientation="h", y=-0.2)))

@@ -5,20 +5,21 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from rnnkit.core.plots import vrect
+
 
 def unrolled_heatmap(values: np.ndarray, title: str, symbol: str, colorscale: str = "RdBu",
                      zmin: float = -1.0, zmax: float = 1.0, highlight: int | None = None) -> go.Figure:
     """Units x time steps (the unrolled view); hover shows unit, step and value."""
     steps, units = values.shape
-    figure = go.Figure(go.Heatmap(
+    heatmap = go.Heatmap(
         z=values.T, x=list(range(1, steps + 1)), y=[f"unit {j + 1}" for j in range(units)],
         colorscale=colorscale, zmin=zmin, zmax=zmax, reversescale=colorscale == "RdBu",
-        hovertemplate=f"{symbol}<br>t=%{{x}}<br>%{{y}}<br>value=%{{z:.4f}}<extra></extra>"))
-    if highlight is not None:
-        figure.add_vrect(x0=highlight + 0.5, x1=highlight + 1.5, line_width=2, line_color="black")
-    figure.update_layout(title=title, height=110 + 28 * units, margin=dict(l=10, r=10, t=40, b=30),
-                         xaxis_title="time step t", yaxis_autorange="reversed")
-    return figure
+        hovertemplate=f"{symbol}<br>t=%{{x}}<br>%{{y}}<br>value=%{{z:.4f}}<extra></extra>")
+    shapes = [vrect(highlight + 0.5, highlight + 1.5, color="black", width=2)] if highlight is not None else []
+    return go.Figure(heatmap, layout=dict(
+        title=dict(text=title), height=110 + 28 * units, margin=dict(l=10, r=10, t=40, b=30), shapes=shapes,
+        xaxis=dict(title=dict(text="time step t")), yaxis=dict(autorange="reversed")))
 
 
 LSTM_TRACES = {"f_t": "forget gate f_t", "i_t": "input gate i_t", "c_tilde": "candidate C̃_t",
@@ -39,29 +40,29 @@ def measured_chart(measured: dict, runs: list[dict] = ()) -> go.Figure:
     """Held-out accuracy against sequence length, from ``bench_memory``'s JSON: each variant's median
     over seeds with its worst-to-best range as error bars, the input-blind baseline dashed, and the
     visitor's own ``runs`` (``train_memory_variants`` results) as stars in their variant's colour."""
-    labels, figure = measured["labels"], go.Figure()
+    labels, traces = measured["labels"], []
     colours = dict(zip(labels, ("#d62728", "#1f77b4", "#9467bd", "#2ca02c")))
     for variant, label in labels.items():
         rows = [row for row in measured["table"] if row["variant"] == variant]
         lengths, accuracy = [row["seq_len"] for row in rows], [row["accuracy"] for row in rows]
         median = [100 * a["median"] for a in accuracy]
-        figure.add_trace(go.Scatter(
-            x=lengths, y=median, mode="lines+markers", name=f"{label} (measured)", line_color=colours[variant],
+        traces.append(go.Scatter(
+            x=lengths, y=median, mode="lines+markers", name=f"{label} (measured)", line=dict(color=colours[variant]),
             error_y=dict(type="data", symmetric=False, array=[100 * a["max"] - m for a, m in zip(accuracy, median)],
                          arrayminus=[m - 100 * a["min"] for a, m in zip(accuracy, median)]),
             hovertemplate="length %{x}<br>median %{y:.0f} %<extra></extra>"))
     rows = [row for row in measured["table"] if row["variant"] == next(iter(labels))]
-    figure.add_trace(go.Scatter(x=[row["seq_len"] for row in rows], y=[100 * row["chance"]["median"] for row in rows],
-                                mode="lines", name="always answer 1 (input-blind)",
-                                line=dict(dash="dash", color="gray")))
+    traces.append(go.Scatter(x=[row["seq_len"] for row in rows], y=[100 * row["chance"]["median"] for row in rows],
+                             mode="lines", name="always answer 1 (input-blind)", line=dict(dash="dash", color="gray")))
     for run in runs:
-        figure.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=[run["seq_len"]], y=[100 * run["test_accuracy"]], mode="markers",
             name=f"{labels.get(run['variant'], run['variant'])}: your run",
             marker=dict(symbol="star", size=16, color=colours.get(run["variant"], "black"),
                         line=dict(width=1, color="black"))))
-    figure.update_layout(title=f"What we measured: median of {measured['seeds']} seeds (bars: worst to best), "
-                               f"{measured['threads']} thread", xaxis_title="sequence length T",
-                         yaxis_title="held-out sequences solved (%)", yaxis_range=[0, 105], height=380,
-                         margin=dict(l=10, r=10, t=40, b=30), legend=dict(orientation="h", y=-0.3))
-    return figure
+    return go.Figure(traces, layout=dict(
+        title=dict(text=f"What we measured: median of {measured['seeds']} seeds (bars: worst to best), "
+                        f"{measured['threads']} thread"),
+        xaxis=dict(title=dict(text="sequence length T")),
+        yaxis=dict(title=dict(text="held-out sequences solved (%)"), range=[0, 105]), height=380,
+        margin=dict(l=10, r=10, t=40, b=30), legend=dict(orientation="h", y=-0.3)))

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from rnnkit.core.inputs import escape_html, escape_markdown
+from rnnkit.core.plots import hline
 
 NEGATIVE, POSITIVE, NEUTRAL = "#d62728", "#2ca02c", "#7f7f7f"
 FINE_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
@@ -16,49 +17,47 @@ FINE_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
 
 def probability_bars(names: Sequence[str], probs: np.ndarray, colours: Sequence[str], title: str) -> go.Figure:
     """Horizontal bars of class probabilities."""
-    figure = go.Figure(go.Bar(x=list(probs), y=list(names), orientation="h", marker_color=list(colours),
-                              text=[f"{p:.0%}" for p in probs], textposition="auto"))
-    figure.update_layout(title=title, xaxis=dict(range=[0, 1], tickformat=".0%"), height=90 + 32 * len(names),
-                         margin=dict(l=10, r=10, t=40, b=10), yaxis=dict(autorange="reversed"))
-    return figure
+    bars = go.Bar(x=list(probs), y=list(names), orientation="h", marker=dict(color=list(colours)),
+                  text=[f"{p:.0%}" for p in probs], textposition="auto")
+    return go.Figure(bars, layout=dict(title=dict(text=title), xaxis=dict(range=[0, 1], tickformat=".0%"),
+                                       height=90 + 32 * len(names), margin=dict(l=10, r=10, t=40, b=10),
+                                       yaxis=dict(autorange="reversed")))
 
 
 def prefix_figure(prefixes: pd.DataFrame, other: pd.DataFrame | None = None) -> go.Figure:
     """P(positive) after each token: the many-to-one model read one word further at each point. With ``other``
     (a second sentence's prefixes) both lines are drawn, words in the hover text."""
-    figure = go.Figure()
-    for frame, name, colour in ((prefixes, "your sentence", "#1f77b4"), (other, "the other sentence", "#ff7f0e")):
-        if frame is not None:
-            figure.add_trace(go.Scatter(
-                x=frame["position"], y=frame["p_positive"], mode="lines+markers", name=name,
-                text=[escape_html(t) for t in frame["token"]], line=dict(color=colour), marker=dict(size=9),
-                hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra>" + name + "</extra>"))
-    figure.add_hline(y=0.5, line_dash="dot", line_color=NEUTRAL)
-    axis = dict(title="tokens read", tickmode="array", tickvals=list(prefixes["position"]),
-                ticktext=[escape_html(t) for t in prefixes["token"]]) if other is None else dict(title="tokens read")
-    figure.update_layout(xaxis=axis, yaxis=dict(title="P(positive)", range=[-0.02, 1.02]), height=340,
-                         showlegend=other is not None, margin=dict(l=10, r=10, t=20, b=10))
-    return figure
+    sentences = ((prefixes, "your sentence", "#1f77b4"), (other, "the other sentence", "#ff7f0e"))
+    lines = [go.Scatter(x=frame["position"], y=frame["p_positive"], mode="lines+markers", name=name,
+                        text=[escape_html(t) for t in frame["token"]], line=dict(color=colour), marker=dict(size=9),
+                        hovertemplate="after %{text}: P(positive) = %{y:.2f}<extra>" + name + "</extra>")
+             for frame, name, colour in sentences if frame is not None]
+    axis = dict(title=dict(text="tokens read"))
+    if other is None:
+        axis.update(tickmode="array", tickvals=list(prefixes["position"]),
+                    ticktext=[escape_html(t) for t in prefixes["token"]])
+    return go.Figure(lines, layout=dict(
+        xaxis=axis, yaxis=dict(title=dict(text="P(positive)"), range=[-0.02, 1.02]), height=340,
+        showlegend=other is not None, margin=dict(l=10, r=10, t=20, b=10),
+        shapes=[hline(0.5, color=NEUTRAL, dash="dot")]))
 
 
 def importance_figure(importance: pd.DataFrame) -> go.Figure:
     colours = [POSITIVE if v > 0 else NEGATIVE for v in importance["importance"]]
-    figure = go.Figure(go.Bar(x=[f"{i + 1}. {escape_html(t)}" for i, t in enumerate(importance["token"])],
-                              y=importance["importance"], marker_color=colours,
-                              hovertemplate="%{x}: %{y:+.3f}<extra></extra>"))
-    figure.update_layout(yaxis=dict(title="change in P(positive) it causes"), height=300,
-                         margin=dict(l=10, r=10, t=20, b=10))
-    return figure
+    bars = go.Bar(x=[f"{i + 1}. {escape_html(t)}" for i, t in enumerate(importance["token"])],
+                  y=importance["importance"], marker=dict(color=colours),
+                  hovertemplate="%{x}: %{y:+.3f}<extra></extra>")
+    return go.Figure(bars, layout=dict(yaxis=dict(title=dict(text="change in P(positive) it causes")), height=300,
+                                       margin=dict(l=10, r=10, t=20, b=10)))
 
 
 def confusion_figure(matrix: Sequence[Sequence[int]], names: Sequence[str], title: str) -> go.Figure:
     matrix = np.asarray(matrix)
-    figure = go.Figure(go.Heatmap(z=matrix, x=list(names), y=list(names), colorscale="Blues", showscale=False,
-                                  text=matrix, texttemplate="%{text}",
-                                  hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    figure.update_layout(title=title, xaxis_title="predicted", yaxis=dict(title="true", autorange="reversed"),
-                         height=320, margin=dict(l=10, r=10, t=40, b=10))
-    return figure
+    heatmap = go.Heatmap(z=matrix, x=list(names), y=list(names), colorscale="Blues", showscale=False, text=matrix,
+                         texttemplate="%{text}", hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")
+    return go.Figure(heatmap, layout=dict(title=dict(text=title), xaxis=dict(title=dict(text="predicted")),
+                                          yaxis=dict(title=dict(text="true"), autorange="reversed"), height=320,
+                                          margin=dict(l=10, r=10, t=40, b=10)))
 
 
 def coloured_tokens(importance: pd.DataFrame, threshold: float = 0.02) -> str:
