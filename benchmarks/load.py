@@ -3,6 +3,7 @@
     python -m benchmarks.load --clients 1 10 40 --seconds 120                      # websocket visitors
     python -m benchmarks.load --clients 1 10 --seconds 120 --visitors browser      # headless Chromium
     python -m benchmarks.load --clients 40 --seconds 120 --think 5 15              # a class: pauses, presets
+    python -m benchmarks.load --clients 40 --seconds 120 --think 5 15 --arrive 15  # ... opening the link in 15 s
 
 For each N a fresh server is started on 127.0.0.1 (nothing else is contacted). A visitor is one of:
 
@@ -70,7 +71,7 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
 
 
 def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int,
-            waves: int = 1, pause: float = 0.0, url: str | None = None, think=None) -> dict:
+            waves: int = 1, pause: float = 0.0, url: str | None = None, think=None, arrive: float = 0.0) -> dict:
     """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors
     (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``).
     With ``url``, the server already runs there (e.g. a balancer in front of replicas); memory and CPU are
@@ -91,7 +92,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
         waves_rss = []
         stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm,
                                            waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid))),
-                                           think))
+                                           think, arrive))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
@@ -99,6 +100,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "think_s": think,
+            "arrive_s": arrive,
             "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
             "load_script_cpu_s": round(own_cpu, 1),
@@ -111,6 +113,8 @@ def report(result: dict) -> str:
     total_errors = sum(r["errors"] for r in result["pages"].values())
     how = (f", each pausing {result['think_s'][0]:g}-{result['think_s'][1]:g} s between actions, mostly presets"
            if result.get("think_s") else ", without pause")
+    how += (f", arriving at random within the first {result['arrive_s']:g} s" if result.get("arrive_s")
+            else ", all arriving at the same moment" if result.get("think_s") else "")
     lines = [f"\n#### {n} visitor(s){how} for {result['seconds']:.0f} s — {total_errors} error(s)\n",
              "| page | visits | errors | busy | open p50 / p95 (s) | result p50 / p95 (s) |",
              "|---|---|---|---|---|---|"]
@@ -152,6 +156,9 @@ def main() -> None:
                                       "machine) instead of a fresh `streamlit run app.py`")
     parser.add_argument("--think", type=float, nargs=2, metavar=("LOW", "HIGH"),
                         help="act as a class: pause LOW-HIGH seconds between actions, mostly use the presets")
+    parser.add_argument("--arrive", type=float, default=0.0, metavar="SECONDS",
+                        help="each visitor opens its first page at a random moment of the first SECONDS (a class "
+                             "opening a shared link) instead of all at the same moment")
     parser.add_argument("--pages", nargs="+", default=None, help="url paths (default: every built page)")
     parser.add_argument("--visitors", choices=list(VISITORS), default="websocket",
                         help="websocket: clients of Streamlit's own protocol (light); browser: headless Chromium")
@@ -166,13 +173,14 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
         result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
-                         args.waves, args.pause, args.url, args.think)
+                         args.waves, args.pause, args.url, args.think, args.arrive)
         text = report(result)
         print(text)
-        name = f"load-{clients}{'-class' if args.think else ''}{'-url' if args.url else ''}.json"
+        kind = f"{' class' if args.think else ''}{' arriving' if args.arrive else ''}"
+        name = f"load-{clients}{kind.replace(' ', '-')}{'-url' if args.url else ''}.json"
         (out / name).write_text(json.dumps(result, indent=1))
         if args.readme:
-            write_readme(f"load {clients}{' class' if args.think else ''}", "benchmarks/load.py", text)
+            write_readme(f"load {clients}{kind}", "benchmarks/load.py", text)
 
 
 if __name__ == "__main__":

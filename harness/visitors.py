@@ -605,12 +605,15 @@ async def visit(visitor, name, rng, timeout, stats: PageStats) -> None:
     stats.results.append(done - opened)
 
 
-async def session(new_visitor, index, pages, deadline, timeout, stats, max_rounds, think=None):
+async def session(new_visitor, index, pages, deadline, timeout, stats, max_rounds, think=None, arrive=0.0):
     """One visitor: every page in turn (from a page of its own), ``max_rounds`` times or until ``deadline``.
     With ``think = (low, high)`` it acts as a student in a class: it waits low-high seconds between actions and
-    mostly uses the inputs the rest of the class uses (``pick``)."""
+    mostly uses the inputs the rest of the class uses (``pick``). With ``arrive``, it opens its first page at a
+    random moment of the first ``arrive`` seconds (a class opening a shared link), not at once with the others."""
     rng = random.Random(index)
     order = pages[index % len(pages):] + pages[:index % len(pages)]     # visitors spread over the pages
+    if arrive:
+        await asyncio.sleep(rng.uniform(0, arrive))
     async with new_visitor() as visitor:
         visitor.in_class = think is not None
         for _ in range(max_rounds):
@@ -657,12 +660,12 @@ def first_visits_on_fresh_servers(sessions: int, repeats: int, timeout: float,
 
 
 async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None,
-                waves=1, pause=0.0, on_wave=None, think=None):
+                waves=1, pause=0.0, on_wave=None, think=None, arrive=0.0):
     """One warm-up visitor opens every page once (every model gets loaded), ``on_warm()`` is called, then
     ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed; ``on_wave(k)``
     after each. With ``waves`` > 1, after ``pause`` seconds of quiet a new set of ``clients`` visitors (new
-    sessions) does it again, and so on. With ``think``, the visitors act as a class (``session``). The elapsed time
-    returned leaves the pauses out."""
+    sessions) does it again, and so on. With ``think`` (and ``arrive``), the visitors act as a class (``session``).
+    The elapsed time returned leaves the pauses out."""
     stats = {name: PageStats() for name in pages}
     async with VISITORS[visitors](base, timeout) as new_visitor:
         warm = {name: PageStats() for name in pages}
@@ -677,7 +680,7 @@ async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on
                 await asyncio.sleep(pause)
             mark = time.monotonic()
             await asyncio.gather(*(session(new_visitor, wave * clients + i, pages, mark + seconds, timeout, stats,
-                                           max_rounds, think) for i in range(clients)))
+                                           max_rounds, think, arrive) for i in range(clients)))
             elapsed += time.monotonic() - mark
             if on_wave:
                 on_wave(wave)
