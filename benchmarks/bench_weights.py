@@ -4,10 +4,10 @@ the app loads (word embeddings stored in float16), and torch's dynamic int8 quan
     python -m benchmarks.bench_weights [--readme]
 
 ``registry.load_pretrained`` stores every word-embedding table in float16 (``store_embeddings_in_float16``);
-here each model is also rebuilt from its file in float32, and both are scored on the same held-out data with
-the same code the evaluation scripts use: the sentiment movie test split, the NER human-annotated test, the
-translation everyday set (beam 5), the captioning held-out composed scenes (beam 3). "same answers" is the
-share of inputs whose answer (verdict, tags, translation, caption) is identical in both forms.
+here each model is also loaded as its file holds it (``load_as_saved``: float32), and both are scored on the same
+held-out data with the same code the evaluation scripts use: the sentiment movie test split, the NER
+human-annotated test, the translation everyday set (beam 5), the captioning held-out composed scenes (beam 3).
+"same answers" is the share of inputs whose answer (verdict, tags, translation, caption) is identical in both.
 
 Dynamic int8 (``torch.ao.quantization.quantize_dynamic`` of the LSTMs and linear layers) is measured on the
 sentiment model, the one whose every layer it can replace: it quantises each call's activations with one
@@ -26,19 +26,7 @@ import torch
 from torch import nn
 
 from benchmarks.timing import write_readme
-from rnnkit.core import checkpoint
-from rnnkit.core.registry import build_from_card, store_embeddings_in_float16
-
-
-def float32_model(name: str) -> tuple[nn.Module, dict]:
-    """The model as its file holds it: every weight float32 (what load_pretrained gave before)."""
-    state, card = checkpoint.load(name)
-    model = build_from_card(card)
-    model.load_state_dict(state)
-    model.eval()
-    for parameter in model.parameters():
-        parameter.requires_grad_(False)
-    return model, card
+from rnnkit.core.registry import load_as_saved, store_embeddings_in_float16
 
 
 def weight_mb(model: nn.Module) -> float:
@@ -114,7 +102,7 @@ def int8_rows() -> list[str]:
     """Dynamic int8 on the sentiment model: its score, its bytes, and how much batching moves an answer."""
     from rnnkit.core.text import tokenize
     from rnnkit.sentiment.classifier import SentimentClassifier
-    model, card = float32_model("sentiment")
+    model, card = load_as_saved("sentiment")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")                            # torch.ao.quantization's deprecation notice
         quantised = torch.ao.quantization.quantize_dynamic(store_embeddings_in_float16(copy.deepcopy(model)),
@@ -140,7 +128,7 @@ def main() -> None:
              "held-out: float16 embeddings | same answers |", "|---|---|---|---|---|"]
     total = [0.0, 0.0]
     for name in names:
-        model, card = float32_model(name)
+        model, card = load_as_saved(name)
         before_mb = weight_mb(model)
         before, before_answers = MODELS[name](model, card)
         store_embeddings_in_float16(model)

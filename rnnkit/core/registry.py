@@ -72,14 +72,20 @@ def store_embeddings_in_float16(model: nn.Module) -> nn.Module:
     return model
 
 
-@lru_cache(maxsize=None)
-def _cached(directory: str) -> tuple[nn.Module, dict]:
-    state, card = checkpoint.load(directory)
+def load_as_saved(name_or_dir: str | Path) -> tuple[nn.Module, dict]:
+    """The trained model exactly as its file holds it (every weight float32), in eval mode and frozen."""
+    state, card = checkpoint.load(name_or_dir)
     model = build_from_card(card)
     model.load_state_dict(state)
     model.eval()
     for parameter in model.parameters():
         parameter.requires_grad_(False)
+    return model, card
+
+
+@lru_cache(maxsize=None)
+def _cached(directory: str) -> tuple[nn.Module, dict]:
+    model, card = load_as_saved(directory)
     return store_embeddings_in_float16(model), card
 
 
