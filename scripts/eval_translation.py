@@ -23,6 +23,7 @@ import json
 import statistics
 import time
 
+import numpy as np
 import torch
 
 from rnnkit.core import checkpoint
@@ -78,8 +79,14 @@ def greedy_outputs(translator: Translator, sources: list[str]) -> list[list[str]
     return outputs
 
 
-def beam_outputs(translator: Translator, sources: list[str], beam: int) -> list[list[str]]:
-    return [translator.translate(s, beam_size=beam).output for s in sources]
+def attention_sink(translations: list) -> dict:
+    """How often a translation's attention map is one column (``Translation.attention_sink``: most steps look
+    hardest at one source word), and the share of all output steps that look hardest at the source's last word."""
+    maps = [t for t in translations if t.alpha is not None and len(t.alpha) >= 3]
+    on_last = np.concatenate([t.alpha.argmax(1) == t.alpha.shape[1] - 1 for t in maps])
+    one_column = sum(t.attention_sink() is not None for t in maps) / len(maps)
+    return {"sentences": len(maps), "one_column": round(one_column, 4),
+            "steps_on_last_word": round(float(on_last.mean()), 4)}
 
 
 def dictionary_baseline(sources: list[str], dictionary: dict) -> list[list[str]]:
@@ -126,7 +133,8 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     sources, references = [s for s, _ in everyday], [r for _, r in everyday]
     dictionary = translation_data.dictionary_from_pairs(translation_data.read_prepared("dictionary")["train"],
                                                         direction)
-    outputs = {f"beam {beam}": beam_outputs(translator, sources, beam), "greedy": greedy_outputs(translator, sources),
+    translations = [translator.translate(s, beam_size=beam) for s in sources]
+    outputs = {f"beam {beam}": [t.output for t in translations], "greedy": greedy_outputs(translator, sources),
                "word-by-word dictionary": dictionary_baseline(sources, dictionary)}
     unseen = [i for i in range(len(rows)) if i not in seen]
     overall = {f"everyday, {system}": task.bleu_chrf([out[i] for i in unseen], [references[i] for i in unseen])
@@ -156,6 +164,7 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     evaluation = {
         "model": name, "direction": direction, "overall": overall, "test_by_source": per_source,
         "by_length": {"attention" if translator.has_attention else "plain": by_length(greedy, test_pairs)},
+        "attention_sink": {**attention_sink(translations), "beam": beam} if translator.has_attention else None,
         "speed": {**speed(translator, beam), "threads": threads},
         "vocabulary_coverage": coverage,
         "weights_mb": round((checkpoint.resolve(name) / checkpoint.WEIGHTS).stat().st_size / 1e6, 1),
@@ -230,6 +239,12 @@ def write_readme(evaluations: dict) -> None:
                   f"{s['threads']} thread: greedy {s['greedy_ms']} ms, beam {beam_ms} ms)",
                   "", "| system | BLEU | chrF |", "|---|---|---|"]
         lines += [f"| {k} | {v['bleu']:.1f} | {v['chrf']:.1f} |" for k, v in evaluation["overall"].items()] + [""]
+        sink = evaluation.get("attention_sink")
+        if sink:
+            lines += [f"Attention on the everyday set (beam {sink['beam']}): the map is one column (most output "
+                      f"steps look hardest at one source word) in {sink['one_column']:.0%} of {sink['sentences']} "
+                      f"sentences; {sink['steps_on_last_word']:.0%} of all output steps look hardest at the "
+                      "source's last word.", ""]
     first = evaluations.get(MODELS[("attention", "en-fr")])
     if first and first["by_length"]:
         names = list(first["by_length"])

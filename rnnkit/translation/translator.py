@@ -74,6 +74,11 @@ def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: s
     return replaced, aligned
 
 
+# An attention map whose rows look at one source word this often is reported as a sink (a summary, not an
+# alignment): every everyday sentence of the shipped models does (README, translation).
+SINK_SHARE = 0.9
+
+
 @dataclass
 class Translation:
     source: list[str]                       # the source words the encoder read
@@ -92,6 +97,16 @@ class Translation:
     @property
     def text(self) -> str:
         return detokenize(self.output, capitalize=True)
+
+    def attention_sink(self, share: float = SINK_SHARE) -> tuple[str, float] | None:
+        """``(source word, share of steps)`` when at least ``share`` of the output steps (and at least 3) put
+        their largest weight on one and the same source word: the map is one column, not an alignment."""
+        if self.alpha is None or len(self.alpha) < 3:
+            return None
+        column = np.bincount(self.alpha.argmax(1), minlength=self.alpha.shape[1])
+        top = int(column.argmax())
+        return (self.source[top], float(column[top] / len(self.alpha))) if column[top] >= share * len(self.alpha) \
+            else None
 
 
 @functools.lru_cache(maxsize=4)

@@ -411,6 +411,22 @@ def test_translate_command_answers_as_the_service_does():
 
 
 # --- the page -------------------------------------------------------------------------------
+def test_an_attention_map_of_one_column_is_called_a_sink():
+    import numpy as np
+
+    from rnnkit.translation.translator import Translation
+    made = lambda alpha: Translation(["the", "cat", "sleeps", "."], [], [], [], [], alpha, {}, [], [], [], [], [])
+    sink = np.zeros((5, 4))
+    sink[:, 3] = 0.9
+    sink[:, 0] = 0.1
+    assert made(sink).attention_sink() == (".", 1.0)
+    almost = sink.copy()
+    almost[0] = [0.7, 0.1, 0.1, 0.1]                       # 4 of 5 rows on "." is under 90 %
+    assert made(almost).attention_sink() is None
+    assert made(np.eye(4)).attention_sink() is None                         # an alignment
+    assert made(sink[:2]).attention_sink() is None and made(None).attention_sink() is None
+
+
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_page():
     from streamlit.testing.v1 import AppTest
@@ -419,6 +435,8 @@ def test_page():
     assert any("French" == s.value for s in at.subheader)
     assert at.text_area[0].value == "Do you want to sing with me?"          # the lecture's example first
     assert len(at.get("plotly_chart")) >= 2                # heat map + step bars
+    # the shipped model's map for the lecture's sentence is one column on "?": the page says so (README, translation)
+    assert any("Here the map is one column" in i.value and "**?**" in i.value for i in at.info)
     radio = lambda label: next(r for r in at.radio if r.label == label)
     radio("Model").set_value("plain").run()               # interaction: the plain model
     assert not at.exception and any("no attention" in i.value for i in at.info)
