@@ -105,8 +105,9 @@ class Translation:
             return None
         column = np.bincount(self.alpha.argmax(1), minlength=self.alpha.shape[1])
         top = int(column.argmax())
-        return (self.source[top], float(column[top] / len(self.alpha))) if column[top] >= share * len(self.alpha) \
-            else None
+        if column[top] < share * len(self.alpha):
+            return None
+        return self.source[top], float(column[top] / len(self.alpha))
 
 
 @functools.lru_cache(maxsize=4)
