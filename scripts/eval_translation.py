@@ -31,7 +31,7 @@ from rnnkit.core.registry import load_pretrained
 from rnnkit.core.text import tokenize
 from rnnkit.translation import data as translation_data
 from rnnkit.translation import task
-from rnnkit.translation.translator import MODELS, Translator, replace_unknowns
+from rnnkit.translation.translator import MODELS, SINK_MIN_STEPS, Translator, replace_unknowns
 
 BUCKETS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, 60))
 TWELVE_WORDS = {"en-fr": "My brother and I are going to the beach with our friends tomorrow.",
@@ -82,7 +82,7 @@ def greedy_outputs(translator: Translator, sources: list[str]) -> list[list[str]
 def attention_sink(translations: list) -> dict:
     """How often a translation's attention map is one column (``Translation.attention_sink``: most steps look
     hardest at one source word), and the share of all output steps that look hardest at the source's last word."""
-    maps = [t for t in translations if t.alpha is not None and len(t.alpha) >= 3]
+    maps = [t for t in translations if t.alpha is not None and len(t.alpha) >= SINK_MIN_STEPS]
     on_last = np.concatenate([t.alpha.argmax(1) == t.alpha.shape[1] - 1 for t in maps])
     one_column = sum(t.attention_sink() is not None for t in maps) / len(maps)
     return {"sentences": len(maps), "one_column": round(one_column, 4),

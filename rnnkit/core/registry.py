@@ -63,7 +63,8 @@ def store_embeddings_in_float16(model: nn.Module) -> nn.Module:
     The tables are most of a text model's weights (the NER tagger's 58,257 x 50 words: 11.7 MB in
     float32) and only ever looked up, so halving them costs no time; the rows read back differ from
     the float32 ones by less than 1 part in 2,000, and the held-out metrics barely move (README,
-    "Memory"). The rest of the model stays float32: its matrices are multiplied at every step.
+    "Smaller weights", written by ``benchmarks/bench_weights.py``). The rest of the model stays float32: its
+    matrices are multiplied at every step.
     """
     for module in model.modules():
         if isinstance(module, nn.Embedding) and module.weight.dtype == torch.float32:

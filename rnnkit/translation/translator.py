@@ -77,6 +77,7 @@ def replace_unknowns(output: list[str], alphas, source: list[str], unk_source: s
 # An attention map whose rows look at one source word this often is reported as a sink (a summary, not an
 # alignment): every everyday sentence of the shipped models does (README, translation).
 SINK_SHARE = 0.9
+SINK_MIN_STEPS = 3                          # shorter outputs are too short to call their map anything
 
 
 @dataclass
@@ -99,9 +100,9 @@ class Translation:
         return detokenize(self.output, capitalize=True)
 
     def attention_sink(self, share: float = SINK_SHARE) -> tuple[str, float] | None:
-        """``(source word, share of steps)`` when at least ``share`` of the output steps (and at least 3) put
-        their largest weight on one and the same source word: the map is one column, not an alignment."""
-        if self.alpha is None or len(self.alpha) < 3:
+        """``(source word, share of steps)`` when at least ``share`` of the output steps (``SINK_MIN_STEPS`` or
+        more) put their largest weight on one and the same source word: the map is one column, not an alignment."""
+        if self.alpha is None or len(self.alpha) < SINK_MIN_STEPS:
             return None
         column = np.bincount(self.alpha.argmax(1), minlength=self.alpha.shape[1])
         top = int(column.argmax())
