@@ -1,5 +1,9 @@
 """``rnnkit train <task> [--key=value ...] [--dry-run]``: train one task and write its checkpoint.
 
+``--init=<trained model>`` fine-tunes: the run starts from that model's weights, architecture, vocabulary and
+training settings (the options given change them), writes over it unless ``--out`` says otherwise, and its card's
+``reproduce`` line is the trained model's followed by this run's.
+
 Runs unchanged under ``torchrun --nproc_per_node=N -m rnnkit train ...`` (DistributedDataParallel
 over gloo). Writes ``pretrained/<task>/`` (weights + model card); ``--dry-run`` trains a few steps
 on a few examples and writes ``build/dry-run/<task>/`` instead.
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
+import json
 import platform
 import shlex
 import sys
@@ -95,17 +100,41 @@ def rank_checksums(model: torch.nn.Module) -> list[float]:
     return [g.item() for g in gathered]
 
 
+def inherited_settings(task, parent: dict | None) -> dict:
+    """What a fine-tuning run (``--init``) keeps of the trained model's training settings: all but where it was
+    written, how it was started and any settings this code no longer has; the run's own options change them."""
+    if not parent:
+        return {}
+    known = set(option_types(task)) - {"out", "init", "resume", "dry_run"}
+    return {k: v for k, v in parent.get("config", {}).items() if k in known}
+
+
+def output_directory(task_name: str, cfg) -> str:
+    """Where a run writes: ``--out``; else, fine-tuning, over the model it started from; else ``default_out``."""
+    if cfg.out:
+        return cfg.out
+    return str(checkpoint.resolve(cfg.init)) if cfg.init and not cfg.dry_run else default_out(task_name, cfg.dry_run)
+
+
 def run(task_name: str, overrides: dict) -> dict:
     """Train one task end to end and write its checkpoint; returns the model card."""
     task = tasks.get(task_name)
-    cfg = make_config(task, overrides)
+    parent_state, parent = checkpoint.load(overrides["init"]) if overrides.get("init") else (None, None)
+    cfg = make_config(task, {**inherited_settings(task, parent), **overrides})
     if cfg.dry_run:
         cfg = task.dry_run(cfg)
-    cfg.out = cfg.out or default_out(task_name, cfg.dry_run)
+    if parent:                                   # fine-tuning: the trained model's architecture, whatever the run's
+        cfg.model = checkpoint.config_from_dict(task.ModelConfig, parent.get("model_config"), task_name)
+    cfg.out = output_directory(task_name, cfg)
     setup_distributed()
     seed_everything(cfg.seed)
     prepared = task.prepare(cfg)
     model = task.build_model(cfg.model, prepared.extras)
+    if parent:
+        if json.loads(json.dumps(prepared.extras)) != parent.get("extras"):
+            raise SystemExit(f"--init={cfg.init}: its vocabulary differs from this run's; fine-tune it on data "
+                             f"prepared the way it was trained")
+        model.load_state_dict(parent_state)
     history = fit(model, lambda m, batch: task.loss(m, batch, cfg), prepared.train, cfg, collate=prepared.collate,
                   evaluate=lambda m: task.evaluate(m, prepared, cfg, "dev"), batched=prepared.batched)
     checksums = rank_checksums(model)
@@ -126,6 +155,10 @@ def run(task_name: str, overrides: dict) -> dict:
             "torch": torch.__version__,
             "reproduce": reproduce_command(task_name, overrides),
         }
+        if parent:                               # the whole recipe: the trained model's own, then this run
+            card["init"] = {"from": cfg.init, "steps": parent.get("steps"),
+                            "train_seconds": parent.get("train_seconds")}
+            card["reproduce"] = f"{parent.get('reproduce')} && {card['reproduce']}"
         checkpoint.save(cfg.out, model.state_dict(), card)
         print(f"wrote {cfg.out}: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                                for k, v in metrics.items() if not isinstance(v, (list, dict))))

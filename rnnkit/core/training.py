@@ -43,6 +43,7 @@ class TrainConfig:
     time_limit: float = 0.0     # stop after this many seconds, keeping what was learned; 0 = none
     checkpoint_minutes: float = 0.0  # save a resumable checkpoint to build/resume/<out's name> this often; 0 = never
     resume: bool = False        # continue from that resumable checkpoint (weights, optimiser, step, time) if it exists
+    init: str = ""              # fine-tune: start from this trained model (weights, vocabulary, settings); "" = fresh
 
 
 @dataclass

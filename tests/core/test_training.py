@@ -28,6 +28,26 @@ def test_every_task_dry_run_writes_a_loadable_checkpoint(name, tmp_path):
     assert not any(p.requires_grad for p in model.parameters())
 
 
+def test_a_fine_tuned_model_replaces_the_one_it_started_from_unless_told_otherwise():
+    from rnnkit.core.runner import output_directory
+    fine_tune = make_config(tasks.get("translation"), {"init": "translation_fr_en"})
+    assert output_directory("translation", fine_tune) == str(checkpoint.resolve("translation_fr_en"))
+    assert output_directory("translation", make_config(tasks.get("translation"), {})).endswith("pretrained/translation")
+    fine_tune.out = "elsewhere"
+    assert output_directory("translation", fine_tune) == "elsewhere"
+    fine_tune.out, fine_tune.dry_run = "", True
+    assert output_directory("translation", fine_tune).endswith("build/dry-run/translation")
+
+
+def test_init_refuses_a_model_whose_vocabulary_is_not_this_runs(tmp_path):
+    run("sentiment", {"dry_run": True, "out": str(tmp_path / "a")})
+    card = json.loads((tmp_path / "a" / "card.json").read_text())
+    card["extras"]["itos"] = card["extras"]["itos"][::-1]
+    (tmp_path / "a" / "card.json").write_text(json.dumps(card))
+    with pytest.raises(SystemExit, match="its vocabulary differs"):
+        run("sentiment", {"dry_run": True, "init": str(tmp_path / "a"), "out": str(tmp_path / "b")})
+
+
 def test_loaded_word_embeddings_are_stored_in_float16_and_read_as_float32():
     model, _ = load_pretrained("sentiment")
     table = model.embedding.weight
