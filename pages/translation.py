@@ -188,16 +188,18 @@ elif result.alpha is not None and result.output:
     st.caption("Row t is α over the source words for output word t (each row sums to 1; a word's pieces are "
                "summed, an output word's pieces averaged). Word order swaps, such as French adjectives after "
                "the noun, show off the diagonal.")
+    if card.get("config", {}).get("guided_alignment"):
+        st.caption("This model's attention was also trained to follow word alignments that IBM Model 1, a "
+                   "statistical aligner, learnt from the same training pairs (*guided alignment*). Trained on "
+                   "translations alone for the same CPU budget, its attention looked at the sentence's last word "
+                   "at every step.")
     sink = result.attention_sink()
     if sink:
         word, share = sink
-        minutes = card.get("train_seconds", 0) / 60
         st.info(f"Here the map is one column: at {share:.0%} of the steps the decoder looked hardest at the same "
-                f"source word, **{escape_markdown(word)}**. This model did not learn to align words: it reads the "
-                "whole sentence from the encoder's state at that word, so attention works as a summary of the "
-                "sentence (an *attention sink*). "
-                f"It was trained for only {minutes:.0f} minutes on a CPU; attention models trained much longer "
-                "show each output word looking at the words it translates, the diagonal the lecture draws.")
+                f"source word, **{escape_markdown(word)}**. For this sentence attention works as a summary of the "
+                "sentence, read from the encoder's state at that word (an *attention sink*), not as an alignment "
+                "of each output word with the words it translates.")
 
     side_by_side(model_name, beam, result, values, source_name, target_name)
 

@@ -79,14 +79,38 @@ def greedy_outputs(translator: Translator, sources: list[str]) -> list[list[str]
     return outputs
 
 
-def attention_sink(translations: list) -> dict:
+def dictionary_links(direction: str) -> dict[str, set[str]]:
+    """Target word -> the source words that the corpus' FreeDict pairs translate by it (one word on each side)."""
+    links: dict[str, set[str]] = {}
+    for source, target in task.orient(translation_data.read_prepared("dictionary")["train"], direction):
+        source_words, target_words = tokenize(source), tokenize(target)
+        if len(source_words) == 1 and len(target_words) == 1:
+            links.setdefault(target_words[0], set()).add(source_words[0])
+    return links
+
+
+def attention_sink(translations: list, links: dict[str, set[str]]) -> dict:
     """How often a translation's attention map is one column (``Translation.attention_sink``: most steps look
-    hardest at one source word), and the share of all output steps that look hardest at the source's last word."""
+    hardest at one source word), the share of all output steps that look hardest at the source's last word, and
+    whether attention finds the word being translated: of the output words that the dictionary links to exactly
+    one word of their source, the share that look hardest at that word, beside the diagonal alone (output word i
+    of T looking at source word round((i + 1/2) S / T - 1/2), as a monotone word-for-word reading would)."""
     maps = [t for t in translations if t.alpha is not None and len(t.alpha) >= SINK_MIN_STEPS]
     on_last = np.concatenate([t.alpha.argmax(1) == t.alpha.shape[1] - 1 for t in maps])
     one_column = sum(t.attention_sink() is not None for t in maps) / len(maps)
+    linked = on_word = on_diagonal = 0
+    for t in maps:
+        rows, width = min(len(t.output), len(t.alpha)), t.alpha.shape[1]
+        for step, word in enumerate(t.output[:rows]):
+            positions = [j for j, source in enumerate(t.source) if source in links.get(word, ())]
+            if len(positions) == 1:
+                linked += 1
+                on_word += int(t.alpha[step].argmax() == positions[0])
+                on_diagonal += int(round((step + 0.5) * width / rows - 0.5) == positions[0])
     return {"sentences": len(maps), "one_column": round(one_column, 4),
-            "steps_on_last_word": round(float(on_last.mean()), 4)}
+            "steps_on_last_word": round(float(on_last.mean()), 4), "dictionary_linked_steps": linked,
+            "on_dictionary_word": round(on_word / max(linked, 1), 4),
+            "diagonal_on_dictionary_word": round(on_diagonal / max(linked, 1), 4)}
 
 
 def dictionary_baseline(sources: list[str], dictionary: dict) -> list[list[str]]:
@@ -159,16 +183,21 @@ def evaluate(name: str, translator: Translator, beam: int, threads: int, test_li
     if test_pairs:
         overall["all test splits, greedy"] = task.bleu_chrf(greedy, [t for _, t in test_pairs])
     card = translator.card
+    init = card.get("init") or {}                   # a fine-tuned model: its trained parent's steps and time count too
     coverage = vocabulary_coverage(translator, sources,
                                    [row[0 if direction == "en-fr" else 1] for row in splits["train"]])
     evaluation = {
         "model": name, "direction": direction, "overall": overall, "test_by_source": per_source,
         "by_length": {"attention" if translator.has_attention else "plain": by_length(greedy, test_pairs)},
-        "attention_sink": {**attention_sink(translations), "beam": beam} if translator.has_attention else None,
+        "attention_sink": ({**attention_sink(translations, dictionary_links(direction)), "beam": beam}
+                           if translator.has_attention else None),
         "speed": {**speed(translator, beam), "threads": threads},
         "vocabulary_coverage": coverage,
         "weights_mb": round((checkpoint.resolve(name) / checkpoint.WEIGHTS).stat().st_size / 1e6, 1),
-        "training": {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
+        "training": {"steps": card.get("steps") + init.get("steps", 0),
+                     "train_seconds": card.get("train_seconds") + init.get("train_seconds", 0),
+                     "fine_tuned": {"steps": card.get("steps"), "train_seconds": card.get("train_seconds"),
+                                    "guided_alignment": card["config"].get("guided_alignment", 0.0)} if init else None,
                      "reproduce": card.get("reproduce"), "hidden_size": card["model_config"].get("hidden_size"),
                      "reverse_source": card["model_config"].get("reverse_source", False)},
         "everyday_examples": [{"source": sources[i], "reference": references[i],
@@ -223,6 +252,8 @@ def main() -> None:
         print("\nby source length (greedy BLEU): " + json.dumps(
             {m: {b: round(c["bleu"], 1) for b, c in t.items()} for m, t in evaluation["by_length"].items()}))
         print("speed: " + json.dumps(evaluation["speed"]) + f"; weights {evaluation['weights_mb']} MB")
+        if evaluation["attention_sink"]:
+            print("attention on the everyday set: " + json.dumps(evaluation["attention_sink"]))
     on_disk = {name: checkpoint.resolve(name) / "evaluation.json" for name in MODELS.values()}
     write_readme({name: json.loads(path.read_text(encoding="utf-8")) for name, path in on_disk.items()
                   if path.exists()})
@@ -234,8 +265,12 @@ def write_readme(evaluations: dict) -> None:
     for name, evaluation in evaluations.items():
         t, s = evaluation["training"], evaluation["speed"]
         beam_ms = next(v for k, v in s.items() if k.startswith("beam"))
-        lines += [f"**{name}** ({evaluation['direction']}; {t['steps']:,} steps in {t['train_seconds'] / 60:.0f} min, "
-                  f"`{t['reproduce']}`; weights {evaluation['weights_mb']} MB; {s['words']}-word sentence at "
+        tuned = t.get("fine_tuned")
+        lines += [f"**{name}** ({evaluation['direction']}; {t['steps']:,} steps in {t['train_seconds'] / 60:.0f} min"
+                  + (f", the last {tuned['steps']:,} ({tuned['train_seconds'] / 60:.0f} min) fine-tuning"
+                     + (f" with guided alignment (weight {tuned['guided_alignment']})" if tuned["guided_alignment"]
+                        else " without it") if tuned else "")
+                  + f", `{t['reproduce']}`; weights {evaluation['weights_mb']} MB; {s['words']}-word sentence at "
                   f"{s['threads']} thread: greedy {s['greedy_ms']} ms, beam {beam_ms} ms)",
                   "", "| system | BLEU | chrF |", "|---|---|---|"]
         lines += [f"| {k} | {v['bleu']:.1f} | {v['chrf']:.1f} |" for k, v in evaluation["overall"].items()] + [""]
@@ -244,7 +279,11 @@ def write_readme(evaluations: dict) -> None:
             lines += [f"Attention on the everyday set (beam {sink['beam']}): the map is one column (most output "
                       f"steps look hardest at one source word) in {sink['one_column']:.0%} of {sink['sentences']} "
                       f"sentences; {sink['steps_on_last_word']:.0%} of all output steps look hardest at the "
-                      "source's last word.", ""]
+                      "source's last word."
+                      + (f" Of the {sink['dictionary_linked_steps']} output words that the corpus' dictionary links "
+                         f"to exactly one source word, {sink['on_dictionary_word']:.0%} look hardest at that word "
+                         f"(the diagonal alone: {sink['diagonal_on_dictionary_word']:.0%})."
+                         if "dictionary_linked_steps" in sink else ""), ""]
     first = evaluations.get(MODELS[("attention", "en-fr")])
     if first and first["by_length"]:
         names = list(first["by_length"])

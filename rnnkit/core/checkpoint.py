@@ -84,6 +84,10 @@ def render_card(card: dict) -> str:
     for key in ("parameters", "train_seconds", "machine", "world_size", "torch"):
         if key in card:
             lines.append(f"- {key}: {_fmt(card[key])}")
+    if card.get("init"):
+        init = card["init"]
+        lines.append(f"- fine-tuned from: {init['from']} (trained {init['steps']} steps in "
+                     f"{_fmt(init['train_seconds'])} s before this run; the reproduce line below runs both)")
     lines += ["", "## Reproduce", "", "```", card.get("reproduce", ""), "```", "",
               "## Model config", "", "```json", json.dumps(card.get("model_config", {}), indent=1), "```", "",
               "## Training config", "", "```json", json.dumps(card.get("config", {}), indent=1), "```", ""]

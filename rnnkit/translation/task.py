@@ -6,11 +6,14 @@ trains French->English on the same pairs reversed; the source ``generated`` adds
 of everyday classroom English made by the pyrealb generator (``translation_data.read_prepared``);
 ``--attention=none --bidirectional=false --input_feeding=false --reverse_source`` the plain
 encoder-decoder. ``--sources=`` (empty) trains on the generated corpus alone (v1), ``--data=fra.txt``
-(Tatoeba/Anki) or ``--data=pairs.tsv`` on the user's own file.
+(Tatoeba/Anki) or ``--data=pairs.tsv`` on the user's own file. ``--guided_alignment=1`` adds a loss that pulls
+the attention towards IBM Model 1 word alignments (``translation/alignment.py``); the shipped attention models are
+the trained ones fine-tuned with it (``--init=translation --guided_alignment=1.0 --lr=0.001 --max_steps=800``).
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -19,8 +22,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from rnnkit.core import checkpoint
 from rnnkit.core.text import Vocabulary, pad_batch, tokenize
 from rnnkit.core.training import Prepared, TrainConfig
+from rnnkit.translation import alignment
 from rnnkit.translation import data as translation_data
 from rnnkit.translation.model import ModelConfig, Seq2Seq
 from rnnkit.translation.subwords import Language, Segmenter
@@ -53,6 +58,7 @@ class Config(TrainConfig):
     batch_size: int = 64           # pairs per optimiser step (prepared corpus: batches of similar length)
     lr: float = 3e-3               # AdamW learning rate (cosine decay to 0 over the run)
     threads: int = 1               # torch threads
+    guided_alignment: float = 0.0  # weight of a loss pulling attention towards IBM Model 1 word alignments; 0 = none
     model: ModelConfig = field(default_factory=ModelConfig)
 
 
@@ -133,18 +139,31 @@ def length_batches(data, batch_size: int, seed: int) -> list[list]:
     return [keyed[i:i + batch_size] for i in range(0, len(keyed), batch_size)]
 
 
-def collate(batch):
-    """(src ids, tgt ids) pairs -> padded src (B,S), src_lengths (B,), tgt (B,T) with <bos>..<eos>."""
+def collate(batch, aligner: alignment.Model1 | None = None):
+    """(src ids, tgt ids) pairs -> padded src (B,S), src_lengths (B,), tgt (B,T) with <bos>..<eos>.
+
+    With an ``aligner``, also the attention each step should have (B, T-1, S): the aligner's posterior for each
+    target token, a row of zeros for ``<eos>`` and padding.
+    """
     src, src_lengths = pad_batch([s for s, _ in batch])
     tgt, _ = pad_batch([t for _, t in batch])
-    return src, src_lengths, tgt
+    if aligner is None:
+        return src, src_lengths, tgt
+    guide = torch.zeros(len(batch), tgt.size(1) - 1, src.size(1))
+    for row, (source, target) in enumerate(batch):
+        guide[row, :len(target) - 2, :len(source)] = torch.from_numpy(aligner.posterior(source, target[1:-1]))
+    return src, src_lengths, tgt, guide
 
 
 def prepare(cfg: Config) -> Prepared:
     train, dev, test, provenance = load_splits(cfg)
-    names = translation_data.name_tokens() if not (cfg.data or cfg.sources) else set()
-    src = build_language([tokenize(s) for s, _ in train], cfg, names)
-    tgt = build_language([tokenize(t) for _, t in train], cfg, names)
+    if cfg.init:                                 # fine-tuning keeps the trained model's tokens
+        trained = checkpoint.load_card(cfg.init)["extras"]
+        src, tgt = Language.from_extras(trained, "src"), Language.from_extras(trained, "tgt")
+    else:
+        names = translation_data.name_tokens() if not (cfg.data or cfg.sources) else set()
+        src = build_language([tokenize(s) for s, _ in train], cfg, names)
+        tgt = build_language([tokenize(t) for _, t in train], cfg, names)
     kind = f"sentencepiece unigram, ~{cfg.subwords} pieces" if cfg.subwords else f"words, min frequency {cfg.min_freq}"
     provenance.update(split=f"{len(train)} train / {len(dev)} dev / {len(test)} test pairs "
                             f"(no test sentence is seen in training)",
@@ -154,8 +173,17 @@ def prepare(cfg: Config) -> Prepared:
         extras.update(src_spm=src.segmenter.model, tgt_spm=tgt.segmenter.model)
     encoded = encode_pairs(train, src, tgt, cfg.max_src_len)
     batched = bool(cfg.sources and not cfg.data)
+    collate_batch = collate
+    if cfg.guided_alignment:
+        if cfg.model.attention == "none":
+            raise ValueError("guided alignment guides the attention: it needs attention (not attention=none)")
+        aligner = alignment.Model1.train([(s, t[1:-1]) for s, t in encoded], len(src.vocab), len(tgt.vocab))
+        collate_batch = functools.partial(collate, aligner=aligner)
+        provenance["guided_alignment"] = (f"attention pulled towards IBM Model 1 alignments (weight "
+                                          f"{cfg.guided_alignment}; {alignment.ITERATIONS} EM passes over the "
+                                          f"training pairs, diagonal prior {alignment.DIAGONAL_TENSION})")
     return Prepared(train=length_batches(encoded, cfg.batch_size, cfg.seed) if batched else encoded,
-                    dev=dev, test=test, collate=collate, extras=extras, data=provenance, batched=batched)
+                    dev=dev, test=test, collate=collate_batch, extras=extras, data=provenance, batched=batched)
 
 
 def build_model(model_config: ModelConfig, extras: dict) -> Seq2Seq:
@@ -163,9 +191,12 @@ def build_model(model_config: ModelConfig, extras: dict) -> Seq2Seq:
 
 
 def loss(model: nn.Module, batch, cfg: Config) -> torch.Tensor:
-    src, src_lengths, tgt = batch
-    logits, _ = model(src, src_lengths, tgt)                         # (B, T, V) teacher forcing
-    return F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=Vocabulary.pad_id)
+    src, src_lengths, tgt, *guide = batch
+    logits, alpha = model(src, src_lengths, tgt)                     # (B, T, V) teacher forcing
+    value = F.cross_entropy(logits.flatten(0, 1), tgt[:, 1:].flatten(), ignore_index=Vocabulary.pad_id)
+    if guide:
+        value = value + cfg.guided_alignment * alignment.guided_alignment_loss(alpha, guide[0])
+    return value
 
 
 # ---------------------------------------------------------------------------------------------

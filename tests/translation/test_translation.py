@@ -318,6 +318,49 @@ def test_dry_run_on_the_generated_corpus(tmp_path):
     assert "jane" not in itos and "paul" not in itos           # names are kept out on purpose
 
 
+# --- guided alignment -------------------------------------------------------------------------
+def test_model_one_learns_which_word_translates_which():
+    from rnnkit.translation.alignment import Model1
+    # ids: source the=1 cat=2 dog=3 a=4 sleeps=5; target le=1 chat=2 chien=3 un=4 dort=5
+    pairs = [([1, 2], [1, 2]), ([1, 3], [1, 3]), ([4, 2], [4, 2]), ([4, 3], [4, 3]),
+             ([1, 2, 5], [1, 2, 5]), ([4, 3, 5], [4, 3, 5])]
+    model = Model1.train(pairs, source_size=6, target_size=6)
+    assert torch.allclose(torch.from_numpy(model.table.sum(0)[1:]), torch.ones(5))   # t(. | e) sums to one
+    posterior = model.posterior([4, 3, 5], [3, 4, 5])                  # "chien un dort" against "a dog sleeps"
+    assert posterior.shape == (3, 3) and torch.allclose(torch.from_numpy(posterior.sum(1)), torch.ones(3))
+    assert posterior.argmax(1).tolist() == [1, 0, 2]                   # by the words, not by the positions
+    twice = model.posterior([1, 2, 1, 3], [1, 2, 1, 3])                # "the" twice: each to the nearer one
+    assert twice[0].argmax() == 0 and twice[2].argmax() == 2
+
+
+def test_guided_alignment_loss_is_least_where_attention_follows_the_guide():
+    from rnnkit.translation.alignment import guided_alignment_loss
+    guide = torch.tensor([[[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]])      # the last row (<eos>) has no guide
+    follows = torch.tensor([[[0.99, 0.01], [0.01, 0.99], [0.5, 0.5]]])
+    ignores = torch.tensor([[[0.01, 0.99], [0.99, 0.01], [0.5, 0.5]]])
+    assert guided_alignment_loss(follows, guide) < 0.02 < 4 < guided_alignment_loss(ignores, guide)
+    eos_moved = follows.clone()
+    eos_moved[0, 2] = torch.tensor([0.9, 0.1])
+    assert guided_alignment_loss(eos_moved, guide) == guided_alignment_loss(follows, guide)
+
+
+def test_fine_tuning_with_guided_alignment_keeps_the_vocabulary_and_the_recipe(tmp_path):
+    from rnnkit.core.runner import run
+    parent = run("translation", {"dry_run": True, "sources": "", "out": str(tmp_path / "a")})
+    card = run("translation", {"dry_run": True, "init": str(tmp_path / "a"), "guided_alignment": 1.0,
+                               "out": str(tmp_path / "b")})
+    assert card["extras"] == parent["extras"] and card["model_config"] == parent["model_config"]
+    assert card["config"]["sources"] == "" and card["config"]["guided_alignment"] == 1.0    # the rest inherited
+    assert card["init"] == {"from": str(tmp_path / "a"), "steps": 3, "train_seconds": parent["train_seconds"]}
+    assert card["reproduce"] == ("rnnkit train translation --dry-run --sources='' && rnnkit train translation "
+                                 f"--dry-run --init={tmp_path / 'a'} --guided_alignment=1.0")
+    assert "IBM Model 1" in card["data"]["guided_alignment"]
+    assert f"fine-tuned from: {tmp_path / 'a'} (trained 3 steps" in (tmp_path / "b" / "README.md").read_text()
+    with pytest.raises(ValueError, match="needs attention"):
+        run("translation", {"dry_run": True, "sources": "", "attention": "none", "input_feeding": False,
+                            "guided_alignment": 1.0, "out": str(tmp_path / "c")})
+
+
 # --- the trained models -----------------------------------------------------------------------
 @pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
 def test_committed_models_translate():
@@ -338,11 +381,11 @@ def test_committed_models_translate():
 SMALL_CAT = "The small cat will not eat the red apple."
 JANE = "Do you want to sing with me?"
 SHIPPED = [
-    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat ne sera pas la belle rouge-gorge.", -13.240602493286133),
-    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.600770890712738),
-    ("plain", "en-fr", 1, SMALL_CAT, "Le petit petit-fils ne sera pas sous la bicyclette.", -16.48674774169922),
-    ("plain", "en-fr", 5, JANE, "Voulez-vous saluer avec moi?", -3.2242844104766846),
-    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.7575746774673462),
+    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat furieux ne mange pas la pomme.", -4.573326110839844),
+    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.3556177616119385),
+    ("plain", "en-fr", 1, SMALL_CAT, "Le petit partenaire ne sera pas sous le costume.", -12.883837699890137),
+    ("plain", "en-fr", 5, JANE, "Voulez-vous saluer avec moi?", -2.702805280685425),
+    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.27278634905815125),
 ]
 
 
@@ -435,8 +478,9 @@ def test_page():
     assert any("French" == s.value for s in at.subheader)
     assert at.text_area[0].value == "Do you want to sing with me?"          # the lecture's example first
     assert len(at.get("plotly_chart")) >= 2                # heat map + step bars
-    # the shipped model's map for the lecture's sentence is one column on "?": the page says so (README, translation)
-    assert any("Here the map is one column" in i.value and "**?**" in i.value for i in at.info)
+    # trained with guided alignment, the map for the lecture's sentence aligns words: no attention-sink note
+    assert any("guided alignment" in c.value for c in at.caption)
+    assert not any("Here the map is one column" in i.value for i in at.info)
     radio = lambda label: next(r for r in at.radio if r.label == label)
     radio("Model").set_value("plain").run()               # interaction: the plain model
     assert not at.exception and any("no attention" in i.value for i in at.info)
