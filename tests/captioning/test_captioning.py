@@ -539,3 +539,16 @@ def test_page_in_quiz_mode_shows_the_photo_and_waits_for_the_answers():
         radio.set_value(question.answer)
     at.run()
     assert not at.exception and "cat" in at.subheader[0].value.lower() and len(at.success) == 2
+
+
+def test_bundled_photos_load_without_importing_the_packages_that_ship_them():
+    """scikit-learn's and scikit-image's photos are read from where the packages lie: importing sklearn.datasets
+    for a path loaded ~60 modules into the server (README, Memory)."""
+    code = ("import sys; from rnnkit.captioning import samples; "
+            "sizes = [samples.load_sample(s).size for s in samples.EVALUATION + samples.TRAINING]; "
+            "print(len(sizes), 'sklearn' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    count, imported = done.stdout.split()
+    assert int(count) == len(samples.EVALUATION) + len(samples.TRAINING) and imported == "False"
+    assert samples.source_path(samples.by_key("flower")).name == "flower.jpg"
