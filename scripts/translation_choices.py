@@ -3,7 +3,7 @@
     python scripts/translation_choices.py pretrained/translation build/ft/*/
 
 Each argument is a model directory (``rnnkit train translation --out=DIR``, or a fine-tune with ``--init``): the
-row shows how it was fine-tuned, greedy BLEU and chrF on the first 300 dev pairs of its direction (the dev pairs the
+row shows how it was trained, greedy BLEU and chrF on the first 300 dev pairs of its direction (the dev pairs the
 training scores), and the attention measures of ``scripts/eval_translation.py`` on the same translations: the share
 of one-column maps, and of the output words that the corpus' dictionary links to exactly one source word, the share
 that look hardest at that word (beside the diagonal alone). The everyday set and the test splits are never looked
@@ -25,12 +25,12 @@ from rnnkit.translation.translator import Translator
 DEV_PAIRS = 300
 
 
-def fine_tuning(card: dict) -> str:
-    if not card.get("init"):
-        return "none (trained model)"
+def training(card: dict) -> str:
+    """How the model was trained: its steps, from scratch or from another model, with or without the guide."""
     config = card["config"]
     guide = config.get("guided_alignment", 0.0)
-    return (f"{card['steps']} steps from {card['init']['from']}, " + (f"guide weight {guide}" if guide else "no guide")
+    start = f"from {card['init']['from']}" if card.get("init") else "from scratch"
+    return (f"{card['steps']:,} steps {start}, " + (f"guide weight {guide}" if guide else "no guide")
             + f", learning rate {config['lr']:g}")
 
 
@@ -45,7 +45,7 @@ def dev_row(directory: str) -> str:
     sink = attention_sink(translations, dictionary_links(translator.direction)) if translator.has_attention else None
     attention = (f"{sink['one_column']:.1%} | {sink['on_dictionary_word']:.0%} of {sink['dictionary_linked_steps']} "
                  f"(diagonal {sink['diagonal_on_dictionary_word']:.0%})" if sink else "- | -")
-    return (f"| {directory} ({translator.direction}) | {fine_tuning(card)} | {scores['bleu']:.1f} | "
+    return (f"| {directory} ({translator.direction}) | {training(card)} | {scores['bleu']:.1f} | "
             f"{scores['chrf']:.1f} | {attention} |")
 
 
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"| model | fine-tuning | dev BLEU (greedy, {DEV_PAIRS} pairs) | dev chrF | one-column maps | "
+    print(f"| model | training | dev BLEU (greedy, {DEV_PAIRS} pairs) | dev chrF | one-column maps | "
           "output words on their dictionary word |\n|---|---|---|---|---|---|", flush=True)
     for directory in args.models:
         print(dev_row(directory), flush=True)

@@ -7,8 +7,9 @@ of everyday classroom English made by the pyrealb generator (``translation_data.
 ``--attention=none --bidirectional=false --input_feeding=false --reverse_source`` the plain
 encoder-decoder. ``--sources=`` (empty) trains on the generated corpus alone (v1), ``--data=fra.txt``
 (Tatoeba/Anki) or ``--data=pairs.tsv`` on the user's own file. ``--guided_alignment=1`` adds a loss that pulls
-the attention towards IBM Model 1 word alignments (``translation/alignment.py``); the shipped attention models are
-the trained ones fine-tuned with it (``--init=translation --guided_alignment=1.0 --lr=0.001 --max_steps=800``).
+the attention towards IBM Model 1 word alignments (``translation/alignment.py``): the shipped English->French model
+is trained with it from the start, the French->English one was fine-tuned with it (``--init=translation_fr_en
+--guided_alignment=1.0 --lr=0.001 --max_steps=800``).
 """
 
 from __future__ import annotations

@@ -381,8 +381,8 @@ def test_committed_models_translate():
 SMALL_CAT = "The small cat will not eat the red apple."
 JANE = "Do you want to sing with me?"
 SHIPPED = [
-    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat furieux ne mange pas la pomme.", -4.573326110839844),
-    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.3556177616119385),
+    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat ne mangera pas la pomme rouge.", -1.2623919248580933),
+    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.515100359916687),
     ("plain", "en-fr", 1, SMALL_CAT, "Le petit partenaire ne sera pas sous le costume.", -12.883837699890137),
     ("plain", "en-fr", 5, JANE, "Voulez-vous saluer avec moi?", -2.702805280685425),
     ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.27278634905815125),
