@@ -12,6 +12,7 @@ occurs twice is aligned to the nearer one.
 
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
 import numpy as np
@@ -21,8 +22,10 @@ ITERATIONS = 5              # EM passes over the training pairs (Model 1's likel
 DIAGONAL_TENSION = 4.0      # fast_align's default: how sharply the prior prefers the diagonal
 
 
+@functools.lru_cache(maxsize=4096)
 def diagonal_prior(target_length: int, source_length: int, tension: float = DIAGONAL_TENSION) -> np.ndarray:
-    """(T, S) weights ``exp(-tension |(t + 1/2)/T - (s + 1/2)/S|)``: 1 on the diagonal, less far from it."""
+    """(T, S) weights ``exp(-tension |(t + 1/2)/T - (s + 1/2)/S|)``: 1 on the diagonal, less far from it. Kept per
+    shape: EM and every training batch ask for the same few hundred shapes again (read only, never written)."""
     t = (np.arange(target_length)[:, None] + 0.5) / target_length
     s = (np.arange(source_length)[None, :] + 0.5) / source_length
     return np.exp(-tension * np.abs(t - s)).astype(np.float32)
