@@ -66,6 +66,11 @@ class Config(TrainConfig):
     model: ModelConfig = field(default_factory=ModelConfig)
 
 
+def shipped_name(cfg: Config) -> str:
+    """The decoder a run trains by default: one per caption language."""
+    return "captioning_fr" if cfg.language == "fr" else "captioning"
+
+
 def dry_run(cfg: Config) -> Config:
     cfg.scenes, cfg.eval_scenes, cfg.photo_crops = 24, 8, 1
     cfg.epochs, cfg.max_steps, cfg.batch_size = 1, 3, 8

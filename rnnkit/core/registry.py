@@ -10,7 +10,10 @@ A task module (``rnnkit/<application>/task.py``) provides, top to bottom:
 - ``build_model(model_config, extras) -> nn.Module``: the architecture alone rebuilds the model;
 - ``loss(model, batch, cfg) -> Tensor`` (calls ``model(...)`` so DistributedDataParallel works;
   loss settings are read from ``cfg``, never from the model);
-- ``evaluate(model, prepared, cfg, split) -> dict`` of metrics on ``"dev"`` or ``"test"``.
+- ``evaluate(model, prepared, cfg, split) -> dict`` of metrics on ``"dev"`` or ``"test"``;
+- optionally ``shipped_name(cfg) -> str``: the ``pretrained/`` directory a run writes when no ``--out`` is
+  given, where one task ships several models (``translation_fr_en``, ``captioning_fr``, ``ner_forward``), so
+  that each card's ``reproduce`` line, which never names ``--out``, rebuilds that model and no other.
 """
 
 from __future__ import annotations

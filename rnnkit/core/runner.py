@@ -110,10 +110,14 @@ def inherited_settings(task, parent: dict | None) -> dict:
 
 
 def output_directory(task_name: str, cfg) -> str:
-    """Where a run writes: ``--out``; else, fine-tuning, over the model it started from; else ``default_out``."""
+    """Where a run writes: ``--out``; else, fine-tuning, over the model it started from; else ``default_out`` of
+    the model these settings train (the task's ``shipped_name``, where it ships more than one)."""
     if cfg.out:
         return cfg.out
-    return str(checkpoint.resolve(cfg.init)) if cfg.init and not cfg.dry_run else default_out(task_name, cfg.dry_run)
+    if cfg.init and not cfg.dry_run:
+        return str(checkpoint.resolve(cfg.init))
+    shipped_name = getattr(tasks.get(task_name), "shipped_name", lambda _: task_name)
+    return default_out(shipped_name(cfg), cfg.dry_run)
 
 
 def run(task_name: str, overrides: dict) -> dict:

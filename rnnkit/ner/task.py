@@ -51,6 +51,11 @@ class Config(TrainConfig):
     model: ModelConfig = field(default_factory=ModelConfig)
 
 
+def shipped_name(cfg: Config) -> str:
+    """The tagger a run trains by default: the bidirectional one, or the forward-only one the page compares."""
+    return "ner" if cfg.model.bidirectional else "ner_forward"
+
+
 def dry_run(cfg: Config) -> Config:
     cfg.train_size, cfg.eval_size, cfg.epochs, cfg.max_steps, cfg.glove = 64, 32, 1, 3, False
     cfg.checkpoint_minutes = 0.0

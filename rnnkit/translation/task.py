@@ -7,9 +7,9 @@ of everyday classroom English made by the pyrealb generator (``translation_data.
 ``--attention=none --bidirectional=false --input_feeding=false --reverse_source`` the plain
 encoder-decoder. ``--sources=`` (empty) trains on the generated corpus alone (v1), ``--data=fra.txt``
 (Tatoeba/Anki) or ``--data=pairs.tsv`` on the user's own file. ``--guided_alignment=1`` adds a loss that pulls
-the attention towards IBM Model 1 word alignments (``translation/alignment.py``): the shipped English->French model
-is trained with it from the start, the French->English one was fine-tuned with it (``--init=translation_fr_en
---guided_alignment=1.0 --lr=0.001 --max_steps=800``).
+the attention towards IBM Model 1 word alignments (``translation/alignment.py``): both shipped attention models are
+trained with it from the start. Without ``--out`` a run writes the model its settings train (``shipped_name``):
+``pretrained/translation``, ``translation_fr_en`` or ``translation_plain``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,12 @@ def dry_run(cfg: Config) -> Config:
     if cfg.subwords:
         cfg.subwords = 200
     return cfg
+
+
+def shipped_name(cfg: Config) -> str:
+    """The model a run trains by default: one per direction, and the plain encoder-decoder apart."""
+    return ("translation_plain" if cfg.model.attention == "none" else "translation") + \
+        ("_fr_en" if cfg.direction == "fr-en" else "")
 
 
 def orient(pairs, direction: str) -> list[tuple[str, str]]:

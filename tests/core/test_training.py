@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from rnnkit import ROOT
+from rnnkit import PRETRAINED, ROOT
 from rnnkit.core import checkpoint
 from rnnkit.core import registry as tasks
 from rnnkit.core.registry import load_pretrained
@@ -37,6 +37,27 @@ def test_a_fine_tuned_model_replaces_the_one_it_started_from_unless_told_otherwi
     assert output_directory("translation", fine_tune) == "elsewhere"
     fine_tune.out, fine_tune.dry_run = "", True
     assert output_directory("translation", fine_tune).endswith("build/dry-run/translation")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PRETRAINED.iterdir() if (p / "card.json").exists()))
+def test_every_cards_reproduce_line_writes_that_model(name):
+    """A card's ``reproduce`` line never names ``--out``: each of its commands must write the model it belongs
+    to (fr-en, the plain translator, the French captions and the forward tagger are not their task's default)."""
+    import shlex
+
+    from rnnkit.core.runner import inherited_settings, output_directory
+    card = checkpoint.load_card(name)
+    if not card["reproduce"].startswith("rnnkit train "):
+        pytest.skip(f"{name} is not trained by rnnkit train: {card['reproduce']}")
+    commands = " ".join(line for line in card["reproduce"].splitlines() if not line.startswith("#"))
+    for command in commands.split(" && "):
+        words = shlex.split(command)
+        assert words[:3] == ["rnnkit", "train", card["task"]], command
+        task = tasks.get(card["task"])
+        overrides = parse_overrides(task, words[3:])
+        parent = checkpoint.load_card(overrides["init"]) if overrides.get("init") else None
+        cfg = make_config(task, {**inherited_settings(task, parent), **overrides})
+        assert (ROOT / output_directory(card["task"], cfg)).resolve() == PRETRAINED / name, command
 
 
 def test_init_refuses_a_model_whose_vocabulary_is_not_this_runs(tmp_path):
