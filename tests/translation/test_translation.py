@@ -375,17 +375,17 @@ def test_committed_models_translate():
             translator.prepare(bad)
 
 
-# Recorded from the committed weights (trained on pairs.tsv.gz + the generated sentences, 2026-12-06): the same
+# Recorded from the committed weights (6,000 steps on pairs.tsv.gz + the generated sentences, 2026-12-06): the same
 # code must keep giving exactly these translations (the greedy and beam decoders of rnnkit.core.decoding; the
 # log-probabilities re-recorded when the word embeddings came to be stored in float16: same text, moved by < 4e-3).
 SMALL_CAT = "The small cat will not eat the red apple."
 JANE = "Do you want to sing with me?"
 SHIPPED = [
-    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat ne mangera pas la pomme rouge.", -1.2623919248580933),
-    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.515100359916687),
-    ("plain", "en-fr", 1, SMALL_CAT, "Le petit partenaire ne sera pas sous le costume.", -12.883837699890137),
-    ("plain", "en-fr", 5, JANE, "Voulez-vous saluer avec moi?", -2.702805280685425),
-    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.27278634905815125),
+    ("attention", "en-fr", 1, SMALL_CAT, "Le petit chat ne mangera pas la pomme rouge.", -0.8671172261238098),
+    ("attention", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -0.2527131736278534),
+    ("plain", "en-fr", 1, SMALL_CAT, "Le petit chat ne respectera pas le rouge-gorge.", -11.185190200805664),
+    ("plain", "en-fr", 5, JANE, "Voulez-vous chanter avec moi?", -2.760780096054077),
+    ("attention", "fr-en", 5, "Voulez-vous chanter avec moi ?", "Do you want to sing with me?", -0.07683685421943665),
 ]
 
 
