@@ -190,9 +190,9 @@ elif result.alpha is not None and result.output:
                "the noun, show off the diagonal.")
     if card.get("config", {}).get("guided_alignment"):
         st.caption("This model's attention was also trained to follow word alignments that IBM Model 1, a "
-                   "statistical aligner, learnt from the same training pairs (*guided alignment*). Trained on "
-                   "translations alone for the same CPU budget, its attention looked at the sentence's last word "
-                   "at every step.")
+                   "statistical aligner, learnt from the same training pairs (*guided alignment*). Trained on the "
+                   "translations alone, for about three times as long, its attention looked at the sentence's last "
+                   "word at nearly every step.")
     sink = result.attention_sink()
     if sink:
         word, share = sink
