@@ -293,7 +293,13 @@ def write_readme(evaluations: dict) -> None:
                                                      for b in buckets) + " |",
                   "|---|" + "---|" * len(buckets)]
         lines += [f"| {n} | " + " | ".join(f"{first['by_length'][n][b]['bleu']:.1f}" if b in first["by_length"][n]
-                                           else "-" for b in buckets) + " |" for n in names] + [""]
+                                           else "-" for b in buckets) + " |" for n in names]
+        if {"attention", "plain"} <= set(names):
+            by = first["by_length"]
+            lines.append("| attention ÷ plain | " + " | ".join(
+                f"{by['attention'][b]['bleu'] / by['plain'][b]['bleu']:.1f}×" if by["plain"].get(b, {}).get("bleu")
+                else "-" for b in buckets) + " |")
+        lines += [""]
     checkpoint.write_readme_figures("translation", "scripts/eval_translation.py", "\n".join(lines))
 
 

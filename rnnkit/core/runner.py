@@ -120,16 +120,24 @@ def output_directory(task_name: str, cfg) -> str:
     return default_out(shipped_name(cfg), cfg.dry_run)
 
 
-def run(task_name: str, overrides: dict) -> dict:
-    """Train one task end to end and write its checkpoint; returns the model card."""
+def run_config(task_name: str, overrides: dict, parent: dict | None):
+    """The settings a run trains with, where it writes included: the options given, over the settings of the model
+    it fine-tunes (``parent``, its card), over the task's defaults."""
     task = tasks.get(task_name)
-    parent_state, parent = checkpoint.load(overrides["init"]) if overrides.get("init") else (None, None)
     cfg = make_config(task, {**inherited_settings(task, parent), **overrides})
     if cfg.dry_run:
         cfg = task.dry_run(cfg)
     if parent:                                   # fine-tuning: the trained model's architecture, whatever the run's
         cfg.model = checkpoint.config_from_dict(task.ModelConfig, parent.get("model_config"), task_name)
     cfg.out = output_directory(task_name, cfg)
+    return cfg
+
+
+def run(task_name: str, overrides: dict) -> dict:
+    """Train one task end to end and write its checkpoint; returns the model card."""
+    task = tasks.get(task_name)
+    parent_state, parent = checkpoint.load(overrides["init"]) if overrides.get("init") else (None, None)
+    cfg = run_config(task_name, overrides, parent)
     setup_distributed()
     seed_everything(cfg.seed)
     prepared = task.prepare(cfg)

@@ -31,12 +31,12 @@ MODELS = {("attention", "en-fr"): "translation", ("plain", "en-fr"): "translatio
           ("attention", "fr-en"): "translation_fr_en"}
 # How to train each model where its weights are missing: the shipped settings (each card's ``reproduce`` line);
 # without --out a run writes the model its settings train (task.shipped_name).
-CORPUS = "--subwords=8000 --hidden_size=256 --max_src_len=32 --dev_size=300 --test_size=300 --checkpoint_minutes=4"
-SHIPPED = f"{CORPUS} --epochs=4 --max_steps=6000 --bidirectional --input_feeding --guided_alignment=1.0 --threads=2"
+SCHEDULE = ("--subwords=8000 --hidden_size=256 --max_src_len=32 --dev_size=300 --test_size=300 --epochs=4 "
+            "--max_steps=6000 --threads=2 --checkpoint_minutes=4")
+SHIPPED = f"{SCHEDULE} --bidirectional --input_feeding --guided_alignment=1.0"
 TRAIN_COMMANDS = {("attention", "en-fr"): f"rnnkit train translation {SHIPPED}",
                   ("attention", "fr-en"): f"rnnkit train translation --direction=fr-en {SHIPPED}",
-                  ("plain", "en-fr"): f"rnnkit train translation --attention=none --reverse_source {CORPUS} "
-                                      "--epochs=4 --max_steps=5000 --threads=1"}
+                  ("plain", "en-fr"): f"rnnkit train translation --attention=none --reverse_source {SCHEDULE}"}
 LANGUAGES = {"en": "English", "fr": "French"}
 BEAM_SIZE = 5           # the page's default
 MAX_WORDS = 50          # longer inputs are cut (the longest training sentence has ~40 tokens)

@@ -49,17 +49,15 @@ def test_every_cards_reproduce_line_writes_that_model(name):
     to (fr-en, the plain translator, the French captions and the forward tagger are not their task's default)."""
     import shlex
 
-    from rnnkit.core.runner import inherited_settings, output_directory
+    from rnnkit.core.runner import run_config
     card = checkpoint.load_card(name)
     commands = " ".join(line for line in card["reproduce"].splitlines() if not line.startswith("#"))
     for command in commands.split(" && "):
         words = shlex.split(command)
         assert words[:3] == ["rnnkit", "train", card["task"]], command
-        task = tasks.get(card["task"])
-        overrides = parse_overrides(task, words[3:])
+        overrides = parse_overrides(tasks.get(card["task"]), words[3:])
         parent = checkpoint.load_card(overrides["init"]) if overrides.get("init") else None
-        cfg = make_config(task, {**inherited_settings(task, parent), **overrides})
-        assert (ROOT / output_directory(card["task"], cfg)).resolve() == PRETRAINED / name, command
+        assert (ROOT / run_config(card["task"], overrides, parent).out).resolve() == PRETRAINED / name, command
 
 
 def test_init_refuses_a_model_whose_vocabulary_is_not_this_runs(tmp_path):

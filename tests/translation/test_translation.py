@@ -418,6 +418,21 @@ def test_cards_model_config_is_read_strictly(name):
         registry.build_from_card({k: v for k, v in card.items() if k != "model_config"})
 
 
+@pytest.mark.skipif(not HAS_WEIGHTS, reason="pretrained/translation not trained")
+def test_the_hint_for_missing_weights_trains_the_shipped_model():
+    """The page's and CLI's command for a model whose weights are missing gives the settings of its card."""
+    import shlex
+
+    from rnnkit.core import checkpoint, registry
+    from rnnkit.core.runner import make_config, parse_overrides
+    from rnnkit.translation.translator import MODELS, TRAIN_COMMANDS
+    task = registry.get("translation")
+    for key, command in TRAIN_COMMANDS.items():
+        card = checkpoint.load_card(MODELS[key])
+        shipped = make_config(task, parse_overrides(task, shlex.split(card["reproduce"])[3:]))
+        assert make_config(task, parse_overrides(task, shlex.split(command)[3:])) == shipped, key
+
+
 def rnnkit_command(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "rnnkit", *args], input=stdin, capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
