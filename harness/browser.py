@@ -84,8 +84,9 @@ def wait_for_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stMain\"] *').length > 20", timeout=timeout_ms)
-    if page.query_selector("[data-testid='stPlotlyChart']"):
-        page.wait_for_selector(".js-plotly-plot", state="attached", timeout=timeout_ms)
+    # A chart drawn, or none left (a rerun may remove the charts the last run showed):
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stPlotlyChart\"]')"
+                           " || document.querySelector('.js-plotly-plot')", timeout=timeout_ms)
     page.wait_for_timeout(3000)   # let images and charts paint before a screenshot
 
 

@@ -163,6 +163,14 @@ def require_service(name: str, what: str, make, train_command: str = ""):
     return load_service(name, make)
 
 
+def lazy_tabs(labels: list[str], key: str):
+    """``st.tabs`` whose hidden tabs skip their work: each tab's ``.open`` says whether it is the one shown, and
+    switching tabs reruns the page. Pages put a tab's results (charts, tables, model calls) under ``if tab.open``
+    and keep its widgets outside, so a visitor's values (and the link's) survive a switch: Streamlit forgets a
+    widget that a run does not draw. Every rerun of every visitor computed and sent every tab before."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def show_chart(where, figure, **kwargs) -> None:
     """Every chart goes through here: plotly's camera button downloads it as PNG or SVG (the sidebar's choice),
     at twice the screen's resolution, named after the page."""

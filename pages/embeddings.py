@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, load_glove, predict_first, save_url_state, show_chart, url_state
+from pages._common import Field, lazy_tabs, load_glove, predict_first, save_url_state, show_chart, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError
 from rnnkit.core.inputs import escape_markdown as plain
@@ -40,8 +40,9 @@ if "emb_a" not in st.session_state:                 # first visit: the link deci
                              for name, value in emb.link_values(state, st.query_params.to_dict()).items()})
 
 kv, bench = load_glove()
-tab_analogy, tab_near, tab_onehot, tab_dims, tab_bench, tab_train = st.tabs(
-    ["Analogies & PCA", "Neighbours", "One-hot vs dense", "Interpretable dimensions", "Benchmark", "Train your own"])
+tab_analogy, tab_near, tab_onehot, tab_dims, tab_bench, tab_train = lazy_tabs(
+    ["Analogies & PCA", "Neighbours", "One-hot vs dense", "Interpretable dimensions", "Benchmark", "Train your own"],
+    key="emb_tab")
 
 with tab_analogy:
     st.markdown("**The lecture's analogies** — one click:")
@@ -65,7 +66,7 @@ with tab_analogy:
         st.error(plain(str(error)))
     if found and quiz and not predict_first(questions(kv, found), "embeddings-quiz"):
         found = None                                     # the answers wait for the visitor's predictions
-    if found:
+    if found and tab_analogy.open:
         st.subheader(f"{plain(found.a)} − {plain(found.b)} + {plain(found.c)} ≈ **{plain(found.answer)}**")
         st.dataframe(emb.answer_table(found, method), hide_index=True, height=min(38 + 35 * k, 400))
         if found.verdict:
@@ -73,9 +74,10 @@ with tab_analogy:
         words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
         show_chart(st, pca_figure(words, coords, roles, arrows, explained), width="stretch")
         st.caption(plain(explain.picture(found.b, found.c, found.a, found.target, len(words))))
+    if found:
         st.text_input("compare with a second analogy (optional), e.g. paris − france + italy", key="emb_vs",
                       max_chars=LIST_CHARS, help="Both parallelograms are drawn in one PCA: do the offsets agree?")
-        if st.session_state.emb_vs.strip():
+        if st.session_state.emb_vs.strip() and tab_analogy.open:
             try:
                 second = emb.solve_analogy(kv, *emb.parse_analogy(st.session_state.emb_vs), topn=k, method=method)
             except InputError as error:
@@ -95,8 +97,9 @@ with tab_near:
     with col_w:
         st.text_input("nearest neighbours of", key="emb_word", max_chars=INPUT_CHARS)
         try:
-            near = emb.neighbours(kv, emb.check_word(kv, st.session_state.emb_word), topn=k)
-            st.dataframe(pd.DataFrame(near, columns=["word", "cosine"]).round(4), hide_index=True)
+            if tab_near.open:
+                near = emb.neighbours(kv, emb.check_word(kv, st.session_state.emb_word), topn=k)
+                st.dataframe(pd.DataFrame(near, columns=["word", "cosine"]).round(4), hide_index=True)
         except InputError as error:
             st.error(plain(str(error)))
     with col_s:
@@ -104,7 +107,7 @@ with tab_near:
         pair = emb.split_words(st.session_state.emb_pair)
         if len(pair) != 2:
             st.info("Type exactly two different words separated by a comma, e.g. “cat, dog”.")
-        else:
+        elif tab_near.open:
             try:
                 first, second = (emb.check_word(kv, w) for w in pair)
                 st.metric(f"cos({plain(first)}, {plain(second)})", f"{emb.similarity(kv, first, second):.3f}")
@@ -118,7 +121,7 @@ with tab_near:
         st.warning(plain(problem))
     if len(known) < 2:
         st.info("Type at least two known words to compare them, e.g. “man, woman, king, queen, apple, orange”.")
-    else:
+    elif tab_near.open:
         coords, explained = emb.pca(kv, known, dims)
         show_chart(st, pca_figure(known, coords, {w: "input" for w in known}, [], explained), width="stretch")
 
@@ -126,7 +129,7 @@ with tab_onehot:
     st.markdown(explain.one_hot(len(kv), kv.vector_size))
     if len(known) < 2:
         st.info("Type at least two known words in the word list on the Neighbours tab.")
-    else:
+    elif tab_onehot.open:
         for column, (matrix, title) in zip(st.columns(2), emb.one_hot_and_dense(kv, known)):
             show_chart(column, similarity_heatmap(matrix, known, title), width="stretch")
         st.dataframe(emb.memory_table(kv), hide_index=True)
@@ -140,25 +143,28 @@ with tab_dims:
     usable, problems = emb.directions_from_text(kv, st.session_state.emb_dims)
     for problem in problems:
         st.warning(plain(problem))
-    dim_words = known or list(emb.LECTURE_WORDS)
-    table, problems = emb.projection_table(kv, dim_words, usable)
-    for problem in problems:
-        st.caption(plain(problem))
-    show_chart(st, similarity_heatmap(table, dim_words, "cosine of each word with each direction",
-                                       rows=[d.name for d in usable], zmax=0.6), width="stretch")
-    with st.expander("the words that build each direction"):
-        st.dataframe(emb.direction_table(usable), hide_index=True)
-    st.caption(explain.DIMENSIONS_CAPTION)
+    if tab_dims.open:
+        dim_words = known or list(emb.LECTURE_WORDS)
+        table, problems = emb.projection_table(kv, dim_words, usable)
+        for problem in problems:
+            st.caption(plain(problem))
+        show_chart(st, similarity_heatmap(table, dim_words, "cosine of each word with each direction",
+                                           rows=[d.name for d in usable], zmax=0.6), width="stretch")
+        with st.expander("the words that build each direction"):
+            st.dataframe(emb.direction_table(usable), hide_index=True)
+        st.caption(explain.DIMENSIONS_CAPTION)
 
 with tab_bench:
     st.markdown(explain.BENCHMARK)
-    for column, (label, value, note) in zip(st.columns(3), explain.benchmark_metrics(bench, emb.REFERENCE_ACCURACY)):
-        column.metric(label, value, note, delta_color="off", delta_arrow="off")
-    st.caption(explain.PUBLISHED)
-    show_chart(st, benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
-    if emb.preset_table(bench):
-        st.markdown("**The lecture's four analogies** (rank of the expected answer among 50,000 words):")
-        st.dataframe(pd.DataFrame(emb.preset_table(bench)), hide_index=True)
+    if tab_bench.open:
+        for column, (label, value, note) in zip(st.columns(3), explain.benchmark_metrics(bench,
+                                                                                         emb.REFERENCE_ACCURACY)):
+            column.metric(label, value, note, delta_color="off", delta_arrow="off")
+        st.caption(explain.PUBLISHED)
+        show_chart(st, benchmark_figure([bench["sections"]], ["GloVe 6B 50d"]), width="stretch")
+        if emb.preset_table(bench):
+            st.markdown("**The lecture's four analogies** (rank of the expected answer among 50,000 words):")
+            st.dataframe(pd.DataFrame(emb.preset_table(bench)), hide_index=True)
 
 with tab_train:
     st.markdown(explain.TRAIN)
@@ -186,7 +192,7 @@ with tab_train:
         except (InputError, Busy) as error:
             st.error(plain(str(error)))
     own_run = st.session_state.get("emb_own")
-    if own_run:
+    if own_run and tab_train.open:
         mine, same = own_run.result["own"], own_run.result["glove_same_questions"]
         st.subheader(f"Your word2vec: {len(own_run.words):,} words from {own_run.tokens:,} tokens")
         for column, (label, value, note) in zip(st.columns(3), explain.own_metrics(own_run.result, bench)):
@@ -194,7 +200,9 @@ with tab_train:
         if same:
             show_chart(st, benchmark_figure([mine["sections"], same["sections"]],
                                              ["your word2vec", "GloVe, same questions"]), width="stretch")
+    if own_run:
         probe = st.text_input("nearest neighbours in your vectors", "government", key="emb_probe")
+    if own_run and tab_train.open:
         try:
             for column, table in zip(st.columns(2), w2v.neighbour_tables(own_run.keyed_vectors(), kv, probe)):
                 column.dataframe(table, hide_index=True)

@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_service, save_url_state, show_chart, show_model_card, url_state
+from pages._common import (
+    Field,
+    lazy_tabs,
+    predict_first,
+    require_service,
+    save_url_state,
+    show_chart,
+    show_model_card,
+    url_state,
+)
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.ner import plots
 from rnnkit.ner import tagger as T
@@ -27,7 +36,7 @@ state = url_state(FIELDS)
 bi = require_service(T.MODELS["bi"], "bidirectional tagger", T.Tagger, T.TRAIN_COMMANDS["bi"])
 forward = require_service(T.MODELS["forward"], "forward-only tagger", T.Tagger, T.TRAIN_COMMANDS["forward"])
 
-single, batch, about = st.tabs(["One sentence", "Batch (file)", "Model cards"])
+single, batch, about = lazy_tabs(["One sentence", "Batch (file)", "Model cards"], key="ner_tab")
 
 with single:
     preset = st.selectbox("Examples", ["(your own)"] + list(T.PRESETS),
@@ -94,7 +103,7 @@ with batch:
     upload = st.file_uploader("Sentences to tag", type=["txt"])
     if upload is None:
         st.info("No file yet: upload a .txt to tag many sentences at once.")
-    else:
+    elif batch.open:
         try:
             bar = st.progress(0.0, text="Tagging…")
             progress = lambda done, total: bar.progress(done / total, text=f"{done:,} / {total:,}")
@@ -114,18 +123,21 @@ with batch:
                                file_name="entities.csv", mime="text/csv")
 
 with about:
-    evaluation = T.load_evaluation()
-    if evaluation:
-        st.markdown("**Entity F1 (%)** on sets never trained on (seqeval, entity level). The human-checked set was "
-                    "written by hand for rnnkit; on the silver test set the teacher made the labels, so it is not "
-                    "scored there. Produced by `python scripts/eval_ner.py`.")
-        st.dataframe(T.evaluation_rows(evaluation), hide_index=True, width="stretch")
-        gap = evaluation.get("bi_minus_forward_f1", {}).get("human_test")
-        if gap:
-            st.caption(f"Bidirectional minus forward-only on the human-checked set: {100 * gap['difference']:+.1f} F1 "
-                       f"points (95 % bootstrap interval {100 * gap['ci95'][0]:+.1f} to {100 * gap['ci95'][1]:+.1f}): "
-                       "most names here are clear from the words before them; the backward half matters on the "
-                       "first word of a name and on a word whose meaning comes after it.")
-    for name, card in (("bidirectional", bi.card), ("forward-only", forward.card)):
-        with st.expander(f"Model card: the {name} tagger"):
-            show_model_card(card)
+    if about.open:
+        evaluation = T.load_evaluation()
+        if evaluation:
+            st.markdown("**Entity F1 (%)** on sets never trained on (seqeval, entity level). The human-checked set was "
+                        "written by hand for rnnkit; on the silver test set the teacher made the labels, so it is not "
+                        "scored there. Produced by `python scripts/eval_ner.py`.")
+            st.dataframe(T.evaluation_rows(evaluation), hide_index=True, width="stretch")
+            gap = evaluation.get("bi_minus_forward_f1", {}).get("human_test")
+            if gap:
+                low, high = (100 * end for end in gap["ci95"])
+                st.caption(f"Bidirectional minus forward-only on the human-checked set: "
+                           f"{100 * gap['difference']:+.1f} F1 points "
+                           f"(95 % bootstrap interval {low:+.1f} to {high:+.1f}): "
+                           "most names here are clear from the words before them; the backward half matters on the "
+                           "first word of a name and on a word whose meaning comes after it.")
+        for name, card in (("bidirectional", bi.card), ("forward-only", forward.card)):
+            with st.expander(f"Model card: the {name} tagger"):
+                show_model_card(card)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import Field, advanced, predict_first, rnn_types, save_url_state, show_chart, url_state
+from pages._common import Field, advanced, lazy_tabs, predict_first, rnn_types, save_url_state, show_chart, url_state
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.core.plots import line_chart
@@ -56,16 +56,15 @@ if xs is not None and len(xs) > 1:
     step = st.slider("Time step t", 1, len(xs), min(state["t"], len(xs)),
                      help="Step through time: the equations below show this step's numbers.")
 values["t"] = step
-tab_rnn, tab_lstm, tab_grad, tab_memory, tab_types = st.tabs(
+tab_rnn, tab_lstm, tab_grad, tab_memory, tab_types = lazy_tabs(
     ["RNN step by step", "LSTM step by step", "Vanishing & exploding gradients", "Memory over long gaps",
-     "Four types of RNN models"])
+     "Four types of RNN models"], key="playground_tab")
 
 if xs is None:
     for tab in (tab_rnn, tab_lstm):
         tab.error(sequence_error)
-else:
+if xs is not None and tab_rnn.open:
     rnn = pg.run_rnn(xs, hidden, activation, int(seed))
-    lstm = pg.run_lstm(xs, hidden, int(seed), forget_bias)
     with tab_rnn:
         st.caption(f"Input x_{step} = {xs[step - 1]:g}. U, W, V are random (seed {int(seed)}); b_s = b_y = 0.")
         for latex in pg.rnn_step_latex(rnn, step - 1, activation):
@@ -74,6 +73,8 @@ else:
         show_chart(st, unrolled_heatmap(rnn.trace["s_t"], "Hidden state s_t, unrolled in time", "s_t",
                                          zmin=zmin, zmax=1.0, highlight=step - 1), key="rnn_s")
         show_chart(st, unrolled_heatmap(rnn.trace["o_t"], "Output o_t", "o_t", highlight=step - 1), key="rnn_o")
+if xs is not None and tab_lstm.open:
+    lstm = pg.run_lstm(xs, hidden, int(seed), forget_bias)
     with tab_lstm:
         st.caption(f"Input x_{step} = {xs[step - 1]:g}; h₀ = C₀ = 0; weights random (seed {int(seed)}).")
         left, right = st.columns(2)
@@ -93,15 +94,16 @@ with tab_grad:
     radius = c1.slider("Spectral radius ρ of W", 0.5, 1.5, state["rho"], 0.05)
     length = c2.slider("Sequence length T", 10, 100, state["glen"], 5)
     values.update(rho=radius, glen=length)
-    rnn_norms = rnn_gradient_norms(length, 16, radius, activation, seed=int(seed))
-    lstm_norms = lstm_gradient_norms(length, 16, forget_bias, seed=int(seed))
-    back = list(range(length, 0, -1))      # T - t for t = 0..T-1
-    if not quiz or predict_first([gradient_question(rnn_norms, radius)], "playground-gradient"):
-        show_chart(st, line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
-                                    f"LSTM (b_f = {forget_bias:g})": lstm_norms},
-                                   "Gradient norm against distance in time", "T − t (steps back)",
-                                   "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
-        st.info(rnn_gradient_sentence(rnn_norms))
+    if tab_grad.open:
+        rnn_norms = rnn_gradient_norms(length, 16, radius, activation, seed=int(seed))
+        lstm_norms = lstm_gradient_norms(length, 16, forget_bias, seed=int(seed))
+        back = list(range(length, 0, -1))      # T - t for t = 0..T-1
+        if not quiz or predict_first([gradient_question(rnn_norms, radius)], "playground-gradient"):
+            show_chart(st, line_chart({f"RNN ({activation}, ρ = {radius:g})": rnn_norms,
+                                        f"LSTM (b_f = {forget_bias:g})": lstm_norms},
+                                       "Gradient norm against distance in time", "T − t (steps back)",
+                                       "‖∂state_T / ∂state_t‖ (log scale)", x=back, log_y=True), key="grad")
+            st.info(rnn_gradient_sentence(rnn_norms))
 
 with tab_memory:
     st.markdown(f"**The adding problem** (Hochreiter & Schmidhuber 1997). Each step shows a number in [0, 1] and a "
@@ -127,7 +129,7 @@ with tab_memory:
         except Busy as busy:
             st.warning(str(busy))
     results = st.session_state.get("memory", [])
-    if results:
+    if results and tab_memory.open:
         show_chart(st, line_chart({M.VARIANTS[r["variant"]][0]: r["losses"] for r in results},
                                    f"Training loss, sequence length {results[0]['seq_len']}", "step", "MSE",
                                    log_y=True), key="memory_loss")
@@ -138,10 +140,11 @@ with tab_memory:
                    f"sequences, MSE {results[0]['baseline_mse']:.3f}. Short gaps: both learn. Long gaps: the RNN's "
                    "gradient fades before the first marked step; the LSTM's cell state carries it.")
     question = memory_question(measured, mem_len, variants[1]) if quiz else None
-    if measured and (question is None or predict_first([question], "playground-memory")):
+    if measured and tab_memory.open and (question is None or predict_first([question], "playground-memory")):
         show_chart(st, measured_chart(measured, results), key="memory_measured")
 
-with tab_types:
-    rnn_types()
+if tab_types.open:
+    with tab_types:
+        rnn_types()
 
 save_url_state(FIELDS, values)

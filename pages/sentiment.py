@@ -2,7 +2,16 @@
 
 import streamlit as st
 
-from pages._common import Field, predict_first, require_service, save_url_state, show_chart, show_model_card, url_state
+from pages._common import (
+    Field,
+    lazy_tabs,
+    predict_first,
+    require_service,
+    save_url_state,
+    show_chart,
+    show_model_card,
+    url_state,
+)
 from pages._live import Busy, draw_now, training_slot
 from rnnkit.core.inputs import InputError, escape_markdown
 from rnnkit.sentiment import own, plots
@@ -64,7 +73,8 @@ card = classifier.card
 st.caption(data_sentence(card))
 examples = presets()
 
-single, batch, yours, about = st.tabs(["One sentence", "Batch (file)", "Train on your data", "Model card"])
+single, batch, yours, about = lazy_tabs(["One sentence", "Batch (file)", "Train on your data", "Model card"],
+                                         key="sentiment_tab")
 
 with single:
     preset = st.selectbox("Examples", ["(your own)"] + list(examples),
@@ -121,7 +131,7 @@ with batch:
     table = None
     if upload is None:
         st.info("No file yet: upload a .txt or .csv to score many sentences at once.")
-    else:
+    elif batch.open:
         try:
             table = read_upload(upload.name, upload.getvalue())
         except InputError as error:
@@ -202,27 +212,28 @@ with yours:
             st.info("Press **Train an LSTM on my rows**.")
 
 with about:
-    show_model_card(card)
-    if evaluation_rows(card):
-        st.markdown("**Held-out results**: each domain's test sentences and the hand-written negation and "
-                    "contrast challenge set, none of them trained on (the challenge set has binary labels "
-                    "only). Produced by `python scripts/eval_sentiment.py`.")
-        st.dataframe(evaluation_rows(card), hide_index=True, width="stretch")
-    if challenge_rows(card):
-        written = sum(row["sentences"] for row in challenge_rows(card))
-        st.markdown(f"**The negation and contrast challenge**, binary accuracy by phenomenon: {written} sentences "
-                    "written by hand before training, never trained on. Negated negatives (\"never boring\") are "
-                    "rare in the training sentences: compare the systems there.")
-        st.dataframe(challenge_rows(card), hide_index=True, width="stretch")
-    if choice_rows(card):
-        st.markdown("**How this model was chosen**: runs compared on the dev splits, never on the test splits "
-                    "or the challenge (`python scripts/sentiment_choices.py`).")
-        st.dataframe(choice_rows(card), hide_index=True, width="stretch")
-    metrics = card["metrics"]
-    left, right = st.columns(2)
-    show_chart(left, plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES,
-                                             f"movie test, binary: {metrics['test_binary_accuracy']:.1%} correct"),
-                      width="stretch")
-    show_chart(right, plots.confusion_figure(metrics["test_fine_confusion"], FINE_NAMES,
-                                              f"movie test, 5 classes: {metrics['test_fine_accuracy']:.1%} correct"),
-                       width="stretch")
+    if about.open:
+        show_model_card(card)
+        if evaluation_rows(card):
+            st.markdown("**Held-out results**: each domain's test sentences and the hand-written negation and "
+                        "contrast challenge set, none of them trained on (the challenge set has binary labels "
+                        "only). Produced by `python scripts/eval_sentiment.py`.")
+            st.dataframe(evaluation_rows(card), hide_index=True, width="stretch")
+        if challenge_rows(card):
+            written = sum(row["sentences"] for row in challenge_rows(card))
+            st.markdown(f"**The negation and contrast challenge**, binary accuracy by phenomenon: {written} sentences "
+                        "written by hand before training, never trained on. Negated negatives (\"never boring\") are "
+                        "rare in the training sentences: compare the systems there.")
+            st.dataframe(challenge_rows(card), hide_index=True, width="stretch")
+        if choice_rows(card):
+            st.markdown("**How this model was chosen**: runs compared on the dev splits, never on the test splits "
+                        "or the challenge (`python scripts/sentiment_choices.py`).")
+            st.dataframe(choice_rows(card), hide_index=True, width="stretch")
+        metrics = card["metrics"]
+        left, right = st.columns(2)
+        binary_title = f"movie test, binary: {metrics['test_binary_accuracy']:.1%} correct"
+        show_chart(left, plots.confusion_figure(metrics["test_binary_confusion"], BINARY_NAMES, binary_title),
+                   width="stretch")
+        fine_title = f"movie test, 5 classes: {metrics['test_fine_accuracy']:.1%} correct"
+        show_chart(right, plots.confusion_figure(metrics["test_fine_confusion"], FINE_NAMES, fine_title),
+                   width="stretch")

@@ -372,7 +372,9 @@ def test_page_reads_link_and_survives_malformed_params():
 
 
 def test_page_trains_word2vec():
-    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["emb_tab"] = "Train your own"              # the visitor is on the tab: it shows its results
+    at.run()
     at.slider(key="emb_epochs").set_value(1)
     at.button(key="emb_train").click().run()
     assert not at.exception and not at.error

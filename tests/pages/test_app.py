@@ -6,12 +6,15 @@ from pages._lecture import TOPICS, available_pages, lesson, lesson_place
 from rnnkit import ROOT
 
 
-def page(name: str, **params) -> AppTest:
-    """Open ``pages/<name>`` through app.py (so page links resolve), with a shared link's params."""
+def page(name: str, open_tab: tuple[str, str] | None = None, **params) -> AppTest:
+    """Open ``pages/<name>`` through app.py (so page links resolve), with a shared link's params; ``open_tab``
+    (the tabs' key, a label) is the tab the visitor has open: the others compute nothing (``lazy_tabs``)."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     app.switch_page(f"pages/{name}")
     for key, value in params.items():
         app.query_params[key] = value
+    if open_tab:
+        app.session_state[open_tab[0]] = open_tab[1]
     return app.run()
 
 
@@ -49,9 +52,12 @@ def test_playground_renders_equations_and_heatmaps():
     app = page("playground.py")
     assert not app.exception
     assert app.title[0].value.endswith("Equation Playground")
-    latex = [l.value for l in app.latex]
-    assert any(r"s_{1} = \tanh" in l for l in latex) and any(r"C_{1} =" in l for l in latex)
+    assert any(r"s_{1} = \tanh" in l.value for l in app.latex)
+    assert not any(r"C_{1} =" in l.value for l in app.latex)               # the LSTM's tab is not open
     assert len(app.tabs) == 5
+    app.session_state["playground_tab"] = "LSTM step by step"
+    app.run()
+    assert any(r"C_{1} =" in l.value for l in app.latex) and not any(r"s_{1} = \tanh" in l.value for l in app.latex)
 
 
 def test_playground_step_slider_and_hidden_size_go_to_the_url():
@@ -68,7 +74,7 @@ def test_playground_step_slider_and_hidden_size_go_to_the_url():
 def test_playground_bad_sequences_get_a_sentence_and_the_rest_works():
     for bad, words in [("", "Type a sequence"), ("1, two, 3", "not a number"), ("1, nan", "finite"),
                        (",".join(["1"] * 10_000), "at most")]:
-        app = page("playground.py")
+        app = page("playground.py", ("playground_tab", "Vanishing & exploding gradients"))
         app.text_input[0].set_value(bad).run()
         assert not app.exception
         assert any(words in e.value for e in app.error), (bad[:20], [e.value for e in app.error])
@@ -89,7 +95,7 @@ def test_playground_trains_rnn_and_lstm_live_as_the_command_line_does(monkeypatc
     shorter = lambda task, values: make_config(task, {**values, "epochs": 2, "time_limit": 0.0})
     make_config = stepper.make_config
     monkeypatch.setattr(stepper, "make_config", shorter)
-    app = page("playground.py", mlen="5", seed="2", gates="false")
+    app = page("playground.py", ("playground_tab", "Memory over long gaps"), mlen="5", seed="2", gates="false")
     app.button[0].click().run(timeout=180)
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}

@@ -180,11 +180,15 @@ def page_fields(url_path: str) -> list[str]:
             and node.args and isinstance(node.args[0], ast.Constant)]
 
 
-def open_page(url_path: str, params: dict | None = None, timeout: float = 120) -> AppTest:
+def open_page(url_path: str, params: dict | None = None, timeout: float = 120,
+              open_tab: tuple[str, str] | None = None) -> AppTest:
+    """``open_tab``: (the tabs' key, a label), the tab the visitor has open (``lazy_tabs``)."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     app.switch_page(PAGE_FILES[url_path])
     for key, value in (params or {}).items():
         app.query_params[key] = value
+    if open_tab:
+        app.session_state[open_tab[0]] = open_tab[1]
     return app.run()
 
 
@@ -313,7 +317,7 @@ def test_captioning_refuses_every_bad_image_with_a_sentence():
 
 def test_sentiment_batch_upload_answers_every_bad_file():
     require_page("sentiment")
-    app = open_page("sentiment")
+    app = open_page("sentiment", open_tab=("sentiment_tab", "Batch (file)"))
     if not app.file_uploader:
         pytest.skip("the sentiment page has no upload")
     for name, (filename, data) in hostile_text_files().items():

@@ -29,6 +29,7 @@ def test_page_in_quiz_mode_holds_the_gradient_until_answered():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)           # through app.py: page links resolve
     at.switch_page("pages/playground.py")
     at.query_params["quiz"] = "true"
+    at.session_state["playground_tab"] = "Vanishing & exploding gradients"      # hidden tabs compute nothing
     at.run()
     assert not at.exception and not any("Across 50 steps" in i.value for i in at.info)
     question = next(r for r in at.radio if r.label.startswith("With ρ"))
