@@ -95,6 +95,11 @@ def save_url_state(fields: Sequence[Field], values: dict[str, Any]) -> None:
 # a class opens the same presets within the same minute. Inputs are capped (2,000 characters, 10 MB images) and
 # the results are small (a few kB to ~100 kB), so this many entries per cached function bounds their memory.
 INFERENCE_ENTRIES = 256
+# Charts kept per input (a sentence's reading, an analogy, an attention map, each shared read-only by every visitor)
+# hold plotly figures: 0.08-0.29 MB an entry (tracemalloc: an analogy 0.08, an attention map 0.17, a sentence's
+# reading with its four charts 0.21-0.29), so 32 entries bound each page's to ~10 MB whatever visitors type. A
+# class's presets fit.
+CHART_ENTRIES = 32
 
 
 @st.cache_resource(show_spinner="Loading the trained model…")

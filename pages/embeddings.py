@@ -3,7 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import Field, lazy_tabs, load_glove, predict_first, save_url_state, show_chart, url_state
+from pages._common import (
+    CHART_ENTRIES,
+    Field,
+    lazy_tabs,
+    load_glove,
+    predict_first,
+    save_url_state,
+    show_chart,
+    url_state,
+)
 from pages._live import Busy, training_slot
 from rnnkit.core.inputs import InputError
 from rnnkit.core.inputs import escape_markdown as plain
@@ -24,6 +33,17 @@ FIELDS = (
     Field("words", ", ".join(emb.LECTURE_WORDS), max_chars=LIST_CHARS), Field("dims", "", max_chars=LIST_CHARS),
     Field("quiz", False, bool), Field("vs", "", max_chars=LIST_CHARS),
 )
+
+
+@st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
+def analogy(a: str, b: str, c: str, expected: str, k: int, method: str, dims: int):
+    """An analogy's answers, their table and its PCA picture, once per input for every visitor (a class clicks
+    the lecture's presets): the picture took more of the server's time than the search. Shared read-only; an
+    ``InputError`` is raised again on every call, not cached."""
+    kv = load_glove()[0]
+    found = emb.solve_analogy(kv, a, b, c, expected, topn=k, method=method)
+    words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
+    return found, emb.answer_table(found, method), pca_figure(words, coords, roles, arrows, explained), len(words)
 
 
 def use_preset(key: str) -> None:
@@ -59,8 +79,8 @@ with tab_analogy:
                             horizontal=True) == "3d" else 2
     quiz = st.toggle("Predict first", key="emb_quiz", help="Answer two questions before the answers are shown.")
     try:
-        found = emb.solve_analogy(kv, st.session_state.emb_a, st.session_state.emb_b, st.session_state.emb_c,
-                                  st.session_state.emb_expect, topn=k, method=method)
+        found, answers, picture, shown = analogy(st.session_state.emb_a, st.session_state.emb_b,
+                                                 st.session_state.emb_c, st.session_state.emb_expect, k, method, dims)
     except InputError as error:
         found = None
         st.error(plain(str(error)))
@@ -68,12 +88,11 @@ with tab_analogy:
         found = None                                     # the answers wait for the visitor's predictions
     if found and tab_analogy.open:
         st.subheader(f"{plain(found.a)} − {plain(found.b)} + {plain(found.c)} ≈ **{plain(found.answer)}**")
-        st.dataframe(emb.answer_table(found, method), hide_index=True, height=min(38 + 35 * k, 400))
+        st.dataframe(answers, hide_index=True, height=min(38 + 35 * k, 400))
         if found.verdict:
             (st.success if found.verdict[0] == "success" else st.warning)(plain(found.verdict[1]))
-        words, coords, explained, roles, arrows = emb.analogy_picture(kv, found, dims)
-        show_chart(st, pca_figure(words, coords, roles, arrows, explained), width="stretch")
-        st.caption(plain(explain.picture(found.b, found.c, found.a, found.target, len(words))))
+        show_chart(st, picture, width="stretch")
+        st.caption(plain(explain.picture(found.b, found.c, found.a, found.target, shown)))
     if found:
         st.text_input("compare with a second analogy (optional), e.g. paris − france + italy", key="emb_vs",
                       max_chars=LIST_CHARS, help="Both parallelograms are drawn in one PCA: do the offsets agree?")

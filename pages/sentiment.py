@@ -1,10 +1,15 @@
 """Sentiment: a many-to-one LSTM reads a sentence word by word and rates it."""
 
+from dataclasses import dataclass
+from typing import Any
+
 import streamlit as st
 
 from pages._common import (
+    CHART_ENTRIES,
     Field,
     lazy_tabs,
+    load_service,
     predict_first,
     require_service,
     save_url_state,
@@ -42,19 +47,49 @@ def load_baselines() -> Baselines:
 VS_KEY = "sentiment_vs"        # the second sentence's box: a key keeps it one widget when its default changes
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Everything the page shows of one sentence: the model's answers and the charts drawn from them."""
+    rating: Any
+    importance: Any
+    prefix: Any
+    bars: tuple                 # the binary and the 5-class probability charts
+    importance_chart: Any
+    baselines: tuple            # (rows, VADER compound)
+
+
+@st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
+def read_sentence(text: str) -> Reading:
+    """One sentence read once per server for every visitor (a class types the lecture's sentence and the presets),
+    charts included: building them took more of the server's time than the model. Shared read-only; an
+    ``InputError`` is raised again on every call, not cached."""
+    classifier = load_service("sentiment", SentimentClassifier)
+    rating = classifier.rate(text)
+    importance = classifier.importance(rating.tokens)
+    bars = (plots.probability_bars(BINARY_NAMES, rating.binary, (plots.NEGATIVE, plots.POSITIVE),
+                                   "negative / positive"),
+            plots.probability_bars(FINE_NAMES, rating.fine, plots.FINE_COLOURS, "5 classes"))
+    return Reading(rating, importance, classifier.prefix_scores(rating.tokens), bars,
+                   plots.importance_figure(importance), load_baselines().table(rating))
+
+
+@st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
+def prefix_chart(text: str, other: str | None):
+    return plots.prefix_figure(read_sentence(text).prefix, read_sentence(other).prefix if other else None)
+
+
 @st.fragment
-def word_by_word(classifier: SentimentClassifier, rating, values: dict) -> None:
+def word_by_word(text: str, values: dict) -> None:
     """The trajectory, and a second sentence beside it. A fragment: typing the second sentence reruns this part."""
     vs = st.text_input("Compare with another sentence (optional)", values["vs"], max_chars=2000, key=VS_KEY,
                        help="Its answer after every word is drawn beside yours, e.g. a negation.")
     save_url_state(FIELDS, values | {"vs": vs})
     try:
-        other = classifier.rate(vs) if vs.strip() else None
+        other = read_sentence(vs).rating if vs.strip() else None
     except InputError as error:
         st.info(escape_markdown(str(error)))
         other = None
-    show_chart(st, plots.prefix_figure(classifier.prefix_scores(rating.tokens),
-                                        classifier.prefix_scores(other.tokens) if other else None), width="stretch")
+    show_chart(st, prefix_chart(text, vs if other else None), width="stretch")
     if other:
         st.caption(f"The other sentence: {escape_markdown(other.verdict)}.")
 
@@ -88,36 +123,33 @@ with single:
     if len(text) > 2000:
         st.caption("This text is too long to put in the page's link; the link keeps the previous sentence.")
     try:
-        rating = classifier.rate(text)
+        reading = read_sentence(text)
     except InputError as error:
         st.info(escape_markdown(str(error)))
-        rating = None
-    importance = classifier.importance(rating.tokens) if rating else None
+        reading = None
+    rating, importance = (reading.rating, reading.importance) if reading else (None, None)
     if rating and quiz and not predict_first(questions(rating, importance), "sentiment-quiz"):
         rating = None                                    # the model's answer waits for the visitor's
     if rating:
         for note in rating.notes:
             st.warning(escape_markdown(note))
         st.subheader(f"The LSTM says: {rating.verdict}")
-        left, right = st.columns(2)
-        show_chart(left, plots.probability_bars(BINARY_NAMES, rating.binary, (plots.NEGATIVE, plots.POSITIVE),
-                                                 "negative / positive"), width="stretch")
-        show_chart(right, plots.probability_bars(FINE_NAMES, rating.fine, plots.FINE_COLOURS, "5 classes"),
-                           width="stretch")
+        for column, chart in zip(st.columns(2), reading.bars):
+            show_chart(column, chart, width="stretch")
 
         st.subheader("Read word by word")
         st.caption("Each point is what the model would answer if the sentence ended at that word: watch "
                    "'nothing' flip the lecture's sentence. It is not always right: try 'not bad at all'.")
-        word_by_word(classifier, rating, values)
+        word_by_word(text, values)
 
         st.subheader("Which words decided")
         st.markdown(plots.coloured_tokens(importance))
         st.caption("Leave-one-out: each word is removed in turn and the change in P(positive) measured. "
                    "Green words pushed towards positive, red towards negative.")
-        show_chart(st, plots.importance_figure(importance), width="stretch")
+        show_chart(st, reading.importance_chart, width="stretch")
 
         st.subheader("The same sentence, scored by the baselines")
-        rows, compound = load_baselines().table(rating)
+        rows, compound = reading.baselines
         st.dataframe(rows, hide_index=True, width="stretch")
         st.caption(f"VADER compound score {compound:+.2f} (−1..+1). TF-IDF + LR sees word pairs but not order "
                    "beyond them; the LSTM reads the whole sequence.")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import (
+    CHART_ENTRIES,
     INFERENCE_ENTRIES,
     Field,
     advanced,
@@ -38,6 +39,24 @@ VS_KEY = "translation_vs"      # the second sentence's box: a key keeps it one w
 def translate(name: str, text: str, beam: int) -> T.Translation:
     """A translation per (model, sentence, beam), shared by every visitor: a class types the same presets."""
     return load_service(name, T.Translator).translate(text, beam_size=beam)
+
+
+@st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
+def attention_chart(name: str, text: str, beam: int, source_name: str, target_name: str):
+    """A translation's attention map, drawn once per input for every visitor (shared read-only)."""
+    result = translate(name, text, beam)
+    return plots.attention_heatmap(result.alpha, result.source, result.output, None, source_name, target_name)
+
+
+@st.cache_resource(show_spinner=False)
+def measured(name: str, metric: str, source_name: str):
+    """A model's evaluation (read-only), its table and its chart by sentence length: the same for every visitor
+    and rerun."""
+    evaluation = T.load_evaluation(name)
+    if evaluation is None:
+        return None, None, None
+    chart = plots.bleu_by_length(evaluation["by_length"], metric, source_name) if evaluation.get("by_length") else None
+    return evaluation, pd.DataFrame(evaluation["overall"]).T.round(1), chart
 
 
 @st.fragment
@@ -94,10 +113,10 @@ def side_by_side(model_name: str, beam: int, result: T.Translation, values: dict
 
 
 @st.fragment
-def by_length_chart(by_length: dict, source_name: str) -> None:
+def by_length_chart(name: str, source_name: str) -> None:
     """BLEU or chrF by sentence length (a fragment: switching the metric redraws only this chart)."""
     metric = st.radio("Metric", ["bleu", "chrf"], horizontal=True, format_func=str.upper)
-    show_chart(st, plots.bleu_by_length(by_length, metric, source_name), width="stretch")
+    show_chart(st, measured(name, metric, source_name)[2], width="stretch")
 
 
 st.title("🌍 Translation: many-to-many with attention")
@@ -183,8 +202,7 @@ if not translator.has_attention:
 elif result.alpha is not None and result.output:
     st.subheader("Where the decoder looked: the attention map")
     steps = max(len(result.written), 1)
-    show_chart(st, plots.attention_heatmap(result.alpha, result.source, result.output, None,
-                                            source_name, target_name), width="stretch")
+    show_chart(st, attention_chart(model_name, text, beam, source_name, target_name), width="stretch")
     st.caption("Row t is α over the source words for output word t (each row sums to 1; a word's pieces are "
                "summed, an output word's pieces averaged). Word order swaps, such as French adjectives after "
                "the noun, show off the diagonal.")
@@ -207,14 +225,14 @@ elif result.alpha is not None and result.output:
     opened_step(translator, result, steps, min(state["step"], steps), values)
 
 st.subheader("What we measured")
-evaluation = T.load_evaluation(T.MODELS[(model_choice, direction)])
+evaluation, evaluation_table, _ = measured(model_name, "bleu", source_name)
 if evaluation is None:
     st.info("No evaluation yet: run `python scripts/eval_translation.py`.")
 else:
-    st.dataframe(pd.DataFrame(evaluation["overall"]).T.round(1), width="stretch")
+    st.dataframe(evaluation_table, width="stretch")
     st.caption(evaluation.get("note", ""))
     if len(evaluation.get("by_length", {})) > 0:
-        by_length_chart(evaluation["by_length"], source_name)
+        by_length_chart(model_name, source_name)
         if (measured := T.measured_sentence(evaluation)) is not None:
             st.markdown(measured)
 
