@@ -49,14 +49,16 @@ def attention_chart(name: str, text: str, beam: int, source_name: str, target_na
 
 
 @st.cache_resource(show_spinner=False)
-def measured(name: str, metric: str, source_name: str):
-    """A model's evaluation (read-only), its table and its chart by sentence length: the same for every visitor
-    and rerun."""
+def evaluation_of(name: str):
+    """A model's evaluation (read-only) and its table: the same for every visitor and rerun."""
     evaluation = T.load_evaluation(name)
-    if evaluation is None:
-        return None, None, None
-    chart = plots.bleu_by_length(evaluation["by_length"], metric, source_name) if evaluation.get("by_length") else None
-    return evaluation, pd.DataFrame(evaluation["overall"]).T.round(1), chart
+    return evaluation, (pd.DataFrame(evaluation["overall"]).T.round(1) if evaluation else None)
+
+
+@st.cache_resource(show_spinner=False)
+def length_chart(name: str, metric: str, source_name: str):
+    """A model's BLEU or chrF by sentence length, drawn once per metric."""
+    return plots.bleu_by_length(evaluation_of(name)[0]["by_length"], metric, source_name)
 
 
 @st.fragment
@@ -116,7 +118,7 @@ def side_by_side(model_name: str, beam: int, result: T.Translation, values: dict
 def by_length_chart(name: str, source_name: str) -> None:
     """BLEU or chrF by sentence length (a fragment: switching the metric redraws only this chart)."""
     metric = st.radio("Metric", ["bleu", "chrf"], horizontal=True, format_func=str.upper)
-    show_chart(st, measured(name, metric, source_name)[2], width="stretch")
+    show_chart(st, length_chart(name, metric, source_name), width="stretch")
 
 
 st.title("🌍 Translation: many-to-many with attention")
@@ -225,7 +227,7 @@ elif result.alpha is not None and result.output:
     opened_step(translator, result, steps, min(state["step"], steps), values)
 
 st.subheader("What we measured")
-evaluation, evaluation_table, _ = measured(model_name, "bleu", source_name)
+evaluation, evaluation_table = evaluation_of(model_name)
 if evaluation is None:
     st.info("No evaluation yet: run `python scripts/eval_translation.py`.")
 else:
