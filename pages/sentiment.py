@@ -52,10 +52,17 @@ class Reading:
     """Everything the page shows of one sentence: the model's answers and the charts drawn from them."""
     rating: Any
     importance: Any
-    prefix: Any
     bars: tuple                 # the binary and the 5-class probability charts
     importance_chart: Any
     baselines: tuple            # (rows, VADER compound)
+
+
+@st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
+def rate_sentence(text: str) -> tuple:
+    """The model's rating of a sentence and its answer after every word (all a compared sentence needs)."""
+    classifier = load_service("sentiment", SentimentClassifier)
+    rating = classifier.rate(text)
+    return rating, classifier.prefix_scores(rating.tokens)
 
 
 @st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
@@ -63,19 +70,17 @@ def read_sentence(text: str) -> Reading:
     """One sentence read once per server for every visitor (a class types the lecture's sentence and the presets),
     charts included: building them took more of the server's time than the model. Shared read-only; an
     ``InputError`` is raised again on every call, not cached."""
-    classifier = load_service("sentiment", SentimentClassifier)
-    rating = classifier.rate(text)
-    importance = classifier.importance(rating.tokens)
+    rating = rate_sentence(text)[0]
+    importance = load_service("sentiment", SentimentClassifier).importance(rating.tokens)
     bars = (plots.probability_bars(BINARY_NAMES, rating.binary, (plots.NEGATIVE, plots.POSITIVE),
                                    "negative / positive"),
             plots.probability_bars(FINE_NAMES, rating.fine, plots.FINE_COLOURS, "5 classes"))
-    return Reading(rating, importance, classifier.prefix_scores(rating.tokens), bars,
-                   plots.importance_figure(importance), load_baselines().table(rating))
+    return Reading(rating, importance, bars, plots.importance_figure(importance), load_baselines().table(rating))
 
 
 @st.cache_resource(max_entries=CHART_ENTRIES, show_spinner=False)
 def prefix_chart(text: str, other: str | None):
-    return plots.prefix_figure(read_sentence(text).prefix, read_sentence(other).prefix if other else None)
+    return plots.prefix_figure(rate_sentence(text)[1], rate_sentence(other)[1] if other else None)
 
 
 @st.fragment
@@ -85,7 +90,7 @@ def word_by_word(text: str, values: dict) -> None:
                        help="Its answer after every word is drawn beside yours, e.g. a negation.")
     save_url_state(FIELDS, values | {"vs": vs})
     try:
-        other = read_sentence(vs).rating if vs.strip() else None
+        other = rate_sentence(vs)[0] if vs.strip() else None
     except InputError as error:
         st.info(escape_markdown(str(error)))
         other = None
