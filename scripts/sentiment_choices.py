@@ -1,7 +1,7 @@
 """The sentiment model's choices, made on the movie dev split: one row per training run compared.
 
     python scripts/sentiment_choices.py build/exp/*/             # print the table of these runs
-    python scripts/sentiment_choices.py build/exp/*/ --update-card   # also store it in pretrained/sentiment
+    python scripts/sentiment_choices.py build/exp/*/ --update-card   # also store these rows in pretrained/sentiment
 
 Each argument is a directory written by ``rnnkit train sentiment --out=DIR``: the row shows the
 settings that differ from the shipped defaults, the model's accuracy on the movie dev split and its
@@ -62,14 +62,18 @@ def rows(directories: list[str]) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("runs", nargs="+", help="directories written by rnnkit train sentiment --out=...")
-    parser.add_argument("--update-card", action="store_true", help="store the table in pretrained/sentiment's card")
+    parser.add_argument("--update-card", action="store_true",
+                        help="store these rows in pretrained/sentiment's card, beside the runs stored there before "
+                             "(a run of the same name is replaced)")
     args = parser.parse_args()
     found = rows(args.runs)
     print(checkpoint.markdown_table(choice_rows({"choices": found})))
     if args.update_card:
         directory = checkpoint.resolve("sentiment")
         card = checkpoint.load_card(directory)
-        card["choices"] = found
+        names = {row["run"] for row in found}
+        card["choices"] = sorted([row for row in card.get("choices", []) if row["run"] not in names] + found,
+                                 key=lambda row: -row["mean"])
         (directory / checkpoint.CARD).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
                                                  encoding="utf-8")
         print(f"updated {directory / checkpoint.CARD}")

@@ -139,3 +139,41 @@ class SentimentLSTM(nn.Module):
     def answers(self, scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """The binary verdict (B,) and the 5-class answer (B,), never on opposite sides."""
         return consistent_answers(*self.probabilities(scores))
+
+
+class BiLanguageModel(nn.Module):
+    """ULMFiT's first stage for the bidirectional reader (``Config.lm_epochs``): the forward LSTM predicts each
+    next word and the backward LSTM each previous one, each through an adaptive softmax over the vocabulary.
+    It holds the classifier's own embedding and LSTM, so training it on unlabelled text pretrains them:
+
+    .. math::
+        \\mathcal{L} = -\\tfrac{1}{N} \\sum_t \\left[\\log p(w_{t+1} \\mid \\overrightarrow{h}_t)
+                       + \\log p(w_{t-1} \\mid \\overleftarrow{h}_t)\\right]
+
+    ``<unk>`` and padding are never targets. Only the reader's weights are kept afterwards.
+    """
+
+    def __init__(self, reader: SentimentLSTM, vocab_size: int, cutoffs: tuple[int, ...] = (2000, 10000)):
+        super().__init__()
+        if not reader.lstm.bidirectional:
+            raise ValueError("the language model pretrains a bidirectional reader")
+        self.reader, hidden = reader, reader.lstm.hidden_size
+        cutoffs = [c for c in cutoffs if c < vocab_size - 1] or [vocab_size // 2]     # a small (dry-run) vocabulary
+        self.next_word = nn.AdaptiveLogSoftmaxWithLoss(hidden, vocab_size, cutoffs, div_value=4.0)
+        self.previous_word = nn.AdaptiveLogSoftmaxWithLoss(hidden, vocab_size, cutoffs, div_value=4.0)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """The mean negative log-likelihood of every predicted word (both directions) of padded ids (B, T)."""
+        reader, steps = self.reader, ids.shape[1]
+        x = reader.dropout(reader.embedding(ids))                                   # (B, T, E)
+        packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        states, _ = pad_packed_sequence(reader.lstm(packed)[0], batch_first=True, total_length=steps)
+        forward, backward = reader.dropout(states).chunk(2, dim=-1)                 # (B, T, H) each
+        known = ids > Vocabulary.unk_id                                             # a target: a real word
+        ahead, behind = known[:, 1:], known[:, :-1]                                 # (B, T-1)
+        nll = forward.new_zeros(())
+        if ahead.any():
+            nll = nll - self.next_word(forward[:, :-1][ahead], ids[:, 1:][ahead]).output.sum()
+        if behind.any():
+            nll = nll - self.previous_word(backward[:, 1:][behind], ids[:, :-1][behind]).output.sum()
+        return nll / (ahead.sum() + behind.sum()).clamp_min(1)

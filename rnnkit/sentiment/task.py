@@ -11,6 +11,8 @@ is never read here.
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,10 +20,11 @@ import pandas as pd
 import torch
 from torch import nn
 
-from rnnkit.core.text import Vocabulary
-from rnnkit.core.training import Prepared, TrainConfig
+from rnnkit import DATA as DATA_ROOT
+from rnnkit.core.text import Vocabulary, tokenize
+from rnnkit.core.training import Prepared, TrainConfig, fit
 from rnnkit.sentiment import data
-from rnnkit.sentiment.model import ModelConfig, SentimentLSTM
+from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM
 
 DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings that rates an English "
                "sentence: 5 classes from very negative to very positive, and negative / positive as the mass "
@@ -48,6 +51,9 @@ class Config(TrainConfig):
     batch_size: int = 64            # sentences per optimiser step
     lr: float = 2e-3                # AdamW learning rate (cosine decay to 0 over the run)
     weight_decay: float = 1e-4      # AdamW weight decay
+    lm_epochs: int = 0              # ULMFiT: first train the embedding and BiLSTM as a language model, this many epochs
+    lm_wiki: bool = True            # ... on the training sentences and 453k words of Wikipedia (else those sentences)
+    lm_lr: float = 2e-3             # the language model's AdamW learning rate (cosine decay to 0)
     data_dir: str = ""              # default: data/sentiment
     model: ModelConfig = field(default_factory=ModelConfig)
 
@@ -89,7 +95,9 @@ def prepare(cfg: Config) -> Prepared:
         # keys starting with "_" are for build_model while training, which removes them: never saved in the card
         extras={"itos": vocab.itos, "glove_init": covered, "fine_edges": list(data.FINE_EDGES),
                 "fine_names": list(data.FINE_NAMES), "binary_names": list(data.BINARY_NAMES),
-                "_glove": glove, "_freeze_embeddings": cfg.freeze_embeddings},
+                "_glove": glove, "_freeze_embeddings": cfg.freeze_embeddings,
+                "_pretrain": (lambda model: pretrain_language_model(model, lm_sentences(cfg, vocab, sets["train"]),
+                                                                    cfg)) if cfg.lm_epochs else None},
         data={"source": "human-rated sentences (mean of >= 20 ratings on -4..+4) of four domains from the "
                         "vaderSentiment==3.3.2 source archive (MIT; Hutto & Gilbert 2014): Rotten Tomatoes movie "
                         "sentences (Pang & Lee 2005), Amazon reviews, NYT editorials, tweets; binary-only extra "
@@ -119,7 +127,40 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
                 if token in glove and len(glove[token]) == model_config.embedding_dim:
                     model.embedding.weight[index] = torch.from_numpy(glove[token])
     model.embedding.weight.requires_grad_(not extras.pop("_freeze_embeddings", False))
+    pretrain = extras.pop("_pretrain", None)
+    if pretrain:
+        pretrain(model)
     return model
+
+
+WIKI = DATA_ROOT / "embeddings" / "enwiki_shortened_tokens.txt.gz"    # 106 articles, 452,944 tokens
+WIKI_CHUNK = 30                                                      # tokens per piece (the text has no sentences)
+
+
+def lm_sentences(cfg: Config, vocab: Vocabulary, train: data.SentenceDataset) -> list[list[int]]:
+    """The language model's text as token ids: the training sentences (their labels unused) and, with
+    ``cfg.lm_wiki``, the Wikipedia articles cut into pieces of ``WIKI_CHUNK`` tokens."""
+    sentences = [ids for ids in train.ids if len(ids) > 1]
+    if cfg.lm_wiki:
+        with gzip.open(WIKI, "rt", encoding="utf-8") as articles:
+            for article in articles:
+                tokens = tokenize(article)
+                sentences += [vocab.encode(tokens[i:i + WIKI_CHUNK]) for i in range(0, len(tokens), WIKI_CHUNK)]
+                if cfg.train_size and len(sentences) > 2 * cfg.train_size:     # the dry run: a few pieces
+                    break
+    return sentences
+
+
+def pretrain_language_model(model: SentimentLSTM, sentences: list[list[int]], cfg: Config) -> None:
+    """Train the model's embedding and BiLSTM as ``BiLanguageModel`` for ``cfg.lm_epochs`` epochs (ULMFiT's
+    first stage, Howard & Ruder 2018); the classifier is then trained from them as usual."""
+    language_model = BiLanguageModel(model, model.embedding.num_embeddings)
+    unlabelled = data.SentenceDataset(sentences, [-1] * len(sentences), [-1] * len(sentences))
+    lm_cfg = dataclasses.replace(cfg, epochs=cfg.lm_epochs, lr=cfg.lm_lr, max_steps=0, time_limit=0.0,
+                                 checkpoint_minutes=0.0, resume=False)
+    history = fit(language_model, lambda lm, batch: lm(batch[0], batch[1]), unlabelled, lm_cfg, collate=data.collate)
+    print(f"language model: {len(sentences)} pieces, {len(history.steps)} steps in {history.seconds / 60:.1f} min, "
+          f"final loss {history.losses[-1]:.3f}")
 
 
 def loss(model: nn.Module, batch, cfg: Config) -> torch.Tensor:

@@ -18,7 +18,7 @@ from rnnkit.sentiment import baselines as B
 from rnnkit.sentiment import classifier as S
 from rnnkit.sentiment import data as D
 from rnnkit.sentiment import plots, task
-from rnnkit.sentiment.model import ModelConfig, SentimentLSTM, consistent_answers
+from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM, consistent_answers
 
 SHIPPED = (ROOT / "pretrained" / "sentiment" / "model.safetensors").exists()
 needs_model = pytest.mark.skipif(not SHIPPED, reason="pretrained/sentiment is not trained")
@@ -177,6 +177,51 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
                                            "fine_classes", "head"} and loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
+
+
+def test_the_language_model_cannot_see_the_word_it_predicts():
+    """Random words carry no information about their neighbours: a language model whose forward states predict
+    the next word and backward states the previous one cannot beat log(V) per word on them. One that peeked at its
+    target (an off-by-one in the shifts) would drive the loss towards 0."""
+    torch.manual_seed(0)
+    vocab_size = 4 + 12
+    reader = SentimentLSTM(ModelConfig(embedding_dim=16, hidden_size=32, dropout=0.0), vocab_size)
+    lm = BiLanguageModel(reader, vocab_size)
+    optimizer = torch.optim.Adam(lm.parameters(), lr=1e-2)
+    for _ in range(150):
+        ids = torch.randint(4, vocab_size, (32, 10))
+        loss = lm(ids, torch.full((32,), 10))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    ids = torch.randint(4, vocab_size, (256, 10))
+    with torch.no_grad():
+        assert lm(ids, torch.full((256,), 10)).item() > 0.95 * np.log(vocab_size - 4)
+
+
+def test_the_language_model_learns_word_order_and_skips_padding_and_unknown_words():
+    torch.manual_seed(0)
+    vocab_size = 4 + 12
+    reader = SentimentLSTM(ModelConfig(embedding_dim=16, hidden_size=32, dropout=0.0), vocab_size)
+    lm = BiLanguageModel(reader, vocab_size)
+    optimizer = torch.optim.Adam(lm.parameters(), lr=1e-2)
+    counting = (torch.arange(10)[None] + torch.randint(0, 12, (64, 1))) % 12 + 4     # each word follows the last
+    for _ in range(150):
+        loss = lm(counting, torch.full((64,), 10))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert loss.item() < 0.3
+    padded = torch.tensor([[5, 6, 1, 7, 0, 0]])                      # <unk> and <pad> are never targets
+    assert torch.isfinite(lm(padded, torch.tensor([4]))) and lm(torch.tensor([[1, 0]]), torch.tensor([1])) == 0
+
+
+def test_language_model_pretraining_runs_before_the_classifier(tmp_path):
+    from rnnkit.core.runner import run
+    card = run("sentiment", {"dry_run": True, "lm_epochs": 1, "out": str(tmp_path)})
+    assert card["config"]["lm_epochs"] == 1 and "_pretrain" not in card["extras"]
+    model, loaded = load_pretrained(tmp_path)                         # the classifier alone was saved
+    assert not any(name.startswith(("next_word", "previous_word")) for name in model.state_dict())
 
 
 # ----------------------------------------------------------------------------- the shipped model
