@@ -52,7 +52,7 @@ from pathlib import Path
 
 from benchmarks.timing import write_readme
 from harness.browser import CHROMIUM, streamlit_server
-from harness.measure import RssSampler, cpu_seconds, percentile, rss_mb, server_pid, streamlit_processes
+from harness.measure import RssSampler, cpu_name, cpu_seconds, percentile, rss_mb, server_pid, streamlit_processes
 from harness.visitors import SOCKET_FLOWS, VISITORS, WHO, PageStats, drive
 from pages._lecture import available_pages
 
@@ -104,7 +104,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
             "load_script_cpu_s": round(own_cpu, 1),
-            "cores": len(os.sched_getaffinity(0))}
+            "cores": len(os.sched_getaffinity(0)), "cpu": cpu_name()}
 
 
 def report(result: dict) -> str:
@@ -131,7 +131,8 @@ def report(result: dict) -> str:
                      f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor "
                      f"leaves; last wave minus first: {waves[-1] - waves[0]:+d} MB)")
     lines.append(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
-                 f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}); "
+                 f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}, "
+                 f"{result.get('cpu', 'CPU not recorded')}); "
                  f"load average at the end {result['load_average_1min']} ({WHO[result['visitors']]} and server "
                  "share the machine)")
     lines.append(f"this script's own CPU: {result['load_script_cpu_s']:.0f} s"

@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.measure import flatten
+from harness.measure import cpu_name, flatten
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +32,7 @@ RSS_TARGET_MB = 1024
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    cpu = cpu_name()
     memory = next((int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

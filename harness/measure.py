@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import re
 import threading
 from pathlib import Path
@@ -37,6 +38,16 @@ def rss_mb(pid: int | list[int]) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_name() -> str:
+    """The processor's model name (``/proc/cpuinfo``): timings from different machines are not comparable."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        lines = []
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")),
+                platform.processor() or "unknown CPU")
 
 
 def cpu_seconds(pid: int | list[int]) -> float:
