@@ -15,7 +15,9 @@ Every visitor's script runs in a thread of one Python process (benchmarks.load a
   after two waves of 40 pausing visitors the server held 736 MB instead of 756 (peak 748 instead of 827).
   ``return_freed_memory`` gives back what the pools freed, after a live training and a page's first visit.
 - The number of malloc pools stays glibc's default: 2 saved ~15 MB after 40 visitors but cost latency (result p95
-  2.3-3.0 s against 1.7-1.9 s, benchmarks.load --think 5 15); ``RNNKIT_MALLOC_ARENAS=2`` turns it on.
+  2.3-3.0 s against 1.7-1.9 s, benchmarks.load --think 5 15); measured again on 2026-12-07 (two waves of 40, all
+  arriving at once), it saved nothing: 663, 694 MB after each wave against 664, 696, result p95 0.54-0.60 s against
+  0.48-0.51. ``RNNKIT_MALLOC_ARENAS=2`` turns it on.
 
 Each malloc setting is a no-op where the C library is not glibc.
 """
