@@ -7,6 +7,9 @@ now beside the way it was done before (issue 18).
 - the caption encoder traced without and with ``check_trace``;
 - the translation page's model, presets and dictionary, from the streamed corpus against a pandas frame of it.
 
+A second table is the floor under all of it: the libraries the server imports, each added in one fresh process in
+the order the pages need them, and two it no longer imports (sacrebleu, pandas' Styler with jinja2).
+
 RSS is read after ``gc.collect()`` and glibc's ``malloc_trim``, with the libraries every page imports already
 loaded, so each row is what that step alone keeps. With ``--readme`` the table goes into the README, between its
 ``<!-- memory causes figures -->`` markers.
@@ -62,6 +65,44 @@ translator.presets("en-fr"); translator.Translator.card_dictionary(translator.Tr
 }
 
 
+# The server's libraries in the order its pages import them; the last two are no longer imported by the server.
+LIBRARIES = [
+    ("Streamlit", "import streamlit, streamlit.runtime"),
+    ("torch", "import torch"),
+    ("plotly (a figure of each kind the pages draw)",
+     "import plotly.graph_objects as go; go.Figure([go.Scatter(), go.Heatmap(), go.Bar(), go.Scatter3d()])"),
+    ("pandas with pyarrow", "import pandas, pyarrow"),
+    ("scipy without scipy.stats", "import scipy.sparse, scipy.linalg, scipy.special"),
+    ("scipy.stats (gensim and scikit-learn both import it)", "import scipy.stats"),
+    ("gensim (the rest)", "import gensim"),
+    ("scikit-learn's PCA (the rest)", "import sklearn.decomposition"),
+    ("PIL, safetensors, sentencepiece", "import PIL.Image, safetensors.torch, sentencepiece"),
+    ("no longer: sacrebleu", "import sacrebleu"),
+    ("no longer: pandas' Styler (jinja2)", "import pandas.io.formats.style"),
+]
+LIBRARY_SCRIPT = """
+import ctypes, gc, json
+def rss():
+    gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS"))
+rows, before = [], rss()
+for name, statement in %r:
+    exec(statement)
+    now = rss()
+    rows.append((name, now - before, now))
+    before = now
+print(json.dumps(rows))
+"""
+
+
+def library_rows() -> list[tuple[str, float, float]]:
+    result = subprocess.run([sys.executable, "-c", LIBRARY_SCRIPT % (LIBRARIES,)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-2000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure(code: str) -> dict:
     result = subprocess.run([sys.executable, "-c", PRELUDE + code + REPORT], capture_output=True, text=True,
                             cwd=ROOT, timeout=600)
@@ -81,8 +122,13 @@ def main() -> None:
         lines.append(f"| {what} | {how} | {row['mb']:+.0f} | {row['s']:.2f} | {'yes' if row['dynamo'] else 'no'} |")
     text = "\n".join(lines)
     print(text)
+    libraries = ["| library (imported after the rows above, in one fresh process) | memory it adds (MB) "
+                 "| process RSS (MB) |", "|---|---|---|"]
+    libraries += [f"| {name} | {added:+.0f} | {total:.0f} |" for name, added, total in library_rows()]
+    print("\n" + "\n".join(libraries))
     if args.readme:
         write_readme("memory causes", "benchmarks/bench_memory_causes.py", text)
+        write_readme("library memory", "benchmarks/bench_memory_causes.py", "\n".join(libraries))
 
 
 if __name__ == "__main__":
