@@ -25,12 +25,14 @@ import sys
 from benchmarks.timing import write_readme
 from rnnkit import ROOT
 
-PRELUDE = """
+RSS = """
 import ctypes, gc, json, sys, time
-import pandas, streamlit, torch, sklearn.decomposition, gensim
 def rss():
     gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
     return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS"))
+"""
+PRELUDE = RSS + """
+import pandas, streamlit, torch, sklearn.decomposition, gensim
 before, start = rss(), time.perf_counter()
 """
 REPORT = "\nprint(json.dumps({'mb': rss() - before, 's': time.perf_counter() - start, " \
@@ -80,11 +82,7 @@ LIBRARIES = [
     ("no longer: sacrebleu", "import sacrebleu"),
     ("no longer: pandas' Styler (jinja2)", "import pandas.io.formats.style"),
 ]
-LIBRARY_SCRIPT = """
-import ctypes, gc, json
-def rss():
-    gc.collect(); ctypes.CDLL("libc.so.6").malloc_trim(0)
-    return next(int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS"))
+LIBRARY_SCRIPT = RSS + """
 rows, before = [], rss()
 for name, statement in %r:
     exec(statement)
@@ -95,20 +93,20 @@ print(json.dumps(rows))
 """
 
 
-def library_rows() -> list[tuple[str, float, float]]:
-    result = subprocess.run([sys.executable, "-c", LIBRARY_SCRIPT % (LIBRARIES,)], capture_output=True, text=True,
-                            cwd=ROOT, timeout=600)
+def run_fresh(script: str):
+    """Run ``script`` in a fresh Python process; its last printed line, read as JSON."""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=600)
     if result.returncode:
         raise RuntimeError(result.stderr[-2000:])
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def library_rows() -> list[tuple[str, float, float]]:
+    return run_fresh(LIBRARY_SCRIPT % (LIBRARIES,))
 
 
 def measure(code: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", PRELUDE + code + REPORT], capture_output=True, text=True,
-                            cwd=ROOT, timeout=600)
-    if result.returncode:
-        raise RuntimeError(result.stderr[-2000:])
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_fresh(PRELUDE + code + REPORT)
 
 
 def main() -> None:

@@ -179,39 +179,39 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
 
+LM_VOCAB = 4 + 12          # the special tokens and 12 words
+
+
+def trained_language_model(batch) -> tuple[BiLanguageModel, float]:
+    """A small ``BiLanguageModel`` trained 150 Adam steps on ``batch()`` (ids (B, 10), every word real), and its
+    last training loss."""
+    torch.manual_seed(0)
+    lm = BiLanguageModel(SentimentLSTM(ModelConfig(embedding_dim=16, hidden_size=32, dropout=0.0), LM_VOCAB), LM_VOCAB)
+    optimizer = torch.optim.Adam(lm.parameters(), lr=1e-2)
+    for _ in range(150):
+        ids = batch()
+        loss = lm(ids, torch.full((len(ids),), ids.shape[1]))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return lm, loss.item()
+
+
 def test_the_language_model_cannot_see_the_word_it_predicts():
     """Random words carry no information about their neighbours: a language model whose forward states predict
     the next word and backward states the previous one cannot beat log(V) per word on them. One that peeked at its
     target (an off-by-one in the shifts) would drive the loss towards 0."""
-    torch.manual_seed(0)
-    vocab_size = 4 + 12
-    reader = SentimentLSTM(ModelConfig(embedding_dim=16, hidden_size=32, dropout=0.0), vocab_size)
-    lm = BiLanguageModel(reader, vocab_size)
-    optimizer = torch.optim.Adam(lm.parameters(), lr=1e-2)
-    for _ in range(150):
-        ids = torch.randint(4, vocab_size, (32, 10))
-        loss = lm(ids, torch.full((32,), 10))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    ids = torch.randint(4, vocab_size, (256, 10))
+    lm, _ = trained_language_model(lambda: torch.randint(4, LM_VOCAB, (32, 10)))
+    ids = torch.randint(4, LM_VOCAB, (256, 10))
     with torch.no_grad():
-        assert lm(ids, torch.full((256,), 10)).item() > 0.95 * np.log(vocab_size - 4)
+        assert lm(ids, torch.full((256,), 10)).item() > 0.95 * np.log(LM_VOCAB - 4)
 
 
 def test_the_language_model_learns_word_order_and_skips_padding_and_unknown_words():
     torch.manual_seed(0)
-    vocab_size = 4 + 12
-    reader = SentimentLSTM(ModelConfig(embedding_dim=16, hidden_size=32, dropout=0.0), vocab_size)
-    lm = BiLanguageModel(reader, vocab_size)
-    optimizer = torch.optim.Adam(lm.parameters(), lr=1e-2)
     counting = (torch.arange(10)[None] + torch.randint(0, 12, (64, 1))) % 12 + 4     # each word follows the last
-    for _ in range(150):
-        loss = lm(counting, torch.full((64,), 10))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    assert loss.item() < 0.3
+    lm, loss = trained_language_model(lambda: counting)
+    assert loss < 0.3
     padded = torch.tensor([[5, 6, 1, 7, 0, 0]])                      # <unk> and <pad> are never targets
     assert torch.isfinite(lm(padded, torch.tensor([4]))) and lm(torch.tensor([[1, 0]]), torch.tensor([1])) == 0
 
