@@ -86,6 +86,7 @@ class ModelConfig:
     hidden_size: int = 384         # H: LSTM state size
     attention_size: int = 256      # A: hidden layer of the attention MLP
     dropout: float = 0.3           # dropout on z_t, h_t and o_t
+    count_features: int = 0        # K: n = sum_i sigmoid(W_n a_i), fed to h_0, c_0 and o_t (0 = none)
 
 
 class ShowAttendTell(nn.Module):
@@ -99,8 +100,15 @@ class ShowAttendTell(nn.Module):
         m, H, A = config.embed_size, config.hidden_size, config.attention_size
         self.vocab_size = vocab_size
         self.E = nn.Embedding(vocab_size, m, padding_idx=Vocabulary.pad_id)
-        self.init_h = nn.Linear(feature_size, H)
-        self.init_c = nn.Linear(feature_size, H)
+        K = config.count_features
+        self.init_h = nn.Linear(feature_size + K, H)
+        self.init_c = nn.Linear(feature_size + K, H)
+        if K:
+            # Softmax attention and the mean over regions both normalise away how many objects there are
+            # (Zhang et al. 2018, "Learning to Count Objects in Natural Images for VQA"); a sum of
+            # per-region sigmoid scores keeps it: two frogs score about twice what one does.
+            self.W_n = nn.Linear(feature_size, K)
+            self.L_n = nn.Linear(K, m)
         self.attention = SoftAttention(feature_size, H, A)
         self.f_beta = nn.Linear(H, 1)
         self.lstm = nn.LSTMCell(m + feature_size + 2, H)
@@ -124,11 +132,16 @@ class ShowAttendTell(nn.Module):
             self.register_buffer("only_copied", only_copied, persistent=False)              # (V,)
             self.w_g = nn.Linear(m, 1)
 
-    def init_state(self, a: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mean = a.mean(1)                                                # (B, D)
-        return torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean))   # (B, H) each
+    def counts(self, a: torch.Tensor) -> torch.Tensor | None:
+        """n = sum_i sigmoid(W_n a_i) (B, K), or None without count features."""
+        return torch.sigmoid(self.W_n(a)).sum(1) if self.config.count_features else None
 
-    def forward_step(self, y_prev: torch.Tensor, state, a: torch.Tensor, keys: torch.Tensor) -> Step:
+    def init_state(self, a: torch.Tensor, n: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        summary = a.mean(1) if n is None else torch.cat([a.mean(1), n], -1)   # (B, D [+ K])
+        return torch.tanh(self.init_h(summary)), torch.tanh(self.init_c(summary))   # (B, H) each
+
+    def forward_step(self, y_prev: torch.Tensor, state, a: torch.Tensor, keys: torch.Tensor,
+                     n: torch.Tensor | None = None) -> Step:
         h, c = state
         context, alpha = self.attention(a, keys, h)                     # 1-2. (B, D), (B, L)
         beta = torch.sigmoid(self.f_beta(h))                            # 3. (B, 1) gate on the context
@@ -137,6 +150,8 @@ class ShowAttendTell(nn.Module):
         e = self.E(y_prev)                                              # (B, m) E y_{t-1}
         h, c = self.lstm(torch.cat([e, self.dropout(z), where], -1), (h, c))   # 4. (B, H)
         o = e + self.L_h(self.dropout(h)) + self.L_z(z)                 # 5. (B, m) deep output
+        if n is not None:
+            o = o + self.L_n(n)                                         # (+ L_n n_t: how many there are)
         logits = self.L_o(self.dropout(o))                              # (B, V)
         if not self.copy:
             return Step(logits.log_softmax(-1), (h, c), alpha, torch.zeros(len(h)))
@@ -149,10 +164,11 @@ class ShowAttendTell(nn.Module):
 
     def forward(self, a: torch.Tensor, y_in: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Teacher forcing: a (B, L, D), y_in (B, T) starting with <bos> -> log p (B, T, V), alpha (B, T, L)."""
-        state, keys = self.init_state(a), self.attention.keys(a)        # (B, H) x2, (B, L, A)
+        n = self.counts(a)                                              # (B, K) or None
+        state, keys = self.init_state(a, n), self.attention.keys(a)     # (B, H) x2, (B, L, A)
         log_probs, alphas = [], []
         for t in range(y_in.shape[1]):
-            step = self.forward_step(y_in[:, t], state, a, keys)
+            step = self.forward_step(y_in[:, t], state, a, keys, n)
             state = step.state
             log_probs.append(step.log_probs)
             alphas.append(step.alpha)
@@ -163,14 +179,15 @@ class ShowAttendTell(nn.Module):
 
         With one image its annotation vectors serve every hypothesis of the beam.
         """
-        keys = self.attention.keys(a)                                   # (B, L, A), once per image
+        keys, n = self.attention.keys(a), self.counts(a)                # (B, L, A), (B, K): once per image
 
         def step(tokens: torch.Tensor, state):
             k = tokens.size(0)
-            out = self.forward_step(tokens, state, a.expand(k, -1, -1), keys.expand(k, -1, -1))
+            out = self.forward_step(tokens, state, a.expand(k, -1, -1), keys.expand(k, -1, -1),
+                                    None if n is None else n.expand(k, -1))
             return out.log_probs, out.state, {"alpha": out.alpha, "copy_share": out.copy_share}
 
-        return step, self.init_state(a)
+        return step, self.init_state(a, n)
 
     @torch.no_grad()
     def greedy(self, a: torch.Tensor, max_len: int = 20) -> list[decoding.Hypothesis]:

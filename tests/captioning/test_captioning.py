@@ -173,18 +173,18 @@ def test_soft_attention_matches_the_equations():
             assert torch.allclose(context[b], (expected[:, None] * a[b]).sum(0), atol=1e-5)
 
 
-def tiny_decoder(copy: bool) -> ShowAttendTell:
+def tiny_decoder(copy: bool, count_features: int = 0) -> ShowAttendTell:
     torch.manual_seed(0)
     kwargs = {}
     if copy:
         kwargs = {"copy_classes": torch.arange(10, 20).repeat_interleave(100), "class_weight": torch.randn(1000, 32),
                   "class_bias": torch.zeros(1000)}
-    return ShowAttendTell(ModelConfig(16, 24, 12, 0.0), 24, 32, **kwargs).eval()
+    return ShowAttendTell(ModelConfig(16, 24, 12, 0.0, count_features), 24, 32, **kwargs).eval()
 
 
-@pytest.mark.parametrize("copy", [False, True])
-def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy):
-    model = tiny_decoder(copy)
+@pytest.mark.parametrize("copy, count_features", [(False, 0), (True, 0), (True, 4)])
+def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy, count_features):
+    model = tiny_decoder(copy, count_features)
     a = torch.rand(3, 49, 32)
     log_probs, alphas = model(a, torch.randint(2, 24, (3, 5)))
     assert log_probs.shape == (3, 5, 24) and alphas.shape == (3, 5, 49)
@@ -196,6 +196,18 @@ def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy):
     candidates = model.beam_search(a[:1], beam=4, max_len=7)
     assert 1 <= len(candidates) <= 4
     assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+
+
+def test_count_features_add_up_each_copy_of_an_object():
+    model = tiny_decoder(copy=False, count_features=4)
+    thing = torch.randn(32)
+    scenes = torch.zeros(3, 49, 32)
+    for count in range(3):                  # one, two, three copies of the same region on an empty grid
+        scenes[count, :count + 1] = thing
+    n = model.counts(scenes).detach()
+    assert torch.allclose(n[2] - n[1], n[1] - n[0], atol=1e-5)
+    assert float((n[1] - n[0]).abs().sum()) > 0.01
+    assert model.counts(scenes).shape == (3, 4) and tiny_decoder(copy=False).counts(scenes) is None
 
 
 def test_copy_head_only_produces_class_tokens_by_copying():
@@ -422,7 +434,8 @@ def test_shipped_model_gives_the_captions_it_gave(captioner, key, beam, expected
 def test_the_cards_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("captioning")
-    assert card["model_config"] == {"embed_size": 128, "hidden_size": 384, "attention_size": 256, "dropout": 0.3}
+    assert card["model_config"] == {"embed_size": 128, "hidden_size": 384, "attention_size": 256, "dropout": 0.3,
+                                   "count_features": 0}
     assert card["config"]["max_len"] == 20 and "alpha_c" in card["config"] and "log_every" not in card["config"]
     assert registry.build_from_card(card).config == ModelConfig(**card["model_config"])
     with pytest.raises(checkpoint.CheckpointError, match="unknown keys \\['heads'\\]"):
