@@ -4,7 +4,7 @@
     python scripts/sentiment_choices.py build/exp/*/ --update-card   # also store these rows in pretrained/sentiment
 
 Each argument is a directory written by ``rnnkit train sentiment --out=DIR``: the row shows the
-settings that differ from the shipped defaults, the model's accuracy on the movie dev split and its
+settings that differ from the CLI defaults, the model's accuracy on the movie dev split and its
 binary accuracy on each domain's dev split with their mean, the number the choice is made on (the
 page rates any English sentence). The test splits and the challenge set are never looked at here.
 """
@@ -24,14 +24,14 @@ from rnnkit.sentiment.task import Config
 
 
 def settings(card: dict) -> str:
-    """The run's settings that differ from the shipped defaults (architecture and training)."""
+    """The run's settings that differ from the CLI defaults (architecture and training)."""
     defaults = asdict(Config())
     model_defaults = defaults.pop("model")
     changed = {k: v for k, v in card["config"].items() if k in defaults and v != defaults[k]
                and k not in ("out", "threads", "checkpoint_minutes", "resume", "seed")}
     changed |= {k: v for k, v in card["model_config"].items() if v != model_defaults.get(k)}
     changed |= {k: "(not an option yet)" for k in defaults if k not in card["config"]}
-    return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "the shipped defaults"
+    return ", ".join(f"{k}={v}" for k, v in sorted(changed.items())) or "the CLI defaults"
 
 
 def dev_scores(directory: str) -> dict:

@@ -215,15 +215,18 @@ def data_sentence(card: dict) -> str:
     """What the model was trained on, from its card, in one sentence."""
     rows = re.search(r"train (\d+) rows", card.get("data", {}).get("split", ""))
     count = f"{int(rows.group(1)):,} sentences" if rows else "sentences"
+    words = (" Each word goes in as its vector and as people's rating of the word alone (VADER's lexicon, −4 to "
+             "+4), which the LSTM learned to keep, flip or ignore in context."
+             if card.get("model_config", {}).get("lexicon") else "")
     return (f"Trained on {count} in English: reviews (movies, Amazon), NYT editorials and tweets rated by "
             "people from −4 to +4, and Rotten Tomatoes critics' snippets and tweets labelled only positive / "
-            "negative. Read the model card for how well it does on each, and where it fails.")
+            f"negative.{words} Read the model card for how well it does on each, and where it fails.")
 
 
 def choice_rows(card: dict) -> list[dict]:
     """The runs compared on the dev splits (``scripts/sentiment_choices.py --update-card``), best first, ready
     for a table; empty when the card has none."""
-    return [{"run": r["run"], "settings (vs the shipped ones)": r["settings"], "epochs": r["epochs"],
+    return [{"run": r["run"], "settings (vs the CLI defaults)": r["settings"], "epochs": r["epochs"],
              "movie dev: binary / 5-class": f"{r['movie']:.1%} / {r['movie_fine']:.1%}",
              "dev binary: amazon / nyt / tweets": f"{r['amazon']:.1%} / {r['nyt']:.1%} / {r['tweets']:.1%}",
              "mean dev binary (the choice)": f"{r['mean']:.1%}", "minutes": r["minutes"]}

@@ -48,6 +48,7 @@ class ModelConfig:
     dropout: float = 0.5            # dropout on the embeddings and on the sentence vector
     fine_classes: int = 5           # ordered classes of the fine-grained answer (odd: the middle one is neutral)
     head: str = "softmax"           # "softmax" (K class scores) or "ordinal" (one score, ordered cut points)
+    lexicon: bool = False           # also give the LSTM each word's VADER valence (-4..+4, / 4; 0 if unrated)
 
 
 def ordinal_probabilities(score: torch.Tensor, fine_cuts: torch.Tensor,
@@ -98,7 +99,12 @@ class SentimentLSTM(nn.Module):
             raise ValueError("head must be 'ordinal' or 'softmax'")
         self.pooling, self.middle, self.head = config.pooling, config.fine_classes // 2, config.head
         self.embedding = nn.Embedding(vocab_size, config.embedding_dim, padding_idx=Vocabulary.pad_id)
-        self.lstm = nn.LSTM(config.embedding_dim, config.hidden_size, batch_first=True,
+        self.lexicon = config.lexicon
+        if self.lexicon:
+            # x_t = [E[w_t]; valence(w_t)]: people's rating of the word alone, which the LSTM may keep, flip
+            # ("not boring") or ignore in context; fixed, filled from VADER's lexicon by the task
+            self.register_buffer("valence", torch.zeros(vocab_size))
+        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon), config.hidden_size, batch_first=True,
                             bidirectional=config.bidirectional)
         self.dropout = nn.Dropout(config.dropout)
         features = config.hidden_size * (2 if config.bidirectional else 1)
@@ -113,9 +119,14 @@ class SentimentLSTM(nn.Module):
         cuts = torch.cat([self.cut_start, self.cut_start + torch.cumsum(F.softplus(self.cut_gaps), 0)])  # (K,)
         return torch.cat([cuts[:self.middle], cuts[self.middle + 1:]]), cuts[self.middle]
 
+    def inputs(self, ids: torch.Tensor) -> torch.Tensor:
+        """x_t of padded ids (B, T): the (dropped-out) embedding, and the word's valence with ``lexicon``."""
+        x = self.dropout(self.embedding(ids))                                      # (B, T, E)
+        return torch.cat([x, self.valence[ids].unsqueeze(-1)], -1) if self.lexicon else x   # (B, T, E [+ 1])
+
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The sentence vector (B, D) of padded ids (B, T) with true lengths (B,)."""
-        x = self.dropout(self.embedding(ids))                                      # (B, T, E)
+        x = self.inputs(ids)                                                       # (B, T, E [+ 1])
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         states, (h_n, _) = self.lstm(packed)                                       # h_n: (dirs, B, H)
         if self.pooling == "last":
@@ -165,7 +176,7 @@ class BiLanguageModel(nn.Module):
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The mean negative log-likelihood of every predicted word (both directions) of padded ids (B, T)."""
         reader, steps = self.reader, ids.shape[1]
-        x = reader.dropout(reader.embedding(ids))                                   # (B, T, E)
+        x = reader.inputs(ids)                                                      # (B, T, E [+ 1])
         packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         states, _ = pad_packed_sequence(reader.lstm(packed)[0], batch_first=True, total_length=steps)
         forward, backward = reader.dropout(states).chunk(2, dim=-1)                 # (B, T, H) each

@@ -26,9 +26,10 @@ from rnnkit.core.training import Prepared, TrainConfig, fit
 from rnnkit.sentiment import data
 from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM
 
-DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings that rates an English "
-               "sentence: 5 classes from very negative to very positive, and negative / positive as the mass "
-               "of each side, so the two answers never disagree.")
+DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings (with --lexicon=true, "
+               "each beside the word's VADER rating) that rates an English sentence: 5 classes from very negative "
+               "to very positive, and negative / positive as the mass of each side, so the two answers never "
+               "disagree.")
 LIMITS = ("Trained on single English sentences: movie reviews, Amazon product reviews, NYT editorials and "
           "tweets rated by people (Hutto & Gilbert 2014), Rotten Tomatoes critics' snippets and labelled tweets. "
           "Other languages, long documents, sarcasm and rare words are outside what it has seen; it reads at "
@@ -127,6 +128,10 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
                 if token in glove and len(glove[token]) == model_config.embedding_dim:
                     model.embedding.weight[index] = torch.from_numpy(glove[token])
     model.embedding.weight.requires_grad_(not extras.pop("_freeze_embeddings", False))
+    if model_config.lexicon:
+        from rnnkit.sentiment.baselines import vader_analyzer
+        lexicon = vader_analyzer().lexicon                                   # word -> mean rating, -4..+4
+        model.valence.copy_(torch.tensor([lexicon.get(token, 0.0) / 4 for token in itos]))
     pretrain = extras.pop("_pretrain", None)
     if pretrain:
         pretrain(model)

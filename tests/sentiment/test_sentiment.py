@@ -166,6 +166,18 @@ def test_glove_initialises_the_embeddings_and_freezing_keeps_them():
     assert set(extras) == {"itos"}                                       # training-only keys never reach the card
 
 
+def test_the_lexicon_gives_each_word_its_vader_valence_beside_its_embedding():
+    extras = {"itos": ["<pad>", "<unk>", "<bos>", "<eos>", "good", "bad", "film"]}
+    model = task.build_model(ModelConfig(4, 8, lexicon=True), extras).eval()
+    valence = model.valence.tolist()
+    assert valence[4] > 0 > valence[5] and valence[6] == 0 and all(-1 <= v <= 1 for v in valence)
+    x = model.inputs(torch.tensor([[4, 5, 6]]))
+    assert x.shape == (1, 3, 5) and x[0, :, -1].tolist() == pytest.approx(valence[4:7])
+    assert model.lstm.input_size == 5 and "valence" in model.state_dict()          # saved with the weights
+    lm = BiLanguageModel(model, len(extras["itos"]), cutoffs=(5,))                  # pretraining reads it too
+    assert torch.isfinite(lm(torch.tensor([[4, 5, 6]]), torch.tensor([3])))
+
+
 def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     from rnnkit.core.runner import run
     card = run("sentiment", {"dry_run": True, "out": str(tmp_path)})
@@ -175,7 +187,8 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     model, loaded = load_pretrained(tmp_path)
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
-                                           "fine_classes", "head"} and loaded["model_config"]["hidden_size"] == 16
+                                           "fine_classes", "head", "lexicon"}
+    assert loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
 
@@ -258,14 +271,13 @@ def test_prefixes_end_at_the_full_prediction_and_importance_is_leave_one_out():
     assert importance["importance"].iloc[2] < 0                          # "nothing" pushes towards negative
 
 
-# Recorded from the shipped weights when they were trained (softmax head, four domains + extra data): the
-# committed weights must keep giving exactly these probabilities (re-recorded when the word embeddings came
-# to be stored in float16: each moved by < 1e-5).
+# Recorded from the shipped weights when they were trained (softmax head, four domains + extra data, each word's
+# VADER rating beside its vector): the committed weights must keep giving exactly these probabilities.
 RECORDED = [
-    ("There is nothing to like in this movie.", 0.12575283646583557, "very negative"),
-    ("A wonderful, moving film with a superb cast.", 0.9991017580032349, "very positive"),
-    ("not bad at all", 0.12138120830059052, "negative"),
-    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.03968750685453415, "very negative"),
+    ("There is nothing to like in this movie.", 0.09807824343442917, "very negative"),
+    ("A wonderful, moving film with a superb cast.", 0.9996262788772583, "very positive"),
+    ("not bad at all", 0.1135781928896904, "negative"),
+    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.05661550909280777, "negative"),
 ]
 
 
@@ -282,7 +294,8 @@ def test_shipped_model_gives_the_answers_it_gave(text, p_positive, fine):
 def test_card_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("sentiment")
-    assert card["model_config"] == {**vars(ModelConfig()), "embedding_dim": card["model_config"]["embedding_dim"]}
+    assert card["model_config"] == {**vars(ModelConfig()), "embedding_dim": card["model_config"]["embedding_dim"],
+                                    "lexicon": True}                        # shipped with --lexicon=true
     assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
     assert card["reproduce"].startswith("rnnkit train sentiment")
     model = registry.build_from_card(card)
@@ -322,7 +335,7 @@ def test_classify_command_answers_as_the_service_does():
     assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
     lines = plain.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(classifier.rate(RECORDED[1][0]).verdict)
-    assert "P(positive) 0.121" in lines[1] and "negative 56%" in lines[1]
+    assert f"P(positive) {RECORDED[2][1]:.3f}" in lines[1] and "negative 52%" in lines[1]
 
 
 # ----------------------------------------------------------------------------- input checks, batch, baselines
