@@ -81,6 +81,8 @@ def _names(text: str) -> list[str]:
 
 
 def prepare(cfg: Config) -> Prepared:
+    from rnnkit.sentiment.baselines import vader_analyzer  # the word ratings' source (training only)
+
     directory = cfg.data_dir or data.DATA
     train = training_frame(cfg, directory)
     frames = {name: data.read_split(name, directory) for name in ("dev", "test")}
@@ -97,6 +99,7 @@ def prepare(cfg: Config) -> Prepared:
         extras={"itos": vocab.itos, "glove_init": covered, "fine_edges": list(data.FINE_EDGES),
                 "fine_names": list(data.FINE_NAMES), "binary_names": list(data.BINARY_NAMES),
                 "_glove": glove, "_freeze_embeddings": cfg.freeze_embeddings,
+                "_lexicon": vader_analyzer().lexicon if cfg.model.lexicon else None,
                 "_pretrain": (lambda model: pretrain_language_model(model, lm_sentences(cfg, vocab, sets["train"]),
                                                                     cfg)) if cfg.lm_epochs else None},
         data={"source": "human-rated sentences (mean of >= 20 ratings on -4..+4) of four domains from the "
@@ -128,9 +131,8 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
                 if token in glove and len(glove[token]) == model_config.embedding_dim:
                     model.embedding.weight[index] = torch.from_numpy(glove[token])
     model.embedding.weight.requires_grad_(not extras.pop("_freeze_embeddings", False))
-    if model_config.lexicon:
-        from rnnkit.sentiment.baselines import vader_analyzer
-        lexicon = vader_analyzer().lexicon                                   # word -> mean rating, -4..+4
+    lexicon = extras.pop("_lexicon", None)                                   # word -> mean rating, -4..+4
+    if lexicon is not None and model_config.lexicon:                        # (a loaded model has its valence)
         model.valence.copy_(torch.tensor([lexicon.get(token, 0.0) / 4 for token in itos]))
     pretrain = extras.pop("_pretrain", None)
     if pretrain:

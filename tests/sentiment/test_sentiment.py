@@ -167,10 +167,12 @@ def test_glove_initialises_the_embeddings_and_freezing_keeps_them():
 
 
 def test_the_lexicon_gives_each_word_its_vader_valence_beside_its_embedding():
-    extras = {"itos": ["<pad>", "<unk>", "<bos>", "<eos>", "good", "bad", "film"]}
+    extras = {"itos": ["<pad>", "<unk>", "<bos>", "<eos>", "good", "bad", "film"],
+              "_lexicon": B.vader_analyzer().lexicon}                        # as training prepares it
     model = task.build_model(ModelConfig(4, 8, lexicon=True), extras).eval()
     valence = model.valence.tolist()
     assert valence[4] > 0 > valence[5] and valence[6] == 0 and all(-1 <= v <= 1 for v in valence)
+    assert set(extras) == {"itos"}                                       # the lexicon never reaches the card
     x = model.inputs(torch.tensor([[4, 5, 6]]))
     assert x.shape == (1, 3, 5) and x[0, :, -1].tolist() == pytest.approx(valence[4:7])
     assert model.lstm.input_size == 5 and "valence" in model.state_dict()          # saved with the weights
