@@ -71,7 +71,8 @@ def summary(stats: dict[str, PageStats]) -> dict[str, dict]:
 
 
 def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeout: float, max_rounds: int,
-            waves: int = 1, pause: float = 0.0, url: str | None = None, think=None, arrive: float = 0.0) -> dict:
+            waves: int = 1, pause: float = 0.0, url: str | None = None, think=None, arrive: float = 0.0,
+            settle: float = 0.0) -> dict:
     """A fresh server, one warm-up visitor (``first_visit``: each page's first, cold visit), then N visitors
     (``waves`` times, ``pause`` seconds apart; the server's RSS after each wave is in ``rss_waves_mb``).
     With ``url``, the server already runs there (e.g. a balancer in front of replicas); memory and CPU are
@@ -89,10 +90,10 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             rss["warm"], rss["cpu"], rss["own_cpu"] = rss_mb(pid), cpu_seconds(pid), time.process_time()
             first.update(summary(warm))
 
-        waves_rss = []
+        waves_rss, settled = [], {}
         stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm,
                                            waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid))),
-                                           think, arrive))
+                                           think, arrive, settle, lambda: settled.update(rss=round(rss_mb(pid)))))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
@@ -100,6 +101,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "think_s": think,
+            "settle_s": settle, "rss_settled_mb": settled.get("rss"),
             "arrive_s": arrive,
             "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
             "first_visit": first, "server_cpu_s": round(server_cpu, 1), "load_average_1min": round(load, 1),
@@ -130,6 +132,9 @@ def report(result: dict) -> str:
         lines.append(f"server RSS after each wave of {n} new visitor(s): {', '.join(map(str, waves))} MB "
                      f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor "
                      f"leaves; last wave minus first: {waves[-1] - waves[0]:+d} MB)")
+    if result.get("rss_settled_mb"):
+        lines.append(f"server RSS {result['settle_s']:.0f} s after the last wave, once one more visitor's page "
+                     f"made Streamlit drop the expired sessions: {result['rss_settled_mb']} MB")
     lines.append(f"server CPU: {result['server_cpu_s']:.0f} s of CPU in {result['seconds']:.0f} s "
                  f"({result['server_cpu_s'] / max(result['seconds'], 1):.2f} cores of {result['cores']}, "
                  f"{result.get('cpu', 'CPU not recorded')}); "
@@ -153,6 +158,9 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=130,
                         help="quiet seconds between waves: longer than Streamlit's server.disconnectedSessionTTL "
                              "(120 s), so the earlier wave's sessions are gone")
+    parser.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                        help="after the last wave, wait this long (longer than the 120 s Streamlit keeps a session "
+                             "for its visitor's return), let one more visitor open the first page, and report the RSS")
     parser.add_argument("--url", help="an app already running there (say, a balancer in front of replicas on this "
                                       "machine) instead of a fresh `streamlit run app.py`")
     parser.add_argument("--think", type=float, nargs=2, metavar=("LOW", "HIGH"),
@@ -174,7 +182,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for clients in args.clients:
         result = run_one(args.visitors, clients, pages, args.seconds, args.timeout, args.max_rounds,
-                         args.waves, args.pause, args.url, args.think, args.arrive)
+                         args.waves, args.pause, args.url, args.think, args.arrive, args.settle)
         text = report(result)
         print(text)
         kind = f"{' class' if args.think else ''}{' arriving' if args.arrive else ''}"

@@ -660,11 +660,13 @@ def first_visits_on_fresh_servers(sessions: int, repeats: int, timeout: float,
 
 
 async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm=None,
-                waves=1, pause=0.0, on_wave=None, think=None, arrive=0.0):
+                waves=1, pause=0.0, on_wave=None, think=None, arrive=0.0, settle=0.0, on_settled=None):
     """One warm-up visitor opens every page once (every model gets loaded), ``on_warm()`` is called, then
     ``clients`` visitors of the kind ``visitors`` run at once until ``seconds`` have passed; ``on_wave(k)``
     after each. With ``waves`` > 1, after ``pause`` seconds of quiet a new set of ``clients`` visitors (new
     sessions) does it again, and so on. With ``think`` (and ``arrive``), the visitors act as a class (``session``).
+    With ``settle``, after the last wave and ``settle`` seconds of quiet one new visitor opens the first page once
+    (its leaving makes Streamlit drop the sessions that expired meanwhile), then ``on_settled()`` is called.
     The elapsed time returned leaves the pauses out."""
     stats = {name: PageStats() for name in pages}
     async with VISITORS[visitors](base, timeout) as new_visitor:
@@ -684,6 +686,12 @@ async def drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on
             elapsed += time.monotonic() - mark
             if on_wave:
                 on_wave(wave)
+        if settle:
+            await asyncio.sleep(settle)
+            await session(new_visitor, waves * clients, pages[:1], time.monotonic() + timeout, timeout,
+                          {pages[0]: PageStats()}, 1)
+            if on_settled:
+                on_settled()
     return stats, elapsed
 
 

@@ -19,6 +19,14 @@ Every visitor's script runs in a thread of one Python process (benchmarks.load a
   arriving at once), it saved nothing: 663, 694 MB after each wave against 664, 696, result p95 0.54-0.60 s against
   0.48-0.51. ``RNNKIT_MALLOC_ARENAS=2`` turns it on.
 
+- **oneDNN keeps at most 256 primitives** (``ONEDNN_PRIMITIVE_CACHE_CAPACITY=256`` unless set; oneDNN's default is
+  1,024). torch's CPU kernels build a oneDNN primitive for each new input shape (each sentence length and batch
+  size through an LSTM, each layer of the caption encoder) and keep it in a process-wide cache: a class typing
+  sentences of every length filled it, and the server's memory grew with it.
+  256 holds the caption encoder's layers beside the recent sentences' shapes; 128 kept less but was slower on
+  varied sentences, whose shapes it built again and again (``benchmarks.bench_memory_causes`` measures 256
+  against 1,024).
+
 Each malloc setting is a no-op where the C library is not glibc.
 """
 
@@ -31,6 +39,7 @@ import sys
 
 MMAP_THRESHOLD = 128 * 1024      # glibc's initial default, kept fixed
 M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8     # glibc's mallopt parameters (malloc.h)
+ONEDNN_PRIMITIVES = 256          # oneDNN reads its cache capacity when it builds its first primitive
 
 
 def _libc():
@@ -59,6 +68,7 @@ def return_freed_memory() -> None:
 def configure(environ=os.environ) -> None:
     """The settings above (once per process: importing this module calls it, before any page imports torch)."""
     environ.setdefault("OMP_NUM_THREADS", "1")
+    environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_PRIMITIVES))
     if environ.get("RNNKIT_SWITCH_MS"):
         sys.setswitchinterval(float(environ["RNNKIT_SWITCH_MS"]) / 1000)
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)

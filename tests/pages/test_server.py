@@ -25,6 +25,15 @@ def test_torch_gets_one_thread_per_visitor_unless_told_otherwise():
     assert environ["OMP_NUM_THREADS"] == "4"
 
 
+def test_onednn_keeps_a_bounded_number_of_primitives_unless_told_otherwise():
+    environ = {}
+    _server.configure(environ)
+    assert environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == str(_server.ONEDNN_PRIMITIVES)
+    environ = {"ONEDNN_PRIMITIVE_CACHE_CAPACITY": "1024"}
+    _server.configure(environ)
+    assert environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "1024"
+
+
 def test_freed_memory_can_be_returned_any_time():
     _server.return_freed_memory()            # glibc's malloc_trim here; a no-op on other C libraries
     assert _server.LIBC is None or _server.mallopt(_server.M_MMAP_THRESHOLD, _server.MMAP_THRESHOLD)
