@@ -52,7 +52,16 @@ from pathlib import Path
 
 from benchmarks.timing import write_readme
 from harness.browser import CHROMIUM, streamlit_server
-from harness.measure import RssSampler, cpu_name, cpu_seconds, percentile, rss_mb, server_pid, streamlit_processes
+from harness.measure import (
+    RssSampler,
+    anon_mb,
+    cpu_name,
+    cpu_seconds,
+    percentile,
+    rss_mb,
+    server_pid,
+    streamlit_processes,
+)
 from harness.visitors import SOCKET_FLOWS, VISITORS, WHO, PageStats, drive
 from pages._lecture import available_pages
 
@@ -88,12 +97,18 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
 
         def on_warm(warm):
             rss["warm"], rss["cpu"], rss["own_cpu"] = rss_mb(pid), cpu_seconds(pid), time.process_time()
+            rss["warm_anon"] = anon_mb(pid)
             first.update(summary(warm))
 
-        waves_rss, settled = [], {}
+        waves_rss, waves_anon, settled = [], [], {}
+
+        def on_wave(wave):
+            waves_rss.append(round(rss_mb(pid)))
+            waves_anon.append(round(anon_mb(pid)))
+
         stats, elapsed = asyncio.run(drive(base, visitors, clients, pages, seconds, timeout, max_rounds, on_warm,
-                                           waves, pause, lambda wave: waves_rss.append(round(rss_mb(pid))),
-                                           think, arrive, settle, lambda: settled.update(rss=round(rss_mb(pid)))))
+                                           waves, pause, on_wave, think, arrive, settle,
+                                           lambda: settled.update(rss=round(rss_mb(pid)))))
         rss_end, server_cpu, load = rss_mb(pid), cpu_seconds(pid) - rss.get("cpu", 0), os.getloadavg()[0]
         own_cpu = time.process_time() - rss.get("own_cpu", 0)
         sampler.stop()
@@ -101,6 +116,7 @@ def run_one(visitors: str, clients: int, pages: list[str], seconds: float, timeo
             "seconds": round(elapsed, 1), "server_ready_s": round(ready, 2),
             "rss_start_mb": round(rss_start), "rss_warm_mb": round(rss.get("warm", 0)),
             "rss_end_mb": round(rss_end), "rss_waves_mb": waves_rss, "pause_s": pause, "think_s": think,
+            "anon_warm_mb": round(rss.get("warm_anon", 0)), "anon_waves_mb": waves_anon,
             "settle_s": settle, "rss_settled_mb": settled.get("rss"),
             "arrive_s": arrive,
             "rss_peak_mb": round(max(sampler.peak, rss_end)), "pages": summary(stats),
@@ -132,6 +148,10 @@ def report(result: dict) -> str:
         lines.append(f"server RSS after each wave of {n} new visitor(s): {', '.join(map(str, waves))} MB "
                      f"(waves {result['pause_s']:.0f} s apart; Streamlit drops a session 120 s after its visitor "
                      f"leaves; last wave minus first: {waves[-1] - waves[0]:+d} MB)")
+    if len(waves) > 1 and result.get("anon_waves_mb"):
+        lines.append(f"of it anonymous memory (the heaps; the rest is the libraries' pages mapped from files): "
+                     f"{result['anon_warm_mb']} MB after the warm-up, {', '.join(map(str, result['anon_waves_mb']))} "
+                     "MB after each wave")
     if result.get("rss_settled_mb"):
         lines.append(f"server RSS {result['settle_s']:.0f} s after the last wave, once one more visitor's page "
                      f"made Streamlit drop the expired sessions: {result['rss_settled_mb']} MB")

@@ -40,6 +40,17 @@ def rss_mb(pid: int | list[int]) -> float:
     return float("nan")
 
 
+def anon_mb(pid: int | list[int]) -> float:
+    """The anonymous part of a process's resident memory (its heaps: what it allocated, not the libraries' pages
+    mapped from files), or the sum over several."""
+    if isinstance(pid, list):
+        return sum(anon_mb(p) for p in pid)
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def cpu_name() -> str:
     """The processor's model name (``/proc/cpuinfo``): timings from different machines are not comparable."""
     try:
