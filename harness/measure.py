@@ -30,25 +30,25 @@ def server_pid(port: int) -> int | None:
                  if b"--server.port" in argv and str(port).encode() in argv), None)
 
 
-def rss_mb(pid: int | list[int]) -> float:
-    """Resident memory of a process, or the sum over several (replicas)."""
+def _status_mb(pid: int | list[int], field: str) -> float:
+    """A memory field of ``/proc/<pid>/status`` in MB, or its sum over several processes (replicas)."""
     if isinstance(pid, list):
-        return sum(rss_mb(p) for p in pid)
+        return sum(_status_mb(p, field) for p in pid)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_mb(pid: int | list[int]) -> float:
+    """Resident memory of a process, or the sum over several (replicas)."""
+    return _status_mb(pid, "VmRSS")
 
 
 def anon_mb(pid: int | list[int]) -> float:
     """The anonymous part of a process's resident memory (its heaps: what it allocated, not the libraries' pages
     mapped from files), or the sum over several."""
-    if isinstance(pid, list):
-        return sum(anon_mb(p) for p in pid)
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mb(pid, "RssAnon")
 
 
 def cpu_name() -> str:

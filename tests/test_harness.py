@@ -8,7 +8,7 @@ import random
 from streamlit.proto.Element_pb2 import Element
 
 from harness.browser import streamlit_server
-from harness.measure import cpu_seconds, flatten, percentile, rss_mb
+from harness.measure import anon_mb, cpu_seconds, flatten, percentile, rss_mb
 from harness.visitors import AppSession, PageStats, element_text, visit, widget_state
 
 TWO_COLUMNS = """torch 2.13.0, 2 threads
@@ -64,6 +64,8 @@ def test_percentile_nearest_rank():
 
 def test_proc_readers_on_this_process():
     assert 10 < rss_mb(os.getpid()) < 100_000
+    assert 0 < anon_mb(os.getpid()) < rss_mb(os.getpid())         # the heaps are part of it, the libraries the rest
+    assert rss_mb([os.getpid(), os.getpid()]) > rss_mb(os.getpid())
     before = cpu_seconds(os.getpid())
     sum(i * i for i in range(300_000))
     assert cpu_seconds(os.getpid()) >= before > 0
