@@ -8,8 +8,8 @@ now beside the way it was done before (issue 18).
 - the translation page's model, presets and dictionary, from the streamed corpus against a pandas frame of it;
 - a class's inputs through the loaded models (150 sentences of 1-25 words translated, tagged and classified in
   batches of 1-8, a photo captioned after every fifth), with the server's settings (``pages/_server.py``) and
-  oneDNN's primitive cache at their 256 entries against oneDNN's default 1,024; memory and seconds are counted from
-  after the models' loading and one warm-up input each.
+  oneDNN's primitive cache at their 256 entries, at 128 and at oneDNN's default 1,024; memory and seconds are
+  counted from after the models' loading and one warm-up input each.
 
 A second table is the floor under all of it: the libraries the server imports, each added in one fresh process in
 the order the pages need them, and two it no longer imports (sacrebleu, pandas' Styler with jinja2).
@@ -42,6 +42,33 @@ before, start = rss(), time.perf_counter()
 REPORT = "\nprint(json.dumps({'mb': rss() - before, 's': time.perf_counter() - start, " \
          "'dynamo': 'torch._dynamo' in sys.modules}))"
 
+CLASS_INPUTS = """
+import random
+from rnnkit.captioning import samples
+from rnnkit.captioning.captioner import Captioner
+from rnnkit.core.registry import load_pretrained
+from rnnkit.ner.tagger import Tagger
+from rnnkit.sentiment.classifier import SentimentClassifier
+from rnnkit.translation.translator import Translator
+captioner, photo = Captioner(*load_pretrained("captioning")), samples.load_sample(samples.GALLERY[0])
+translator, classifier, tagger = Translator.load(), SentimentClassifier.load(), Tagger.load()
+captioner.caption(photo); translator.translate("Hello."); classifier.predict(["Hello."]); tagger.tag("Hello.")
+before, start = rss(), time.perf_counter()
+rng = random.Random(0)
+words = "the little girl Anna wants to eat an apple in the garden with her brother in Paris".split()
+for n in range(150):
+    sentence = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
+    translator.translate(sentence); tagger.tag(sentence); classifier.predict([sentence] * rng.randint(1, 8))
+    if n % 5 == 0:
+        captioner.caption(photo)"""
+
+
+def capacity(entries: int) -> str:
+    """The class's inputs under the server's settings with oneDNN's cache at ``entries``."""
+    setting = f"import os; os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'] = '{entries}'"
+    return f"{setting}; import pages._server{CLASS_INPUTS}"
+
+
 CASES = {
     ("a live training (forecasting's defaults)", "now: rnnkit's AdamW"): """
 from rnnkit.forecasting import data, forecaster
@@ -68,32 +95,11 @@ from rnnkit.translation import data, translator
 frame = pandas.read_csv(data.PREPARED, sep="\\t", dtype=str, keep_default_na=False, compression="gzip")
 del frame
 translator.presets("en-fr"); translator.Translator.card_dictionary(translator.Translator.load().card)""",
-}
-CLASS_INPUTS = """
-import random
-from rnnkit.captioning import samples
-from rnnkit.captioning.captioner import Captioner
-from rnnkit.core.registry import load_pretrained
-from rnnkit.ner.tagger import Tagger
-from rnnkit.sentiment.classifier import SentimentClassifier
-from rnnkit.translation.translator import Translator
-captioner, photo = Captioner(*load_pretrained("captioning")), samples.load_sample(samples.GALLERY[0])
-translator, classifier, tagger = Translator.load(), SentimentClassifier.load(), Tagger.load()
-captioner.caption(photo); translator.translate("Hello."); classifier.predict(["Hello."]); tagger.tag("Hello.")
-before, start = rss(), time.perf_counter()
-rng = random.Random(0)
-words = "the little girl Anna wants to eat an apple in the garden with her brother in Paris".split()
-for n in range(150):
-    sentence = " ".join(rng.choice(words) for _ in range(rng.randint(1, 25)))
-    translator.translate(sentence); tagger.tag(sentence); classifier.predict([sentence] * rng.randint(1, 8))
-    if n % 5 == 0:
-        captioner.caption(photo)"""
-CASES.update({
     ("a class's inputs through the models", "now: oneDNN's primitive cache at 256 (the server's setting)"):
         "import pages._server" + CLASS_INPUTS,
-    ("a class's inputs through the models", "before: at oneDNN's default, 1,024"):
-        "import os; os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'] = '1024'; import pages._server" + CLASS_INPUTS,
-})
+    ("a class's inputs through the models", "tried: at 128"): capacity(128),
+    ("a class's inputs through the models", "before: at oneDNN's default, 1,024"): capacity(1024),
+}
 
 
 # The server's libraries in the order its pages import them; the last two are no longer imported by the server.

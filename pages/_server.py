@@ -21,11 +21,11 @@ Every visitor's script runs in a thread of one Python process (benchmarks.load a
 
 - **oneDNN keeps at most 256 primitives** (``ONEDNN_PRIMITIVE_CACHE_CAPACITY=256`` unless set; oneDNN's default is
   1,024). torch's CPU kernels build a oneDNN primitive for each new input shape (each sentence length and batch
-  size through an LSTM, each layer of the caption encoder) and keep it in a process-wide cache: a class typing
+  size through a model's layers, each layer of the caption encoder) and keep it in a process-wide cache: a class typing
   sentences of every length filled it, and the server's memory grew with it.
   256 holds the caption encoder's layers beside the recent sentences' shapes; 128 kept less but was slower on
-  varied sentences, whose shapes it built again and again (``benchmarks.bench_memory_causes`` measures 256
-  against 1,024).
+  varied sentences, whose shapes it built again and again (``benchmarks.bench_memory_causes`` measures 256, 128
+  and 1,024).
 
 Each malloc setting is a no-op where the C library is not glibc.
 """
