@@ -26,6 +26,10 @@ from rnnkit.core.images import load_image
 from rnnkit.core.inputs import InputError, escape_markdown
 
 GALLERY = {s.key: s for s in samples.GALLERY}
+# The selectbox keeps its format_func for the session: a bound method of this dict, not a lambda, whose globals
+# would keep the page's last run (its photo, its caption) alive in every visitor's session.
+SEEN = {s.key for s in samples.TRAINING}
+GALLERY_LABELS = {k: s.title + (" — crops seen in training" if k in SEEN else "") for k, s in GALLERY.items()}
 FIELDS = [Field("sample", "cat", str, choices=tuple(GALLERY)),
           Field("beam", BEAM, int, low=1, high=5),
           Field("language", "en", str, choices=tuple(MODEL_OF_LANGUAGE)),
@@ -47,10 +51,17 @@ def captioner(language: str) -> Captioner:
     return load_service(MODEL_OF_LANGUAGE[language], Captioner)
 
 
+@st.cache_resource(show_spinner=False)
+def sample_image(sample_key: str):
+    """A gallery picture, decoded once per server process and shared read-only by every visitor: decoded on every
+    visit, each visitor's session kept its own copy (~0.5 MB a photo) until Streamlit dropped the session."""
+    return samples.load_sample(sample_key)
+
+
 @st.cache_resource(max_entries=10 * len(GALLERY), show_spinner=False)
 def sample_caption(sample_key: str, beam: int, language: str):
     """A bundled photo is captioned once per server process, beam width and language, not on every visit."""
-    return captioner(language).caption(samples.load_sample(sample_key), beam=beam)
+    return captioner(language).caption(sample_image(sample_key), beam=beam)
 
 
 @st.cache_data(max_entries=INFERENCE_ENTRIES // 4, show_spinner=False)
@@ -103,11 +114,10 @@ card = require_service(MODEL_OF_LANGUAGE[language], "captioning", Captioner, TRA
 
 if source == "Sample photo":
     keys = list(GALLERY)
-    seen = {s.key for s in samples.TRAINING}
     key = st.selectbox("Sample (bundled photos, held-out stamps and scenes)", keys, index=keys.index(state["sample"]),
-                       format_func=lambda k: GALLERY[k].title + (" — crops seen in training" if k in seen else ""))
+                       format_func=GALLERY_LABELS.__getitem__)
     state["sample"] = key
-    image, notes = samples.load_sample(key), []
+    image, notes = sample_image(key), []
     if GALLERY[key].source.startswith(("scene:", "stamp:")):
         shown = samples.scene_of(GALLERY[key])
         notes = ["the reference captions (the stamps' own words; BLEU is computed against these): "

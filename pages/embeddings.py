@@ -46,11 +46,6 @@ def analogy(a: str, b: str, c: str, expected: str, k: int, method: str, dims: in
     return found, emb.answer_table(found, method), pca_figure(words, coords, roles, arrows, explained), len(words)
 
 
-def use_preset(key: str) -> None:
-    p = emb.PRESET_BY_KEY[key]
-    st.session_state.update(emb_a=p.a, emb_b=p.b, emb_c=p.c, emb_expect=p.expected)
-
-
 st.title("🔤 Word Embeddings")
 st.markdown(explain.INTRO)
 
@@ -67,7 +62,8 @@ tab_analogy, tab_near, tab_onehot, tab_dims, tab_bench, tab_train = lazy_tabs(
 with tab_analogy:
     st.markdown("**The lecture's analogies** — one click:")
     for column, p in zip(st.columns(2) * 2, emb.PRESETS):
-        column.button(p.label, key=f"preset_{p.key}", on_click=use_preset, args=(p.key,), width="stretch")
+        column.button(p.label, key=f"preset_{p.key}", on_click=st.session_state.update,
+                      kwargs=dict(emb_a=p.a, emb_b=p.b, emb_c=p.c, emb_expect=p.expected), width="stretch")
     for column, (name, label, hint) in zip(st.columns(4), (
             ("a", "a", "a − b + c, e.g. king"), ("b", "− b", "subtracted, e.g. man"), ("c", "+ c", "added, e.g. woman"),
             ("expect", "expected answer (optional)", "its rank is shown, e.g. queen"))):
@@ -188,7 +184,7 @@ with tab_bench:
 with tab_train:
     st.markdown(explain.TRAIN)
     source = st.radio("corpus", list(w2v.BUILTIN) + ["upload"], horizontal=True, key="emb_corpus",
-                      format_func=lambda s: w2v.BUILTIN.get(s, "your own .txt file"))
+                      format_func={**w2v.BUILTIN, "upload": "your own .txt file"}.__getitem__)
     upload = st.file_uploader(f"a plain-text file (UTF-8, at most {w2v.MAX_UPLOAD_BYTES // 1_000_000} MB)",
                               type=["txt"], key="emb_upload") if source == "upload" else None
     col_1, col_2, col_3 = st.columns(3)

@@ -54,9 +54,11 @@ st.markdown(
 )
 state = url_state(FIELDS)
 
-sources = list(D.STOCKS) + [UPLOAD]
-source = st.selectbox("Series", sources, index=sources.index(state["series"]),
-                      format_func=lambda s: "Upload my own CSV…" if s == UPLOAD else f"{s} (weekly, 2018–2019)")
+# A bound method, not a lambda: the selectbox keeps its format_func for the session, and a lambda's globals would
+# keep the page's last run (a visitor's series, model and charts) alive with it.
+SOURCE_LABELS = {**{s: f"{s} (weekly, 2018–2019)" for s in D.STOCKS}, UPLOAD: "Upload my own CSV…"}
+sources = list(SOURCE_LABELS)
+source = st.selectbox("Series", sources, index=sources.index(state["series"]), format_func=SOURCE_LABELS.__getitem__)
 window, horizon, hidden, epochs, seed = (state[k] for k in ("window", "horizon", "hidden", "epochs", "seed"))
 if advanced():                                      # a teacher's class view keeps the link's settings
     columns = st.columns(5)

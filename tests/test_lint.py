@@ -28,3 +28,26 @@ def test_every_chart_is_built_in_one_call():
                 if name in SLOW_FIGURE_CALLS:
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert not found, "build the figure as go.Figure(traces, layout=dict(...)) instead: " + ", ".join(found)
+
+
+# A widget keeps its format_func and callbacks for the whole session. A lambda or function written in a page file
+# carries that page's globals, so every visitor's session kept the page's last run with it (a photo and its
+# caption per visitor: ~45 MB after a class of 40, benchmarks/load.py). Fragments need their page's globals and
+# are exempt.
+SESSION_KEPT_ARGUMENTS = {"format_func", "on_change", "on_click", "on_submit", "on_select"}
+
+
+def test_widgets_keep_no_page_functions():
+    import ast
+    found = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        page_functions = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        for node in ast.walk(tree):
+            for keyword in node.keywords if isinstance(node, ast.Call) else ():
+                value = keyword.value
+                if keyword.arg in SESSION_KEPT_ARGUMENTS and (
+                        isinstance(value, ast.Lambda) or isinstance(value, ast.Name) and value.id in page_functions):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {keyword.arg}")
+    assert not found, ("pass a bound method of a module-level dict, st.session_state's methods or a function of an "
+                       "imported module instead: " + ", ".join(found))
