@@ -63,10 +63,10 @@ for n in range(150):
         captioner.caption(photo)"""
 
 
-def capacity(entries: int) -> str:
-    """The class's inputs under the server's settings with oneDNN's cache at ``entries``."""
-    setting = f"import os; os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'] = '{entries}'"
-    return f"{setting}; import pages._server{CLASS_INPUTS}"
+def capacity(entries: int | None = None) -> str:
+    """The class's inputs under the server's settings, with oneDNN's cache at ``entries`` (default: the server's)."""
+    setting = f"import os; os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'] = '{entries}'; " if entries else ""
+    return f"{setting}import pages._server{CLASS_INPUTS}"
 
 
 CASES = {
@@ -96,7 +96,7 @@ frame = pandas.read_csv(data.PREPARED, sep="\\t", dtype=str, keep_default_na=Fal
 del frame
 translator.presets("en-fr"); translator.Translator.card_dictionary(translator.Translator.load().card)""",
     ("a class's inputs through the models", "now: oneDNN's primitive cache at 256 (the server's setting)"):
-        "import pages._server" + CLASS_INPUTS,
+        capacity(),
     ("a class's inputs through the models", "tried: at 128"): capacity(128),
     ("a class's inputs through the models", "before: at oneDNN's default, 1,024"): capacity(1024),
 }

@@ -54,7 +54,7 @@ def captioner(language: str) -> Captioner:
 @st.cache_resource(show_spinner=False)
 def sample_image(sample_key: str):
     """A gallery picture, decoded once per server process and shared read-only by every visitor: decoded on every
-    visit, each visitor's session kept its own copy (~0.5 MB a photo) until Streamlit dropped the session."""
+    visit, each visitor's session kept its own decoded copy until Streamlit dropped the session."""
     return samples.load_sample(sample_key)
 
 

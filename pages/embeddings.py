@@ -23,6 +23,7 @@ from rnnkit.embeddings.plots import benchmark_figure, pca_figure, similarity_hea
 from rnnkit.embeddings.questions import questions
 
 INPUT_CHARS, LIST_CHARS = 200, 600     # what a widget accepts = what the link may carry
+CORPUS_LABELS = {**w2v.BUILTIN, "upload": "your own .txt file"}     # the corpus radio's options and labels
 FIELDS = (
     Field("preset", "king", choices=("custom",) + tuple(emb.PRESET_BY_KEY)),
     Field("a", "king", max_chars=INPUT_CHARS), Field("b", "man", max_chars=INPUT_CHARS),
@@ -183,8 +184,8 @@ with tab_bench:
 
 with tab_train:
     st.markdown(explain.TRAIN)
-    source = st.radio("corpus", list(w2v.BUILTIN) + ["upload"], horizontal=True, key="emb_corpus",
-                      format_func={**w2v.BUILTIN, "upload": "your own .txt file"}.__getitem__)
+    source = st.radio("corpus", list(CORPUS_LABELS), horizontal=True, key="emb_corpus",
+                      format_func=CORPUS_LABELS.__getitem__)
     upload = st.file_uploader(f"a plain-text file (UTF-8, at most {w2v.MAX_UPLOAD_BYTES // 1_000_000} MB)",
                               type=["txt"], key="emb_upload") if source == "upload" else None
     col_1, col_2, col_3 = st.columns(3)

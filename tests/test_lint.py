@@ -32,8 +32,8 @@ def test_every_chart_is_built_in_one_call():
 
 # A widget keeps its format_func and callbacks for the whole session. A lambda or function written in a page file
 # carries that page's globals, so every visitor's session kept the page's last run with it (a photo and its
-# caption per visitor: ~45 MB after a class of 40, benchmarks/load.py). Fragments need their page's globals and
-# are exempt.
+# caption per visitor: benchmarks/load.py's class left the server at 669, 701 MB after two waves before, 643, 649
+# after). Fragments need their page's globals and are exempt.
 SESSION_KEPT_ARGUMENTS = {"format_func", "on_change", "on_click", "on_submit", "on_select"}
 
 
