@@ -24,10 +24,11 @@ import numpy as np
 
 from rnnkit.core import checkpoint
 from rnnkit.core.registry import load_pretrained
+from rnnkit.core.text import tokenize
 from rnnkit.sentiment import baselines as B
 from rnnkit.sentiment import data as D
 from rnnkit.sentiment.classifier import SentimentClassifier, choice_rows
-from rnnkit.sentiment.model import consistent_answers
+from rnnkit.sentiment.model import consistent_answers, is_negator
 from rnnkit.sentiment.task import Config, training_frame
 
 SPLITS = tuple(D.split_name(domain, "test") for domain in D.DOMAINS) + ("challenge",)
@@ -87,6 +88,21 @@ def score_all(model_dir: str, baseline_path: Path) -> tuple[dict, dict]:
     return results, phenomena
 
 
+def negated_negatives(card: dict) -> str:
+    """How the training rows label a negated negative word (a negator among the 3 words before a word VADER rates
+    below -1: "not bad", "never boring"), by source: what the model could learn of the challenge set's first
+    phenomenon, which counts all of them positive."""
+    lexicon, rows = B.vader_analyzer().lexicon, training_rows(card)
+    found = [any(lexicon.get(token, 0.0) < -1 and any(map(is_negator, tokens[max(0, i - 3):i]))
+                 for i, token in enumerate(tokens)) for tokens in map(tokenize, rows["text"])]
+    counts = rows[found].groupby("source", sort=False)["binary"].agg(["size", "mean"])
+    lines = ["| source | training rows | with a negated negative word | of them positive |", "|---|---|---|---|"]
+    total = rows["source"].value_counts()
+    lines += [f"| {source} | {total[source]:,} | {int(n):,} | {percent(share)} |"
+              for source, (n, share) in counts.iterrows()]
+    return "\n".join(lines)
+
+
 def percent(value) -> str:
     return "–" if value is None else f"{100 * value:.1f} %"
 
@@ -115,7 +131,9 @@ def readme_section(card: dict, results: dict, phenomena: dict) -> str:
     speed (``python -m benchmarks.bench_sentiment --update-card`` stores it in the card)."""
     lines = [f"`{card['reproduce']}`: {card['steps']:,} steps in {card['train_seconds'] / 60:.1f} min "
              f"({card['machine']}); {card['data']['split']}.", "", table(results), "",
-             "Challenge set, binary accuracy by phenomenon:", "", phenomenon_table(phenomena), ""]
+             "Challenge set, binary accuracy by phenomenon:", "", phenomenon_table(phenomena), "",
+             "Negated negatives in the training rows (a negator among the 3 words before a word VADER rates below "
+             "−1), and how people labelled them:", "", negated_negatives(card), ""]
     if card.get("choices"):
         lines += ["Choices on the dev splits (`python scripts/sentiment_choices.py`):", "",
                   checkpoint.markdown_table(choice_rows(card)), ""]
@@ -161,7 +179,9 @@ def main() -> None:
     results, phenomena = score_all(str(model_dir), baseline_path)
     text = ["## Held-out evaluation (scripts/eval_sentiment.py)", "", table(results), "",
             "Challenge set (hand-written, never trained or tuned on), binary accuracy by phenomenon:", "",
-            phenomenon_table(phenomena), ""]
+            phenomenon_table(phenomena), "",
+            "Negated negatives in the training rows (a negator among the 3 words before a word VADER rates below "
+            "-1), and how people labelled them:", "", negated_negatives(checkpoint.load_card(model_dir)), ""]
     for name in ("LSTM (ours)", "TF-IDF + LR"):
         text += [f"Movie test confusion, 5 classes, {name}:", "",
                  confusion(results[("test", name)]["fine_confusion"], D.FINE_NAMES), "",

@@ -215,9 +215,11 @@ def data_sentence(card: dict) -> str:
     """What the model was trained on, from its card, in one sentence."""
     rows = re.search(r"train (\d+) rows", card.get("data", {}).get("split", ""))
     count = f"{int(rows.group(1)):,} sentences" if rows else "sentences"
+    model = card.get("model_config", {})
+    turned = (f", and as that rating turned after a negator (×−0.74 for each “not”, “never”, “n't”… among the "
+              f"{model['negation']} words before it, VADER's rule)" if model.get("negation") else "")
     words = (" Each word goes in as its vector and as people's rating of the word alone (VADER's lexicon, −4 to "
-             "+4), which the LSTM learned to keep, flip or ignore in context."
-             if card.get("model_config", {}).get("lexicon") else "")
+             f"+4){turned}, which the LSTM learned to keep, flip or ignore in context." if model.get("lexicon") else "")
     return (f"Trained on {count} in English: reviews (movies, Amazon), NYT editorials and tweets rated by "
             "people from −4 to +4, and Rotten Tomatoes critics' snippets and tweets labelled only positive / "
             f"negative.{words} Read the model card for how well it does on each, and where it fails.")

@@ -49,6 +49,16 @@ class ModelConfig:
     fine_classes: int = 5           # ordered classes of the fine-grained answer (odd: the middle one is neutral)
     head: str = "softmax"           # "softmax" (K class scores) or "ordinal" (one score, ordered cut points)
     lexicon: bool = False           # also give the LSTM each word's VADER valence (-4..+4, / 4; 0 if unrated)
+    negation: int = 0               # with lexicon: also turn the valence after a negator for this many words (VADER: 3)
+
+
+NEGATION_SCALE = -0.74              # VADER multiplies a word's valence by this for each negator among the 3 before it
+
+
+def is_negator(token: str) -> bool:
+    """VADER's negators: "not", "never", "without", "nothing", ... and any word with "n't"."""
+    from vaderSentiment.vaderSentiment import NEGATE
+    return token in NEGATE or "n't" in token
 
 
 def ordinal_probabilities(score: torch.Tensor, fine_cuts: torch.Tensor,
@@ -104,7 +114,14 @@ class SentimentLSTM(nn.Module):
             # x_t = [E[w_t]; valence(w_t)]: people's rating of the word alone, which the LSTM may keep, flip
             # ("not boring") or ignore in context; fixed, filled from VADER's lexicon by the task
             self.register_buffer("valence", torch.zeros(vocab_size))
-        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon), config.hidden_size, batch_first=True,
+        if config.negation < 0 or config.negation and not config.lexicon:
+            raise ValueError("negation is a number of words >= 0 and needs lexicon (it turns the word's valence)")
+        self.negation = config.negation
+        if self.negation:
+            # 1 for "not", "never", "n't", ... (``is_negator``); filled by the task like the valence
+            self.register_buffer("negator", torch.zeros(vocab_size))
+        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon) + 2 * bool(self.negation), config.hidden_size,
+                            batch_first=True,
                             bidirectional=config.bidirectional)
         self.dropout = nn.Dropout(config.dropout)
         features = config.hidden_size * (2 if config.bidirectional else 1)
@@ -120,9 +137,27 @@ class SentimentLSTM(nn.Module):
         return torch.cat([cuts[:self.middle], cuts[self.middle + 1:]]), cuts[self.middle]
 
     def inputs(self, ids: torch.Tensor) -> torch.Tensor:
-        """x_t of padded ids (B, T): the (dropped-out) embedding, and the word's valence with ``lexicon``."""
+        """x_t of padded ids (B, T): the (dropped-out) embedding, the word's valence v_t with ``lexicon``, and
+        with ``negation = N`` whether a negator n is among the N words before and the valence in context:
+
+        .. math::
+            c_t = v_t \\prod_{k=1}^{N} (1 + n_{t-k}(-0.74 - 1)), \\qquad
+            x_t = [E[w_t]; v_t; \\max_k n_{t-k}; c_t]
+
+        (VADER's rule with N = 3: "not bad": bad's -0.62 becomes +0.46; "isn't never bad" flips twice).
+        """
         x = self.dropout(self.embedding(ids))                                      # (B, T, E)
-        return torch.cat([x, self.valence[ids].unsqueeze(-1)], -1) if self.lexicon else x   # (B, T, E [+ 1])
+        if not self.lexicon:
+            return x
+        valence = self.valence[ids]                                                # (B, T)
+        features = [x, valence.unsqueeze(-1)]
+        if self.negation:
+            negator = self.negator[ids]                                            # (B, T)
+            before = torch.stack([F.pad(negator, (k, 0))[:, :negator.shape[1]]     # n_{t-k}: (B, T) each
+                                  for k in range(1, self.negation + 1)], -1)       # (B, T, N)
+            factor = (1 + before * (NEGATION_SCALE - 1)).prod(-1)                  # (B, T)
+            features += [before.amax(-1).unsqueeze(-1), (valence * factor).unsqueeze(-1)]
+        return torch.cat(features, -1)                                             # (B, T, E + 1 [+ 2])
 
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The sentence vector (B, D) of padded ids (B, T) with true lengths (B,)."""

@@ -24,10 +24,11 @@ from rnnkit import DATA as DATA_ROOT
 from rnnkit.core.text import Vocabulary, tokenize
 from rnnkit.core.training import Prepared, TrainConfig, fit
 from rnnkit.sentiment import data
-from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM
+from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM, is_negator
 
 DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings (with --lexicon=true, "
-               "each beside the word's VADER rating) that rates an English sentence: 5 classes from very negative "
+               "each beside the word's VADER rating; with --negation=3 also that rating turned after a negator, by "
+               "VADER's rule) that rates an English sentence: 5 classes from very negative "
                "to very positive, and negative / positive as the mass of each side, so the two answers never "
                "disagree.")
 LIMITS = ("Trained on single English sentences: movie reviews, Amazon product reviews, NYT editorials and "
@@ -139,6 +140,8 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
     lexicon = extras.pop("_lexicon", None)
     if lexicon is not None and model_config.lexicon:                        # (a loaded model has its valence)
         model.valence.copy_(torch.tensor([lexicon.get(token, 0.0) / 4 for token in itos]))
+        if model_config.negation:
+            model.negator.copy_(torch.tensor([float(is_negator(token)) for token in itos]))
     pretrain = extras.pop("_pretrain", None)
     if pretrain:
         pretrain(model)

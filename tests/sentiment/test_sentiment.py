@@ -18,7 +18,7 @@ from rnnkit.sentiment import baselines as B
 from rnnkit.sentiment import classifier as S
 from rnnkit.sentiment import data as D
 from rnnkit.sentiment import plots, task
-from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM, consistent_answers
+from rnnkit.sentiment.model import NEGATION_SCALE, BiLanguageModel, ModelConfig, SentimentLSTM, consistent_answers
 
 SHIPPED = (ROOT / "pretrained" / "sentiment" / "model.safetensors").exists()
 needs_model = pytest.mark.skipif(not SHIPPED, reason="pretrained/sentiment is not trained")
@@ -180,6 +180,30 @@ def test_the_lexicon_gives_each_word_its_vader_valence_beside_its_embedding():
     assert torch.isfinite(lm(torch.tensor([[4, 5, 6]]), torch.tensor([3])))
 
 
+
+def test_negation_turns_the_valence_of_the_three_words_after_a_negator():
+    itos = ["<pad>", "<unk>", "<bos>", "<eos>", "not", "bad", "never", "boring", "a", "film", "isn't", "good"]
+    extras = {"itos": itos, "_lexicon": B.vader_analyzer().lexicon}
+    model = task.build_model(ModelConfig(4, 8, lexicon=True, negation=3), extras).eval()
+    assert model.negator.tolist() == [0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0] and "negator" in model.state_dict()
+    assert model.lstm.input_size == 4 + 3
+    ids = {token: i for i, token in enumerate(itos)}
+
+    def context(*tokens):                          # (scope flag, valence in context) of each token
+        x = model.inputs(torch.tensor([[ids[t] for t in tokens]]))[0]
+        return x[:, -2].tolist(), x[:, -1].tolist()
+
+    bad = model.valence[ids["bad"]].item()
+    assert context("bad") == ([0.0], pytest.approx([bad]))
+    assert context("not", "bad") == ([0.0, 1.0], pytest.approx([0.0, bad * NEGATION_SCALE]))        # "not bad": > 0
+    assert context("not", "a", "film", "bad")[1][-1] == pytest.approx(bad * NEGATION_SCALE)        # 3 words back
+    assert context("not", "a", "film", "a", "bad") == ([0, 1, 1, 1, 0], pytest.approx([0, 0, 0, 0, bad]))  # 4: out
+    flag, turned = context("isn't", "never", "bad")                                       # two negators flip twice
+    assert flag[-1] == 1 and turned[-1] == pytest.approx(bad * NEGATION_SCALE ** 2) and turned[-1] < 0
+    with pytest.raises(ValueError, match="lexicon"):
+        SentimentLSTM(ModelConfig(4, 8, negation=3), len(itos))
+
+
 def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     from rnnkit.core.runner import run
     card = run("sentiment", {"dry_run": True, "out": str(tmp_path)})
@@ -189,7 +213,7 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     model, loaded = load_pretrained(tmp_path)
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
-                                           "fine_classes", "head", "lexicon"}
+                                           "fine_classes", "head", "lexicon", "negation"}
     assert loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
@@ -274,12 +298,13 @@ def test_prefixes_end_at_the_full_prediction_and_importance_is_leave_one_out():
 
 
 # Recorded from the shipped weights when they were trained (softmax head, four domains + extra data, each word's
-# VADER rating beside its vector): the committed weights must keep giving exactly these probabilities.
+# VADER rating beside its vector and that rating turned after a negator): the committed weights must keep giving
+# exactly these probabilities.
 RECORDED = [
-    ("There is nothing to like in this movie.", 0.09807824343442917, "very negative"),
-    ("A wonderful, moving film with a superb cast.", 0.9996262788772583, "very positive"),
-    ("not bad at all", 0.1135781928896904, "negative"),
-    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.05661550909280777, "negative"),
+    ("There is nothing to like in this movie.", 0.16470657289028168, "negative"),
+    ("A wonderful, moving film with a superb cast.", 0.9993680119514465, "very positive"),
+    ("not bad at all", 0.25044944882392883, "negative"),
+    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.04575613886117935, "very negative"),
 ]
 
 
@@ -297,7 +322,7 @@ def test_card_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("sentiment")
     assert card["model_config"] == {**vars(ModelConfig()), "embedding_dim": card["model_config"]["embedding_dim"],
-                                    "lexicon": True}                        # shipped with --lexicon=true
+                                    "lexicon": True, "negation": 5}         # shipped with --lexicon=true --negation=5
     assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
     assert card["reproduce"].startswith("rnnkit train sentiment")
     model = registry.build_from_card(card)
@@ -337,7 +362,7 @@ def test_classify_command_answers_as_the_service_does():
     assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
     lines = plain.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(classifier.rate(RECORDED[1][0]).verdict)
-    assert f"P(positive) {RECORDED[2][1]:.3f}" in lines[1] and "negative 52%" in lines[1]
+    assert f"P(positive) {RECORDED[2][1]:.3f}" in lines[1] and "negative 43%" in lines[1]
 
 
 # ----------------------------------------------------------------------------- input checks, batch, baselines
