@@ -216,8 +216,9 @@ def data_sentence(card: dict) -> str:
     rows = re.search(r"train (\d+) rows", card.get("data", {}).get("split", ""))
     count = f"{int(rows.group(1)):,} sentences" if rows else "sentences"
     model = card.get("model_config", {})
+    but = ", halved before a “but” and ×1.5 after it" if model.get("contrast") else ""
     turned = (f", and as that rating turned after a negator (×−0.74 for each “not”, “never”, “n't”… among the "
-              f"{model['negation']} words before it, VADER's rule)" if model.get("negation") else "")
+              f"{model['negation']} words before it{but}: VADER's rules)" if model.get("negation") else "")
     words = (" Each word goes in as its vector and as people's rating of the word alone (VADER's lexicon, −4 to "
              f"+4){turned}, which the LSTM learned to keep, flip or ignore in context." if model.get("lexicon") else "")
     return (f"Trained on {count} in English: reviews (movies, Amazon), NYT editorials and tweets rated by "

@@ -50,6 +50,7 @@ class ModelConfig:
     head: str = "softmax"           # "softmax" (K class scores) or "ordinal" (one score, ordered cut points)
     lexicon: bool = False           # also give the LSTM each word's VADER valence (-4..+4, / 4; 0 if unrated)
     negation: int = 0               # with lexicon: also turn the valence after a negator for this many words (VADER: 3)
+    contrast: bool = False          # with negation: also -1 before "but", +1 after it; the valence x0.5 / x1.5 (VADER)
 
 
 NEGATION_SCALE = -0.74              # VADER multiplies a word's valence by this for each negator among the 3 before it
@@ -117,10 +118,16 @@ class SentimentLSTM(nn.Module):
         if config.negation < 0 or config.negation and not config.lexicon:
             raise ValueError("negation is a number of words >= 0 and needs lexicon (it turns the word's valence)")
         self.negation = config.negation
+        if config.contrast and not config.negation:
+            raise ValueError("contrast needs negation")
+        self.contrast = config.contrast
+        if self.contrast:
+            self.register_buffer("but", torch.zeros(vocab_size))
         if self.negation:
             # 1 for "not", "never", "n't", ... (``is_negator``); filled by the task like the valence
             self.register_buffer("negator", torch.zeros(vocab_size))
-        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon) + 2 * bool(self.negation), config.hidden_size,
+        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon) + 2 * bool(self.negation) + int(self.contrast),
+                            config.hidden_size,
                             batch_first=True,
                             bidirectional=config.bidirectional)
         self.dropout = nn.Dropout(config.dropout)
@@ -138,13 +145,15 @@ class SentimentLSTM(nn.Module):
 
     def inputs(self, ids: torch.Tensor) -> torch.Tensor:
         """x_t of padded ids (B, T): the (dropped-out) embedding, the word's valence v_t with ``lexicon``, and
-        with ``negation = N`` whether a negator n is among the N words before and the valence in context:
+        with ``negation = N`` whether a negator n is among the N words before and the valence in context c_t;
+        with ``contrast`` also the side s_t of the sentence's "but" (-1 before it, +1 after, 0 without one):
 
         .. math::
-            c_t = v_t \\prod_{k=1}^{N} (1 + n_{t-k}(-0.74 - 1)), \\qquad
-            x_t = [E[w_t]; v_t; \\max_k n_{t-k}; c_t]
+            c_t = v_t \\, (1 + s_t / 2) \\prod_{k=1}^{N} (1 + n_{t-k}(-0.74 - 1)), \\qquad
+            x_t = [E[w_t]; v_t; [s_t;] \\max_k n_{t-k}; c_t]
 
-        (VADER's rule with N = 3: "not bad": bad's -0.62 becomes +0.46; "isn't never bad" flips twice).
+        (VADER's rules with N = 3: "not bad": bad's -0.62 becomes +0.46; "isn't never bad" flips twice; the words
+        before "but" count half, those after it one and a half times).
         """
         x = self.dropout(self.embedding(ids))                                      # (B, T, E)
         if not self.lexicon:
@@ -153,11 +162,18 @@ class SentimentLSTM(nn.Module):
         features = [x, valence.unsqueeze(-1)]
         if self.negation:
             negator = self.negator[ids]                                            # (B, T)
-            before = torch.stack([F.pad(negator, (k, 0))[:, :negator.shape[1]]     # n_{t-k}: (B, T) each
-                                  for k in range(1, self.negation + 1)], -1)       # (B, T, N)
-            factor = (1 + before * (NEGATION_SCALE - 1)).prod(-1)                  # (B, T)
-            features += [before.amax(-1).unsqueeze(-1), (valence * factor).unsqueeze(-1)]
-        return torch.cat(features, -1)                                             # (B, T, E + 1 [+ 2])
+            negators = torch.stack([F.pad(negator, (k, 0))[:, :negator.shape[1]]   # n_{t-k}: (B, T) each
+                                    for k in range(1, self.negation + 1)], -1)     # (B, T, N)
+            factor = (1 + negators * (NEGATION_SCALE - 1)).prod(-1)                # (B, T)
+            if self.contrast:
+                but = self.but[ids]                                                # (B, T)
+                after = (but.cumsum(1) - but).clamp(max=1)                         # a "but" before t
+                before = (but.flip(1).cumsum(1).flip(1) - but).clamp(max=1) * (1 - after)   # only one after t
+                side = after - before                                              # s_t: (B, T)
+                factor = factor * (1 + side / 2)
+                features.append(side.unsqueeze(-1))
+            features += [negators.amax(-1).unsqueeze(-1), (valence * factor).unsqueeze(-1)]
+        return torch.cat(features, -1)                                             # (B, T, E + 1 [+ 2 [+ 1]])
 
     def encode(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The sentence vector (B, D) of padded ids (B, T) with true lengths (B,)."""

@@ -27,10 +27,10 @@ from rnnkit.sentiment import data
 from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM, is_negator
 
 DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings (with --lexicon=true, "
-               "each beside the word's VADER rating; with --negation=3 also that rating turned after a negator, by "
-               "VADER's rule) that rates an English sentence: 5 classes from very negative "
-               "to very positive, and negative / positive as the mass of each side, so the two answers never "
-               "disagree.")
+               "each beside the word's VADER rating; with --negation=5 also that rating turned after a negator "
+               "and, with --contrast=true, weighed by its side of a 'but', by VADER's rules) that rates an English "
+               "sentence: 5 classes from very negative to very positive, and negative / positive as the mass of "
+               "each side, so the two answers never disagree.")
 LIMITS = ("Trained on single English sentences: movie reviews, Amazon product reviews, NYT editorials and "
           "tweets rated by people (Hutto & Gilbert 2014), Rotten Tomatoes critics' snippets and labelled tweets. "
           "Other languages, long documents, sarcasm and rare words are outside what it has seen; it reads at "
@@ -142,6 +142,8 @@ def build_model(model_config: ModelConfig, extras: dict) -> SentimentLSTM:
         model.valence.copy_(torch.tensor([lexicon.get(token, 0.0) / 4 for token in itos]))
         if model_config.negation:
             model.negator.copy_(torch.tensor([float(is_negator(token)) for token in itos]))
+        if model_config.contrast:
+            model.but.copy_(torch.tensor([float(token == "but") for token in itos]))
     pretrain = extras.pop("_pretrain", None)
     if pretrain:
         pretrain(model)

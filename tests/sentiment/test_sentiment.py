@@ -204,6 +204,22 @@ def test_negation_turns_the_valence_of_the_three_words_after_a_negator():
         SentimentLSTM(ModelConfig(4, 8, negation=3), len(itos))
 
 
+
+def test_contrast_weighs_the_words_after_but_more_than_those_before():
+    itos = ["<pad>", "<unk>", "<bos>", "<eos>", "good", "but", "not", "bad", "."]
+    extras = {"itos": itos, "_lexicon": B.vader_analyzer().lexicon}
+    model = task.build_model(ModelConfig(4, 8, lexicon=True, negation=3, contrast=True), extras).eval()
+    assert model.but.tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0] and model.lstm.input_size == 4 + 4
+    good, bad = model.valence[4].item(), model.valence[7].item()
+    x = model.inputs(torch.tensor([[4, 5, 7, 8], [4, 8, 0, 0]]))                  # "good but bad ." / "good ."
+    assert x[0, :, -3].tolist() == [-1, 0, 1, 1] and x[1, :2, -3].tolist() == [0, 0]      # the side of "but"
+    assert x[0, :, -1].tolist() == pytest.approx([good / 2, 0, bad * 1.5, 0])         # VADER: x0.5 before, x1.5 after
+    assert x[1, 0, -1].item() == pytest.approx(good)
+    assert model.inputs(torch.tensor([[6, 5, 7]]))[0, 2, -1].item() == pytest.approx(bad * NEGATION_SCALE * 1.5)
+    with pytest.raises(ValueError, match="negation"):
+        SentimentLSTM(ModelConfig(4, 8, lexicon=True, contrast=True), len(itos))
+
+
 def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     from rnnkit.core.runner import run
     card = run("sentiment", {"dry_run": True, "out": str(tmp_path)})
@@ -213,7 +229,7 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     model, loaded = load_pretrained(tmp_path)
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
-                                           "fine_classes", "head", "lexicon", "negation"}
+                                           "fine_classes", "head", "lexicon", "negation", "contrast"}
     assert loaded["model_config"]["hidden_size"] == 16
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
@@ -298,13 +314,13 @@ def test_prefixes_end_at_the_full_prediction_and_importance_is_leave_one_out():
 
 
 # Recorded from the shipped weights when they were trained (softmax head, four domains + extra data, each word's
-# VADER rating beside its vector and that rating turned after a negator): the committed weights must keep giving
-# exactly these probabilities.
+# VADER rating beside its vector, turned after a negator and weighed by its side of "but"): the committed weights
+# must keep giving exactly these probabilities.
 RECORDED = [
-    ("There is nothing to like in this movie.", 0.16470657289028168, "negative"),
-    ("A wonderful, moving film with a superb cast.", 0.9993680119514465, "very positive"),
-    ("not bad at all", 0.25044944882392883, "negative"),
-    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.04575613886117935, "very negative"),
+    ("There is nothing to like in this movie.", 0.1606069803237915, "very negative"),
+    ("A wonderful, moving film with a superb cast.", 0.9995375871658325, "very positive"),
+    ("not bad at all", 0.2370702177286148, "negative"),
+    ("I can't say I didn't enjoy it; the ending, however, was awful.", 0.044930700212717056, "very negative"),
 ]
 
 
@@ -322,7 +338,7 @@ def test_card_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("sentiment")
     assert card["model_config"] == {**vars(ModelConfig()), "embedding_dim": card["model_config"]["embedding_dim"],
-                                    "lexicon": True, "negation": 5}         # shipped with --lexicon=true --negation=5
+                                    "lexicon": True, "negation": 5, "contrast": True}    # as shipped
     assert not set(card["model_config"]) & set(card["config"])              # architecture apart from training
     assert card["reproduce"].startswith("rnnkit train sentiment")
     model = registry.build_from_card(card)
@@ -362,7 +378,7 @@ def test_classify_command_answers_as_the_service_does():
     assert plain.returncode == 0, plain.stderr                   # blank lines are skipped
     lines = plain.stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(classifier.rate(RECORDED[1][0]).verdict)
-    assert f"P(positive) {RECORDED[2][1]:.3f}" in lines[1] and "negative 43%" in lines[1]
+    assert f"P(positive) {RECORDED[2][1]:.3f}" in lines[1] and "negative 46%" in lines[1]
 
 
 # ----------------------------------------------------------------------------- input checks, batch, baselines
