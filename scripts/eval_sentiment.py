@@ -100,6 +100,7 @@ def negated_negatives(card: dict) -> str:
     total = rows["source"].value_counts()
     lines += [f"| {source} | {total[source]:,} | {int(n):,} | {percent(share)} |"
               for source, (n, share) in counts.iterrows()]
+    lines.append(f"| all | {len(rows):,} | {sum(found):,} | {percent(rows[found]['binary'].mean())} |")
     return "\n".join(lines)
 
 
