@@ -88,6 +88,10 @@ def score_all(model_dir: str, baseline_path: Path) -> tuple[dict, dict]:
     return results, phenomena
 
 
+NEGATED_TITLE = ("Negated negatives in the training rows (a negator among the 3 words before a word VADER rates "
+                 "below -1), and how people labelled them:")
+
+
 def negated_negatives(card: dict) -> str:
     """How the training rows label a negated negative word (a negator among the 3 words before a word VADER rates
     below -1: "not bad", "never boring"), by source: what the model could learn of the challenge set's first
@@ -127,14 +131,13 @@ def phenomenon_table(phenomena: dict) -> str:
     return "\n".join(lines)
 
 
-def readme_section(card: dict, results: dict, phenomena: dict) -> str:
+def readme_section(card: dict, results: dict, phenomena: dict, negated: str) -> str:
     """The project README's sentiment figures: training, the held-out table, the challenge by phenomenon, and
     speed (``python -m benchmarks.bench_sentiment --update-card`` stores it in the card)."""
     lines = [f"`{card['reproduce']}`: {card['steps']:,} steps in {card['train_seconds'] / 60:.1f} min "
              f"({card['machine']}); {card['data']['split']}.", "", table(results), "",
              "Challenge set, binary accuracy by phenomenon:", "", phenomenon_table(phenomena), "",
-             "Negated negatives in the training rows (a negator among the 3 words before a word VADER rates below "
-             "−1), and how people labelled them:", "", negated_negatives(card), ""]
+             NEGATED_TITLE, "", negated, ""]
     if card.get("choices"):
         lines += ["Choices on the dev splits (`python scripts/sentiment_choices.py`):", "",
                   checkpoint.markdown_table(choice_rows(card)), ""]
@@ -178,17 +181,16 @@ def main() -> None:
         B.TfidfBaseline(args.C, args.C).fit(training_rows(checkpoint.load_card(model_dir))).save(baseline_path)
         print(f"wrote {baseline_path}")
     results, phenomena = score_all(str(model_dir), baseline_path)
+    card = checkpoint.load_card(model_dir)
+    negated = negated_negatives(card)
     text = ["## Held-out evaluation (scripts/eval_sentiment.py)", "", table(results), "",
             "Challenge set (hand-written, never trained or tuned on), binary accuracy by phenomenon:", "",
-            phenomenon_table(phenomena), "",
-            "Negated negatives in the training rows (a negator among the 3 words before a word VADER rates below "
-            "-1), and how people labelled them:", "", negated_negatives(checkpoint.load_card(model_dir)), ""]
+            phenomenon_table(phenomena), "", NEGATED_TITLE, "", negated, ""]
     for name in ("LSTM (ours)", "TF-IDF + LR"):
         text += [f"Movie test confusion, 5 classes, {name}:", "",
                  confusion(results[("test", name)]["fine_confusion"], D.FINE_NAMES), "",
                  f"Movie test confusion, binary, {name}:", "",
                  confusion(results[("test", name)]["binary_confusion"], D.BINARY_NAMES), ""]
-    card = checkpoint.load_card(model_dir)
     if card.get("choices"):
         text += ["Choices on the dev splits (scripts/sentiment_choices.py):", "",
                  checkpoint.markdown_table(choice_rows(card)), ""]
@@ -204,7 +206,7 @@ def main() -> None:
                                                  encoding="utf-8")
         (model_dir / checkpoint.README).write_text(checkpoint.render_card(card) + "\n" + "\n".join(text),
                                                    encoding="utf-8")
-        section = readme_section(card, results, phenomena)
+        section = readme_section(card, results, phenomena, negated)
         checkpoint.write_readme_figures("sentiment", "scripts/eval_sentiment.py", section)
         print(f"updated {model_dir / checkpoint.CARD} and README.md")
 

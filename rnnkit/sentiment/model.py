@@ -126,10 +126,8 @@ class SentimentLSTM(nn.Module):
         if self.negation:
             # 1 for "not", "never", "n't", ... (``is_negator``); filled by the task like the valence
             self.register_buffer("negator", torch.zeros(vocab_size))
-        self.lstm = nn.LSTM(config.embedding_dim + int(self.lexicon) + 2 * bool(self.negation) + int(self.contrast),
-                            config.hidden_size,
-                            batch_first=True,
-                            bidirectional=config.bidirectional)
+        inputs = config.embedding_dim + int(self.lexicon) + 2 * bool(self.negation) + int(self.contrast)
+        self.lstm = nn.LSTM(inputs, config.hidden_size, batch_first=True, bidirectional=config.bidirectional)
         self.dropout = nn.Dropout(config.dropout)
         features = config.hidden_size * (2 if config.bidirectional else 1)
         self.score = nn.Linear(features, 1 if config.head == "ordinal" else config.fine_classes)
