@@ -220,9 +220,11 @@ def test_contrast_weighs_the_words_after_but_more_than_those_before():
         SentimentLSTM(ModelConfig(4, 8, lexicon=True, contrast=True), len(itos))
 
 
-def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
+@pytest.mark.parametrize("options", [{}, {"lexicon": True, "negation": 5, "contrast": True}],
+                         ids=["defaults", "shipped inputs"])
+def test_dry_run_writes_a_checkpoint_that_loads(tmp_path, options):
     from rnnkit.core.runner import run
-    card = run("sentiment", {"dry_run": True, "out": str(tmp_path)})
+    card = run("sentiment", {"dry_run": True, "out": str(tmp_path), **options})
     assert (tmp_path / "model.safetensors").exists() and (tmp_path / "README.md").exists()
     assert {"test_binary_accuracy", "test_fine_accuracy", "test_fine_confusion"} <= set(card["metrics"])
     assert "_glove" not in card["extras"] and card["extras"]["itos"][:4] == ["<pad>", "<unk>", "<bos>", "<eos>"]
@@ -230,7 +232,10 @@ def test_dry_run_writes_a_checkpoint_that_loads(tmp_path):
     binary, fine = S.SentimentClassifier(model, loaded).predict(["a fine film", ""])
     assert set(loaded["model_config"]) == {"embedding_dim", "hidden_size", "bidirectional", "pooling", "dropout",
                                            "fine_classes", "head", "lexicon", "negation", "contrast"}
-    assert loaded["model_config"]["hidden_size"] == 16
+    assert loaded["model_config"]["hidden_size"] == 16 and options.items() <= loaded["model_config"].items()
+    assert model.lstm.input_size == loaded["model_config"]["embedding_dim"] + (4 if options else 0)
+    if options:                                                  # the rules' word lists travel with the weights
+        assert model.negator.sum() > 0 and model.but.sum() == 1 and model.valence.count_nonzero() > 0
     assert binary.shape == (2, 2) and np.allclose(binary.sum(1), 1) and np.allclose(fine.sum(1), 1)
 
 
