@@ -27,7 +27,7 @@ from rnnkit.sentiment import data
 from rnnkit.sentiment.model import BiLanguageModel, ModelConfig, SentimentLSTM, is_negator
 
 DESCRIPTION = ("A many-to-one bidirectional LSTM over GloVe-initialised word embeddings (with --lexicon=true, "
-               "each beside the word's VADER rating; with --negation=5 also that rating turned after a negator "
+               "each beside the word's VADER rating; with --negation=8 also that rating turned after a negator "
                "and, with --contrast=true, weighed by its side of a 'but', by VADER's rules) that rates an English "
                "sentence: 5 classes from very negative to very positive, and negative / positive as the mass of "
                "each side, so the two answers never disagree.")
