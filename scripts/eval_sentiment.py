@@ -47,9 +47,10 @@ def training_rows(card: dict):
                                  extra=saved.get("extra", Config.extra)), D.DATA)
 
 
-def systems(model_dir: str, baseline_path: Path):
+def systems(model_dir: str, baseline_path: Path, rows):
+    """The four systems, each texts -> (binary, fine) labels; ``rows``: the model's training rows (the majority)."""
     classifier = SentimentClassifier(*load_pretrained(model_dir))
-    majority_binary, majority_fine = B.majority_labels(training_rows(classifier.card))
+    majority_binary, majority_fine = B.majority_labels(rows)
     baseline = B.load_tfidf(baseline_path)
     analyzer = B.vader_analyzer()
 
@@ -69,11 +70,11 @@ def systems(model_dir: str, baseline_path: Path):
     return dict(zip(SYSTEMS, (lstm, tfidf, vader, majority)))
 
 
-def score_all(model_dir: str, baseline_path: Path) -> tuple[dict, dict]:
+def score_all(model_dir: str, baseline_path: Path, rows) -> tuple[dict, dict]:
     """Scores per (split, system), and the challenge set's binary accuracy per (phenomenon, system)."""
     results, phenomena = {}, {}
     frames = {split: read(split) for split in SPLITS}
-    for name, system in systems(model_dir, baseline_path).items():
+    for name, system in systems(model_dir, baseline_path, rows).items():
         for split, frame in frames.items():
             binary, fine = system(frame["text"].tolist())
             if split == "challenge":                        # binary labels only
@@ -92,11 +93,11 @@ NEGATED_TITLE = ("Negated negatives in the training rows (a negator among the 3 
                  "below -1), and how people labelled them:")
 
 
-def negated_negatives(card: dict) -> str:
+def negated_negatives(rows) -> str:
     """How the training rows label a negated negative word (a negator among the 3 words before a word VADER rates
     below -1: "not bad", "never boring"), by source: what the model could learn of the challenge set's first
     phenomenon, which counts all of them positive."""
-    lexicon, rows = B.vader_analyzer().lexicon, training_rows(card)
+    lexicon = B.vader_analyzer().lexicon
     found = [any(lexicon.get(token, 0.0) < -1 and any(map(is_negator, tokens[max(0, i - 3):i]))
                  for i, token in enumerate(tokens)) for tokens in map(tokenize, rows["text"])]
     counts = rows[found].groupby("source", sort=False)["binary"].agg(["size", "mean"])
@@ -176,13 +177,13 @@ def main() -> None:
     if args.tune:
         tune(model_dir)
         return
-    baseline_path = model_dir / "baseline_tfidf.npz"
+    baseline_path, card = model_dir / "baseline_tfidf.npz", checkpoint.load_card(model_dir)
+    rows = training_rows(card)                           # read once: the baseline, the majority, the negations
     if args.save_baseline:
-        B.TfidfBaseline(args.C, args.C).fit(training_rows(checkpoint.load_card(model_dir))).save(baseline_path)
+        B.TfidfBaseline(args.C, args.C).fit(rows).save(baseline_path)
         print(f"wrote {baseline_path}")
-    results, phenomena = score_all(str(model_dir), baseline_path)
-    card = checkpoint.load_card(model_dir)
-    negated = negated_negatives(card)
+    results, phenomena = score_all(str(model_dir), baseline_path, rows)
+    negated = negated_negatives(rows)
     text = ["## Held-out evaluation (scripts/eval_sentiment.py)", "", table(results), "",
             "Challenge set (hand-written, never trained or tuned on), binary accuracy by phenomenon:", "",
             phenomenon_table(phenomena), "", NEGATED_TITLE, "", negated, ""]

@@ -1,5 +1,6 @@
 """The code stays ruff-clean (pyflakes, pycodestyle, isort, bugbear: pyproject.toml), so CI fails when it is not."""
 
+import ast
 import subprocess
 import sys
 
@@ -19,7 +20,6 @@ SLOW_FIGURE_CALLS = {"update_layout", "update_xaxes", "update_yaxes", "update_tr
 
 
 def test_every_chart_is_built_in_one_call():
-    import ast
     found = []
     for path in sorted((ROOT / "rnnkit").rglob("*.py")) + sorted((ROOT / "pages").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -38,7 +38,6 @@ SESSION_KEPT_ARGUMENTS = {"format_func", "on_change", "on_click", "on_submit", "
 
 
 def test_widgets_keep_no_page_functions():
-    import ast
     found = []
     for path in sorted((ROOT / "pages").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -26,6 +26,7 @@ trains ``P(positive)``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,8 +59,13 @@ NEGATION_SCALE = -0.74              # VADER multiplies a word's valence by this 
 
 def is_negator(token: str) -> bool:
     """VADER's negators: "not", "never", "without", "nothing", ... and any word with "n't"."""
+    return token in _negators() or "n't" in token
+
+
+@functools.cache
+def _negators() -> frozenset[str]:                  # VADER's list, imported once (training and evaluation only)
     from vaderSentiment.vaderSentiment import NEGATE
-    return token in NEGATE or "n't" in token
+    return frozenset(NEGATE)
 
 
 def ordinal_probabilities(score: torch.Tensor, fine_cuts: torch.Tensor,
