@@ -5,12 +5,17 @@ caption is y_1 .. y_T, the LSTM state is (h_t, c_t), E embeds words. At every st
 
 .. math::
 
-    e_{ti} = w^\\top \\tanh(W_a a_i + W_h h_{t-1})                       \\quad\\text{(attention score)}
+    e_{ti} = w^\\top \\tanh(W_a a_i [+ P_i] + W_h h_{t-1})               \\quad\\text{(attention score)}
     \\alpha_{ti} = \\exp(e_{ti}) / \\sum_k \\exp(e_{tk})                  \\quad\\text{(where to look)}
     z_t = \\beta_t \\sum_i \\alpha_{ti} a_i,\\; \\beta_t = \\sigma(f_\\beta(h_{t-1}))  \\quad\\text{(gated context)}
     \\ell_t = \\sum_i \\alpha_{ti} (x_i, y_i)               \\quad\\text{(where it looks: grid coordinates in [-1, 1])}
     h_t, c_t = \\mathrm{LSTM}([E y_{t-1}; z_t; \\ell_t], (h_{t-1}, c_{t-1}))
     p(y_t) \\propto \\exp(L_o(E y_{t-1} + L_h h_t + L_z z_t))          \\quad\\text{(deep output)}
+
+Optional **places** (``positional``, ``layout``): the scores above compare contents only, so when two objects
+are new to the decoder it cannot ask for "the other one"; a learned embedding P_i of each region's place added to
+its key lets it. And h_0, c_0 read the mean of the a_i, which keeps what is in the picture and loses where; with
+``layout = S`` they also read tanh(W_s a_i) of all 49 regions in grid order.
 
 Optional **copy head** (the shipped default, which never saw a caption of a real photo): the
 attended context z_t lives in the encoder's own feature space, so the encoder's frozen ImageNet
@@ -55,14 +60,18 @@ class SoftAttention(nn.Module):
         attention_size: A, the size of the hidden layer of the scoring MLP.
     """
 
-    def __init__(self, feature_size: int, hidden_size: int, attention_size: int):
+    def __init__(self, feature_size: int, hidden_size: int, attention_size: int, regions: int = 0):
         super().__init__()
         self.W_a = nn.Linear(feature_size, attention_size)
         self.W_h = nn.Linear(hidden_size, attention_size, bias=False)
         self.w = nn.Linear(attention_size, 1)
+        # with ``regions``: a learned embedding P_i of each region's place, added to its key, so the
+        # scores can ask for a place ("the object right of where I looked") and not only for a content
+        self.P = nn.Parameter(torch.randn(regions, attention_size) * 0.02) if regions else None
 
     def keys(self, a: torch.Tensor) -> torch.Tensor:
-        return self.W_a(a)                                              # (B, L, A), once per image
+        keys = self.W_a(a)                                              # (B, L, A), once per image
+        return keys if self.P is None else keys + self.P                # W_a a_i (+ P_i)
 
     def forward(self, a: torch.Tensor, keys: torch.Tensor, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         e = additive_scores(keys, self.W_h(h), self.w)                  # (B, L) e_ti
@@ -87,6 +96,8 @@ class ModelConfig:
     attention_size: int = 256      # A: hidden layer of the attention MLP
     dropout: float = 0.3           # dropout on z_t, h_t and o_t
     count_features: int = 0        # K: n = sum_i sigmoid(W_n a_i), fed to h_0, c_0 and o_t (0 = none)
+    positional: bool = False       # attention keys W_a a_i + P_i: a learned embedding of each region's place
+    layout: int = 0                # S: the first state also reads tanh(W_s a_i) of every region, in order (0 = none)
 
 
 class ShowAttendTell(nn.Module):
@@ -100,16 +111,20 @@ class ShowAttendTell(nn.Module):
         m, H, A = config.embed_size, config.hidden_size, config.attention_size
         self.vocab_size = vocab_size
         self.E = nn.Embedding(vocab_size, m, padding_idx=Vocabulary.pad_id)
-        K = config.count_features
-        self.init_h = nn.Linear(feature_size + K, H)
-        self.init_c = nn.Linear(feature_size + K, H)
+        K, S = config.count_features, config.layout
+        self.init_h = nn.Linear(feature_size + K + S * GRID * GRID, H)
+        self.init_c = nn.Linear(feature_size + K + S * GRID * GRID, H)
+        if S:
+            # The mean over regions keeps what is in the picture and loses where: S numbers per region,
+            # in grid order, tell the first state the layout (one object left and one right, or three)
+            self.W_s = nn.Linear(feature_size, S)
         if K:
             # Softmax attention and the mean over regions both normalise away how many objects there are
             # (Zhang et al. 2018, "Learning to Count Objects in Natural Images for VQA"); a sum of
             # per-region sigmoid scores keeps it: two frogs score about twice what one does.
             self.W_n = nn.Linear(feature_size, K)
             self.L_n = nn.Linear(K, m)
-        self.attention = SoftAttention(feature_size, H, A)
+        self.attention = SoftAttention(feature_size, H, A, GRID * GRID if config.positional else 0)
         self.f_beta = nn.Linear(H, 1)
         self.lstm = nn.LSTMCell(m + feature_size + 2, H)
         side = torch.linspace(-1, 1, GRID)
@@ -137,7 +152,10 @@ class ShowAttendTell(nn.Module):
         return torch.sigmoid(self.W_n(a)).sum(1) if self.config.count_features else None
 
     def init_state(self, a: torch.Tensor, n: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        summary = a.mean(1) if n is None else torch.cat([a.mean(1), n], -1)   # (B, D [+ K])
+        parts = [a.mean(1)] + ([] if n is None else [n])                # (B, D) [+ (B, K)]
+        if self.config.layout:
+            parts.append(torch.tanh(self.W_s(a)).flatten(1))            # (B, L * S) the layout
+        summary = torch.cat(parts, -1)                                  # (B, D [+ K] [+ L * S])
         return torch.tanh(self.init_h(summary)), torch.tanh(self.init_c(summary))   # (B, H) each
 
     def forward_step(self, y_prev: torch.Tensor, state, a: torch.Tensor, keys: torch.Tensor,

@@ -173,18 +173,19 @@ def test_soft_attention_matches_the_equations():
             assert torch.allclose(context[b], (expected[:, None] * a[b]).sum(0), atol=1e-5)
 
 
-def tiny_decoder(copy: bool, count_features: int = 0) -> ShowAttendTell:
+def tiny_decoder(copy: bool, count_features: int = 0, positional: bool = False, layout: int = 0) -> ShowAttendTell:
     torch.manual_seed(0)
     kwargs = {}
     if copy:
         kwargs = {"copy_classes": torch.arange(10, 20).repeat_interleave(100), "class_weight": torch.randn(1000, 32),
                   "class_bias": torch.zeros(1000)}
-    return ShowAttendTell(ModelConfig(16, 24, 12, 0.0, count_features), 24, 32, **kwargs).eval()
+    return ShowAttendTell(ModelConfig(16, 24, 12, 0.0, count_features, positional, layout), 24, 32, **kwargs).eval()
 
 
-@pytest.mark.parametrize("copy, count_features", [(False, 0), (True, 0), (True, 4)])
-def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy, count_features):
-    model = tiny_decoder(copy, count_features)
+@pytest.mark.parametrize("copy, count_features, positional, layout",
+                         [(False, 0, False, 0), (True, 0, False, 0), (True, 4, False, 0), (True, 0, True, 3)])
+def test_decoder_shapes_probabilities_and_beam_equals_greedy_at_width_one(copy, count_features, positional, layout):
+    model = tiny_decoder(copy, count_features, positional, layout)
     a = torch.rand(3, 49, 32)
     log_probs, alphas = model(a, torch.randint(2, 24, (3, 5)))
     assert log_probs.shape == (3, 5, 24) and alphas.shape == (3, 5, 49)
@@ -208,6 +209,22 @@ def test_count_features_add_up_each_copy_of_an_object():
     assert torch.allclose(n[2] - n[1], n[1] - n[0], atol=1e-5)
     assert float((n[1] - n[0]).abs().sum()) > 0.01
     assert model.counts(scenes).shape == (3, 4) and tiny_decoder(copy=False).counts(scenes) is None
+
+
+def test_positional_keys_and_layout_tell_places_apart():
+    """Without them the first state and the attention over identical regions cannot know where anything is."""
+    thing = torch.randn(32)
+    left, right = torch.zeros(1, 49, 32), torch.zeros(1, 49, 32)
+    left[0, 21], right[0, 27] = thing, thing                   # the same object in row 3, column 0 or column 6
+    plain, placed = tiny_decoder(copy=False), tiny_decoder(copy=False, positional=True, layout=3)
+    with torch.no_grad():
+        assert torch.allclose(plain.init_state(left)[0], plain.init_state(right)[0])
+        assert not torch.allclose(placed.init_state(left)[0], placed.init_state(right)[0])
+        same = torch.zeros(1, 49, 32)
+        h = torch.randn(1, 24)
+        uniform = plain.attention(same, plain.attention.keys(same), h)[1]
+        assert torch.allclose(uniform, torch.full((1, 49), 1 / 49))
+        assert float(placed.attention(same, placed.attention.keys(same), h)[1].std()) > 1e-4
 
 
 def test_copy_head_only_produces_class_tokens_by_copying():
@@ -435,7 +452,7 @@ def test_the_cards_model_config_is_read_strictly():
     from rnnkit.core import checkpoint, registry
     card = checkpoint.load_card("captioning")
     assert card["model_config"] == {"embed_size": 128, "hidden_size": 384, "attention_size": 256, "dropout": 0.3,
-                                   "count_features": 0}
+                                   "count_features": 0, "positional": False, "layout": 0}
     assert card["config"]["max_len"] == 20 and "alpha_c" in card["config"] and "log_every" not in card["config"]
     assert registry.build_from_card(card).config == ModelConfig(**card["model_config"])
     with pytest.raises(checkpoint.CheckpointError, match="unknown keys \\['heads'\\]"):
