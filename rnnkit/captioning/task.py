@@ -39,9 +39,9 @@ LIMITS = ("The shipped default learned its words from 628 Tux Paint stamps (draw
           "vehicles, food, household things, symbols; one object each, captioned by people) composed into scenes on a "
           "few backgrounds, and from crops of 16 bundled photos captioned with the encoder's own ImageNet class. Its "
           "scene sentences follow five patterns and it knows no actions. An object it never saw is usually called by "
-          "the name of a training object that looks alike ('a rhea' for an ostrich), so relations between such "
-          "objects are rarely stated right, and counts of them are often off. A real photo is far from a clip-art "
-          "scene: it may describe one as a scene ('an espresso to the right of an espresso on the moon'), and it "
+          "the name of a training object that looks alike ('a rhea' for an ostrich): how many there are and where "
+          "one is beside another are usually right, the names seldom. A real photo is far from a clip-art "
+          "scene: it may describe one as a scene ('a holm oak and two frogs on the moon' for a temple), and it "
           "names no people (ImageNet has no person class and the stamps hold few). The French decoder has no copy "
           "head: it knows only the stamps' French words. Train on Flickr8k or COCO for real captions.")
 
