@@ -89,16 +89,16 @@ def score_all(model_dir: str, baseline_path: Path, rows) -> tuple[dict, dict]:
     return results, phenomena
 
 
-NEGATED_TITLE = ("Negated negatives in the training rows (a negator among the 3 words before a word VADER rates "
-                 "below -1), and how people labelled them:")
+NEGATED_WINDOW = 3                 # VADER's own window: a negator among the 3 words before
+NEGATED_TITLE = (f"Negated negatives in the training rows (a negator among the {NEGATED_WINDOW} words before a word "
+                 "VADER rates below -1), and how people labelled them:")
 
 
 def negated_negatives(rows) -> str:
-    """How the training rows label a negated negative word (a negator among the 3 words before a word VADER rates
-    below -1: "not bad", "never boring"), by source: what the model could learn of the challenge set's first
-    phenomenon, which counts all of them positive."""
+    """How the training rows label a negated negative word (see ``NEGATED_TITLE``: "not bad", "never boring"), by
+    source: what the model could learn of the challenge set's first phenomenon, which counts all of them positive."""
     lexicon = B.vader_analyzer().lexicon
-    found = [any(lexicon.get(token, 0.0) < -1 and any(map(is_negator, tokens[max(0, i - 3):i]))
+    found = [any(lexicon.get(token, 0.0) < -1 and any(map(is_negator, tokens[max(0, i - NEGATED_WINDOW):i]))
                  for i, token in enumerate(tokens)) for tokens in map(tokenize, rows["text"])]
     counts = rows[found].groupby("source", sort=False)["binary"].agg(["size", "mean"])
     lines = ["| source | training rows | with a negated negative word | of them positive |", "|---|---|---|---|"]

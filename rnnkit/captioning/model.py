@@ -112,8 +112,9 @@ class ShowAttendTell(nn.Module):
         self.vocab_size = vocab_size
         self.E = nn.Embedding(vocab_size, m, padding_idx=Vocabulary.pad_id)
         K, S = config.count_features, config.layout
-        self.init_h = nn.Linear(feature_size + K + S * GRID * GRID, H)
-        self.init_c = nn.Linear(feature_size + K + S * GRID * GRID, H)
+        summary_size = feature_size + K + S * GRID * GRID                   # what init_state reads
+        self.init_h = nn.Linear(summary_size, H)
+        self.init_c = nn.Linear(summary_size, H)
         if S:
             # The mean over regions keeps what is in the picture and loses where: S numbers per region,
             # in grid order, tell the first state the layout (one object left and one right, or three)

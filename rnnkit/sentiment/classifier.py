@@ -19,7 +19,7 @@ import pandas as pd
 from rnnkit.core.inputs import InputError
 from rnnkit.core.text import Vocabulary, pad_batch, tokenize
 from rnnkit.sentiment.data import BINARY_NAMES, FINE_NAMES, MAX_CHARS, MAX_ROWS, MAX_TOKENS, read_challenge
-from rnnkit.sentiment.model import consistent_answers
+from rnnkit.sentiment.model import NEGATION_SCALE, consistent_answers
 
 LECTURE_EXAMPLE = "There is nothing to like in this movie."
 
@@ -217,7 +217,8 @@ def data_sentence(card: dict) -> str:
     count = f"{int(rows.group(1)):,} sentences" if rows else "sentences"
     model = card.get("model_config", {})
     but = ", halved before a “but” and ×1.5 after it" if model.get("contrast") else ""
-    turned = (f", and as that rating turned after a negator (×−0.74 for each “not”, “never”, “n't”… among the "
+    scale = str(NEGATION_SCALE).replace("-", "−")
+    turned = (f", and as that rating turned after a negator (×{scale} for each “not”, “never”, “n't”… among the "
               f"{model['negation']} words before it{but}: VADER's rules)" if model.get("negation") else "")
     words = (" Each word goes in as its vector and as people's rating of the word alone (VADER's lexicon, −4 to "
              f"+4){turned}, which the LSTM learned to keep, flip or ignore in context." if model.get("lexicon") else "")
