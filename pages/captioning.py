@@ -93,15 +93,15 @@ def encoded(image, image_format: str, **options) -> bytes:
 
 st.info(
     f"**What this model was trained on.** Human-written captions of {len(scenes.stamps_of('train'))} "
-    "**Tux Paint stamps** — drawings and cut-out photos of animals, vehicles, food, household things and symbols, "
-    "one object each (*“A frog.”*, *“A race car.”*) — composed into scenes of one to four objects on grass, "
-    "gravel, a brick wall, the moon, space or a plain colour, and captioned with counts, sizes and where things are "
-    f"(*“two frogs and a race car on the grass.”*). Also crops of {len(samples.TRAINING)} bundled photos captioned "
-    "with the ImageNet class the encoder sees, which it **copies** to name objects outside its caption words. So "
-    "it describes clip-art scenes; on real photos it "
-    "names the main object only sometimes and may describe them as clip-art scenes; it knows no actions. The "
-    f"gallery's stamps and scenes use {len(scenes.stamps_of('test'))} stamps it never saw (the model card has the "
-    "measured figures).",
+    "**Tux Paint stamps** — drawings and cut-out photos of animals, vehicles, food, clothes, people, household "
+    "things and symbols, one object each (*“A frog.”*, *“A race car.”*) — composed into scenes of one to four "
+    "objects on grass, gravel, a brick wall, the moon, space or a plain colour, and captioned with counts, sizes "
+    "and where things are (*“two frogs and a race car on the grass.”*). Also crops of "
+    f"{len(samples.TRAINING)} photos captioned with the ImageNet class the encoder sees, which it **copies** to "
+    "name objects outside its caption words. So it describes clip-art scenes; on real photos it names the main "
+    "object only sometimes and may describe them as clip-art scenes; it knows no actions. The gallery's stamps "
+    f"and scenes use {len(scenes.stamps_of('test'))} stamps it never saw (the model card has the measured "
+    "figures).",
     icon="ℹ️")
 
 source = st.radio("Image", SOURCES, horizontal=True)

@@ -7,7 +7,8 @@ corpus), ``apt-get download``-ed into ``--work`` (skipped when the .deb is alrea
 there with the helpers of ``prepare_translation_sources.py``. A stamp is ``stamps/<category>/.../NAME.txt``
 with its picture ``NAME.png`` (or ``NAME.svg``) beside it; line 1 of the .txt is the English caption and
 the line ``fr.utf8=...`` the French one. Flipped copies ``NAME_mirror.png`` are not stamps of their own;
-SVG-only stamps are rasterised with ``rsvg-convert`` when it is installed and skipped otherwise.
+SVG-only stamps are rasterised with ``rsvg-convert`` (Debian ``librsvg2-bin``: ``apt-get install -y
+librsvg2-bin``; the script stops if it is missing, so a rerun never drops them silently).
 
 Each picture becomes an RGBA PNG of at most 128x128 pixels (alpha kept: these are cut-outs to compose
 scenes from), cropped to its opaque part first, its colours reduced to 256 (alpha kept exact) and the colour of fully
@@ -15,17 +16,20 @@ transparent pixels set to 0 (the files are stored as RGBA).
 Captions are cleaned like the translation corpus (NFC, typographic apostrophes made ASCII, whitespace
 collapsed, surrounding quotes stripped) and curly double quotes made ``"``.
 
-Split by whole stamp, per category: the stamps of a category are ordered by the sha1 of their id (the
-path without extension) and the first 15 % (rounded half up) go to test, the next 5 % to dev, the rest to
-train, so every category of 4 or more stamps has test stamps. Outputs (byte-identical on a rerun):
+Split by whole stamp, per category and picture format: the PNG stamps of a category are ordered by the
+sha1 of their id (the path without extension) and the first 15 % (rounded half up) go to test, the next
+5 % to dev, the rest to train, and the same for its SVG-only stamps, so every category of 4 or more stamps
+has test stamps, and the PNG stamps keep the split they had before the SVG ones were added. Outputs
+(byte-identical on a rerun with the same ``rsvg-convert``):
 
 - ``<out>/images/<id>.png``;
-- ``<out>/stamps.tsv``: ``id<TAB>category<TAB>split<TAB>en<TAB>fr<TAB>file`` with a header line, sorted
-  by id; ``file`` is relative to ``<out>``;
+- ``<out>/stamps.tsv``: ``id<TAB>category<TAB>split<TAB>en<TAB>fr<TAB>file<TAB>source`` with a header
+  line, sorted by id; ``file`` is relative to ``<out>``; ``source`` is the picture's format in the package
+  (``png``, or ``svg`` rasterised here);
 - ``<out>/PROVENANCE.md``: package, version, sha256, licence (read from the package's copyright file),
   counts per category and split, what was dropped and why: every number in it is computed here.
 
-Needs Pillow, ``apt-get``, ``dpkg-deb`` and ``tar``. It does not import ``rnnkit``.
+Needs Pillow, ``apt-get``, ``dpkg-deb``, ``tar`` and ``rsvg-convert``. It does not import ``rnnkit``.
 """
 
 from __future__ import annotations
@@ -43,12 +47,12 @@ from PIL import Image
 from prepare_translation_sources import (
     STAMPS_PACKAGE,
     apt_download,
+    checked_digest,
     clean,
     copyright_licence,
     deb_field,
     extract_deb,
     md,
-    sha256,
 )
 
 STAMPS_DIR = "usr/share/tuxpaint/stamps"
@@ -57,7 +61,7 @@ MAX_SIDE = 128
 COLOURS = 256  # colours per picture (alpha kept exact)
 TEST_SHARE, DEV_SHARE = 0.15, 0.05
 SPLITS = ("train", "dev", "test")
-COLUMNS = ("id", "category", "split", "en", "fr", "file")
+COLUMNS = ("id", "category", "split", "en", "fr", "file", "source")
 
 
 @dataclass
@@ -78,7 +82,7 @@ def clean_caption(text: str) -> str:
     return clean(text).replace("“", '"').replace("”", '"')
 
 
-def read_stamps(base: Path, rasteriser: str | None, dropped: collections.Counter) -> list[Stamp]:
+def read_stamps(base: Path, dropped: collections.Counter) -> list[Stamp]:
     """Every stamp with a picture we can read and an English and a French caption."""
     stamps = []
     for _ in base.rglob("*_mirror.png"):
@@ -90,11 +94,8 @@ def read_stamps(base: Path, rasteriser: str | None, dropped: collections.Counter
         png, svg = txt.with_suffix(".png"), txt.with_suffix(".svg")
         if png.exists():
             picture = png
-        elif svg.exists() and rasteriser:
-            picture = svg
         elif svg.exists():
-            dropped["SVG-only stamp, no SVG rasteriser (rsvg-convert) installed"] += 1
-            continue
+            picture = svg
         else:
             dropped["caption without a picture (a sound-only description)"] += 1
             continue
@@ -106,7 +107,7 @@ def read_stamps(base: Path, rasteriser: str | None, dropped: collections.Counter
     return stamps
 
 
-def load_picture(path: Path, rasteriser: str | None) -> Image.Image:
+def load_picture(path: Path, rasteriser: str) -> Image.Image:
     if path.suffix == ".svg":
         side = str(4 * MAX_SIDE)
         data = subprocess.run([rasteriser, "-w", side, "-h", side, "--keep-aspect-ratio", str(path)],
@@ -136,10 +137,10 @@ def id_hash(stamp_id: str) -> str:
 
 
 def assign_splits(stamps: list[Stamp]) -> None:
-    by_category = collections.defaultdict(list)
+    by_group = collections.defaultdict(list)
     for stamp in stamps:
-        by_category[stamp.category].append(stamp)
-    for members in by_category.values():
+        by_group[stamp.category, stamp.picture.suffix].append(stamp)
+    for members in by_group.values():
         members.sort(key=lambda s: id_hash(s.id))
         n_test = int(TEST_SHARE * len(members) + 0.5)
         n_dev = int(DEV_SHARE * len(members) + 0.5)
@@ -150,7 +151,7 @@ def assign_splits(stamps: list[Stamp]) -> None:
 def tsv(stamps: list[Stamp]) -> str:
     rows = ["\t".join(COLUMNS)]
     for s in stamps:
-        fields = (s.id, s.category, s.split, s.en, s.fr, s.file)
+        fields = (s.id, s.category, s.split, s.en, s.fr, s.file, s.picture.suffix[1:])
         if any("\t" in f or "\n" in f for f in fields):
             raise SystemExit(f"{s.id}: a tab or newline survived cleaning")
         rows.append("\t".join(fields))
@@ -164,17 +165,19 @@ def main() -> None:
     args = parser.parse_args()
 
     deb = apt_download([STAMPS_PACKAGE], args.work / "debs")[STAMPS_PACKAGE]
-    if deb_field(deb, "Package") != STAMPS_PACKAGE:
-        raise SystemExit(f"{deb} is not {STAMPS_PACKAGE}")
-    digest = sha256(deb)
+    digest = checked_digest(deb, STAMPS_PACKAGE)
     root = extract_deb(deb, STAMPS_PACKAGE, args.work / "x", digest, PATTERNS)
     licence = copyright_licence(root / f"usr/share/doc/{STAMPS_PACKAGE}/copyright", STAMPS_PACKAGE)
     package = {"name": STAMPS_PACKAGE, "version": deb_field(deb, "Version"), "file": deb.name,
                "sha256": digest, "licence": licence}
 
     rasteriser = shutil.which("rsvg-convert")
+    if rasteriser is None:
+        raise SystemExit("rsvg-convert is needed for the SVG-only stamps: apt-get install -y librsvg2-bin")
+    rasteriser_version = subprocess.run([rasteriser, "--version"], check=True, capture_output=True,
+                                        text=True).stdout.strip()
     dropped: collections.Counter = collections.Counter()
-    stamps = read_stamps(root / STAMPS_DIR, rasteriser, dropped)
+    stamps = read_stamps(root / STAMPS_DIR, dropped)
     assign_splits(stamps)
 
     images = args.out / "images"
@@ -192,7 +195,7 @@ def main() -> None:
     (args.out / "stamps.tsv").write_text(tsv(stamps), encoding="utf-8")
     total = sum(p.stat().st_size for p in images.rglob("*.png")) + (args.out / "stamps.tsv").stat().st_size
     (args.out / "PROVENANCE.md").write_text(
-        render_provenance(stamps, package, dropped, sizes, rasteriser, total), encoding="utf-8")
+        render_provenance(stamps, package, dropped, sizes, rasteriser_version, total), encoding="utf-8")
 
     counts = collections.Counter(s.split for s in stamps)
     print(f"{len(stamps)} stamps ({', '.join(f'{k} {counts[k]}' for k in SPLITS)}), {total} bytes -> {args.out}")
@@ -203,7 +206,7 @@ def main() -> None:
 # --------------------------------------------------------------------------------------- PROVENANCE.md
 
 
-def render_provenance(stamps, package: dict, dropped, sizes, rasteriser: str | None, total: int) -> str:
+def render_provenance(stamps, package: dict, dropped, sizes, rasteriser: str, total: int) -> str:
     counts = collections.Counter((s.category, s.split) for s in stamps)
     categories = sorted({s.category for s in stamps})
     en_words = [len(s.en.split()) for s in stamps]
@@ -232,8 +235,10 @@ def render_provenance(stamps, package: dict, dropped, sizes, rasteriser: str | N
         "",
         "## Stamps per category and split",
         "",
-        "Split by whole stamp, per category: the stamps of a category ordered by the sha1 of their id, the first "
-        f"{TEST_SHARE:.0%} (rounded half up) test, the next {DEV_SHARE:.0%} dev, the rest train.",
+        "Split by whole stamp, per category and picture format: the PNG stamps of a category ordered by the sha1 "
+        f"of their id, the first {TEST_SHARE:.0%} (rounded half up) test, the next {DEV_SHARE:.0%} dev, the rest "
+        "train; the same for its SVG-only stamps (so the PNG stamps keep the split they had before the SVG ones "
+        "were added).",
         "",
         "| category | train | dev | test | total |",
         "|---|---:|---:|---:|---:|",
@@ -251,8 +256,8 @@ def render_provenance(stamps, package: dict, dropped, sizes, rasteriser: str | N
         "",
         "## Images",
         "",
-        f"From PNG: {sizes['png']}; rasterised from SVG: {sizes['svg']} "
-        f"({'with ' + Path(rasteriser).name if rasteriser else 'no SVG rasteriser installed'}). Each picture is "
+        f"From PNG: {sizes['png']}; rasterised from SVG: {sizes['svg']} (with {rasteriser}, at "
+        f"{4 * MAX_SIDE} px a side). Each picture is "
         "converted to RGBA, cropped to the bounding box of its non-transparent pixels, reduced with Lanczos "
         f"(alpha premultiplied) to fit {MAX_SIDE}x{MAX_SIDE} keeping its aspect ratio ({sizes['downscaled']} "
         f"reduced; {sizes['small']} were at most {MAX_SIDE} px a side already and keep their size), its colours "

@@ -164,6 +164,13 @@ def deb_field(deb: Path, name: str) -> str:
     return run(["dpkg-deb", "-f", str(deb), name]).strip()
 
 
+def checked_digest(deb: Path, pkg: str) -> str:
+    """The sha256 of a downloaded .deb, after checking that it is the package asked for."""
+    if deb_field(deb, "Package") != pkg:
+        raise SystemExit(f"{deb} is not {pkg}")
+    return sha256(deb)
+
+
 def extract_deb(deb: Path, pkg: str, dest: Path, digest: str, patterns: list[str] | None = None) -> Path:
     """Extract the copyright file and the package's needed files (tar wildcards, ``EXTRACT[pkg]`` unless
     patterns are given) into dest/pkg (once per .deb and set of patterns)."""
@@ -500,9 +507,7 @@ def main() -> None:
     roots: dict[str, Path] = {}
     for pkg in DEB_PACKAGES:
         deb = files[pkg]
-        digest = sha256(deb)
-        if deb_field(deb, "Package") != pkg:
-            raise SystemExit(f"{deb} is not {pkg}")
+        digest = checked_digest(deb, pkg)
         roots[pkg] = extract_deb(deb, pkg, work / "x", digest)
         lic = copyright_licence(roots[pkg] / f"usr/share/doc/{pkg}/copyright", pkg)
         packages[pkg] = Package(pkg, deb_field(deb, "Version"), deb.name, digest, lic)

@@ -154,7 +154,9 @@ def photo_crops(photos: tuple[samples.Sample, ...], crops_per_photo: int, seed: 
 CONFIDENT = 0.25
 
 
-WRITTEN = {"camera": ["a man with a camera .", "a photo of a man with a camera .", "a man ."]}
+WRITTEN = {"camera": ["a man with a camera .", "a photo of a man with a camera .", "a man ."],
+           "football": ["a man with a ball .", "a photo of a man playing football .", "a man ."],
+           "basketball": ["two men and a ball .", "a photo of two men .", "two men ."]}
 """Captions written here for the training photos whose subject ImageNet has no class for (people)."""
 
 

@@ -23,7 +23,7 @@ from rnnkit import DATA
 class Sample:
     key: str
     title: str
-    source: str            # "skimage:chelsea.png", "sklearn:flower.jpg", "data:grace_hopper.jpg"
+    source: str            # "skimage:chelsea.png", "sklearn:flower.jpg", "data:photos/apple.jpg" (data/captioning/)
     subject: tuple[str, ...] = ()    # any of these words in a caption = the main subject was named
 
 
@@ -59,6 +59,21 @@ TRAINING = (
     Sample("motorcycle_right", "A motorcycle (right view)", "skimage:motorcycle_right.png"),
     Sample("cell", "A cell", "skimage:cell.png"),
     Sample("logo", "The scikit-image logo", "skimage:logo.png"),
+    # OpenCV's sample photos (data/captioning/photos, scripts/prepare_captioning_photos.py)
+    Sample("football", "A football player", "data:photos/messi5.jpg"),
+    Sample("basketball", "Two men and a basketball", "data:photos/basketball1.jpg"),
+    Sample("mandrill", "A mandrill", "data:photos/baboon.jpg"),
+    Sample("fruits", "Fruits", "data:photos/fruits.jpg"),
+    Sample("butterfly", "A butterfly", "data:photos/butterfly.jpg"),
+    Sample("apple", "An apple", "data:photos/apple.jpg"),
+    Sample("orange", "An orange", "data:photos/orange.jpg"),
+    Sample("squirrel", "A squirrel", "data:photos/squirrel_cls.jpg"),
+    Sample("dog", "A small dog", "data:photos/chicky_512.jpg"),
+    Sample("palace", "A palace", "data:photos/home.jpg"),
+    Sample("building", "A hotel", "data:photos/building.jpg"),
+    Sample("street", "A street", "data:photos/leuvenA.jpg"),
+    Sample("town", "A town from the air", "data:photos/aero1.jpg"),
+    Sample("circuit", "A circuit board", "data:photos/board.jpg"),
 )
 
 SCENES = (                   # composed from the held-out test stamps only, with seeds the training never used

