@@ -146,14 +146,13 @@ def main() -> None:
     captioner = load_captioner(args.model)
     cfg = make_config(task, captioner.card["config"])
     cfg.dry_run = False
-    plan = task.default_plan(cfg)
     if args.split == "dev" and args.write_card:
         raise SystemExit("--write-card reports the test split; --split=dev is for choosing between runs")
     if args.scenes:
         if args.split != "dev":
             raise SystemExit("--scenes is for the dev split: the test split keeps the card's scenes")
         cfg.eval_scenes = args.scenes
-        plan = task.default_plan(cfg)
+    plan = task.default_plan(cfg)
     seed = task.scene_seed(cfg, args.split)
     train = task.D.encode(*plan["scenes_train"], progress=False)
     test = task.D.encode(*plan[f"scenes_{args.split}"], progress=False)

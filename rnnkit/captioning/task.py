@@ -121,8 +121,7 @@ def default_plan(cfg: Config) -> dict[str, tuple[D.Captioned, str]]:
     crops: there are no French class names to copy."""
     tag = "dry" if cfg.dry_run else "full"
     stamp_tag = f"{tag}-{stamps_fingerprint()}"  # the stamps' features change with the stamp table
-    photos = hashlib.sha1("|".join(s.source for s in samples.TRAINING).encode()).hexdigest()[:8]
-    photo_tag = f"{tag}-{photos}"                  # and the crops' with the list of photos
+    photo_tag = f"{tag}-{_digest('|'.join(s.source for s in samples.TRAINING))}"  # and the crops' with the photos
     stamps_test = D.stamp_dataset("test", cfg.language)
     if cfg.dry_run:
         stamps_test = D.Captioned(stamps_test.names[:4], stamps_test.loaders[:4], stamps_test.references[:4])
@@ -244,9 +243,13 @@ def _version(module: str) -> str:
         return "?"
 
 
-def _fingerprint(part: D.Captioned, cfg: Config) -> str:
-    text = f"{Path(cfg.images).resolve()}|" + "|".join(part.names)
+def _digest(text: str) -> str:
+    """12 hex digits of the sha1 of ``text``: a feature cache is named after what it was computed from."""
     return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _fingerprint(part: D.Captioned, cfg: Config) -> str:
+    return _digest(f"{Path(cfg.images).resolve()}|" + "|".join(part.names))
 
 
 def build_model(model_config: ModelConfig, extras: dict) -> ShowAttendTell:
