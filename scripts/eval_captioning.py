@@ -95,10 +95,6 @@ def relation_right(caption: str, scene: scenes.Scene, language: str = "en") -> b
     return phrase == (right_phrase if says_first_is_first else inverse)
 
 
-FUNCTION_WORDS = {"a", "an", "the", "un", "une", "d'un", "d'une", "two", "three", "four", "deux", "trois", "quatre"}
-BACKGROUND_STARTS = {"on", "in", "sur", "devant", "dans", "."}
-
-
 def relation_by_attention(tokens: list[str], alphas: list[torch.Tensor], positions: torch.Tensor,
                           scene: scenes.Scene, language: str = "en") -> bool | None:
     """Is the caption's relation true of the objects the decoder looked at while naming them?
@@ -107,25 +103,17 @@ def relation_by_attention(tokens: list[str], alphas: list[torch.Tensor], positio
     scene's two objects by where their attention centroid (sum_i alpha_i (x_i, y_i)) lies: the nearer
     assignment wins. Then the phrase must be the scene's relation for that order. None: no relation phrase.
     This grounds the relation in the picture even when the object names are wrong (objects never seen)."""
-    relations = scenes.RELATIONS_FR if language == "fr" else scenes.RELATIONS
-    phrases = sorted(((p.split(), p) for pair in relations.values() for p in pair), key=lambda x: -len(x[0]))
-    for start in range(len(tokens)):
-        match = next((p for words_, p in phrases if tokens[start:start + len(words_)] == words_), None)
-        if match:
-            break
-    else:
+    found = scenes.relation_spans(tokens, language)
+    if found is None:
         return None
-    end = start + len(match.split())
-    stop = next((k for k in range(end, len(tokens)) if tokens[k] in BACKGROUND_STARTS), len(tokens))
-    spans = [[k for k in range(0, start) if tokens[k] not in FUNCTION_WORDS],
-             [k for k in range(end, stop) if tokens[k] not in FUNCTION_WORDS]]
+    match, spans = found.phrase, (found.first, found.second)
     if not spans[0] or not spans[1]:
         return False
     centroid = lambda span: torch.stack([alphas[k] @ positions for k in span]).mean(0)
     c1, c2 = centroid(spans[0]), centroid(spans[1])
     p1, p2 = (torch.tensor(c) for c in scene.centres)
     in_order = (c1 - p1).norm() + (c2 - p2).norm() <= (c1 - p2).norm() + (c2 - p1).norm()
-    right_phrase, inverse = relations[scene.relation]
+    right_phrase, inverse = (scenes.RELATIONS_FR if language == "fr" else scenes.RELATIONS)[scene.relation]
     return match == (right_phrase if in_order else inverse)
 
 

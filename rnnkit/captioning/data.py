@@ -45,9 +45,15 @@ class Captioned:
     references: list[list[str]]
     regions: torch.Tensor | None = None      # (N, 49, 1280) float16
     logits: torch.Tensor | None = None       # (N, 1000) float32
+    # per image, per reference: the centres of the objects in the order it names them (relation scenes; else empty)
+    named_centres: list[list[list[tuple[float, float]]]] | None = None
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def centres(self) -> list[list[list[tuple[float, float]]]]:
+        """``named_centres``, or no centres for any reference when none are known (photos, stamps alone)."""
+        return self.named_centres or [[[] for _ in refs] for refs in self.references]
 
 
 # ---- user data sets -------------------------------------------------------------------------
@@ -115,7 +121,7 @@ def scene_dataset(n: int, seed: int, split: str, augmented: bool = False, langua
     ``language`` ("en" or "fr"; the images do not depend on it)."""
     scenes = make_scenes(n, seed, split, augmented)
     return Captioned([f"scene-{split}-{seed}-{i}" for i in range(n)], [lambda s=s: s.image for s in scenes],
-                     [s.captions_in(language) for s in scenes])
+                     [s.captions_in(language) for s in scenes], named_centres=[s.named_centres() for s in scenes])
 
 
 def stamp_dataset(split: str, language: str = "en") -> Captioned:
@@ -216,3 +222,4 @@ def _keep(data: Captioned, keep: list[int]) -> None:
     data.names = [data.names[i] for i in keep]
     data.loaders = [data.loaders[i] for i in keep]
     data.references = [data.references[i] for i in keep]
+    data.named_centres = [data.named_centres[i] for i in keep] if data.named_centres else None

@@ -236,3 +236,17 @@ def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int =
     expected = mask.sum(1) / alphas.shape[-1]                           # (B, 1)
     return ((expected - coverage) ** 2).sum(-1).mean()
 
+
+
+def object_attention(alphas: torch.Tensor, centres: torch.Tensor, positions: torch.Tensor,
+                     sigma: float = 0.3) -> torch.Tensor:
+    """Supervised attention (Liu et al. 2017, "Attention Correctness in Neural Image Captioning"): while a word
+    names an object whose centre is known, alpha_t should lie on it. Cross-entropy between alpha_t and a
+    Gaussian of width ``sigma`` (grid units, [-1, 1]) around the centre, over the L regions, averaged over
+    those words. alphas (B, T, L), centres (B, T, 2) NaN where a word names no known object, positions (L, 2)."""
+    known = ~centres.isnan().any(-1)                                    # (B, T)
+    if not known.any():
+        return alphas.new_zeros(())
+    distance = ((positions.unsqueeze(0) - centres[known].unsqueeze(1)) ** 2).sum(-1)   # (N, L)
+    target = (-distance / (2 * sigma ** 2)).softmax(-1)                 # (N, L)
+    return -(target * alphas[known].clamp_min(1e-12).log()).sum(-1).mean()

@@ -29,6 +29,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from PIL import Image, ImageEnhance, ImageFilter
 
@@ -51,6 +52,9 @@ NUMBERS_FR = {2: "deux", 3: "trois", 4: "quatre"}
 RELATIONS_FR = {"left": ("à gauche", "à droite"), "above": ("au-dessus", "au-dessous")}
 _NAME_FR = re.compile(r"^(?:(une|un|le|la|du)\s+|(l'))([^.,;:()!?]+)", re.IGNORECASE)
 RELATIONS = {"left": ("to the left of", "to the right of"), "above": ("above", "below")}
+# words of a relation caption that name no object (articles, numbers), and those that start its background
+FUNCTION_WORDS = {"a", "an", "the", "un", "une", "d'un", "d'une", "two", "three", "four", "deux", "trois", "quatre"}
+BACKGROUND_STARTS = {"on", "in", "sur", "devant", "dans", "."}
 _NAME = re.compile(r"^(a|an) ([a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2})\.$", re.IGNORECASE)
 _NOT_A_NAME = {"of", "with", "on", "in", "and", "or", "for", "to", "at", "the", "is"}
 _IRREGULAR = {"man": "men", "woman": "women", "fireman": "firemen", "mouse": "mice", "goose": "geese",
@@ -116,6 +120,36 @@ class Scene:
     def captions_in(self, language: str) -> list[str]:
         """The references in ``language``: "en" or "fr"."""
         return self.captions_fr if language == "fr" else self.captions
+
+    def named_centres(self) -> list[list[tuple[float, float]]]:
+        """For each reference, the centres of its objects in the order it names them ([] but in a relation
+        scene): the second reference names them the other way round ("b to the right of a")."""
+        return [self.centres, self.centres[::-1]] if self.centres else [[], []]
+
+
+class RelationSpans(NamedTuple):
+    """Where a relation caption names its two objects (positions of its words, articles and numbers left out)."""
+    phrase: str                  # "to the left of"
+    first: list[int]             # the words before the phrase
+    between: list[int]           # the phrase's own words
+    second: list[int]            # the words after it, up to the background
+
+
+def relation_spans(tokens: list[str], language: str = "en") -> RelationSpans | None:
+    """The spans of a relation caption ("a frog to the left of a race car on the grass ."); None: the caption has
+    no relation phrase."""
+    relations = RELATIONS_FR if language == "fr" else RELATIONS
+    phrases = sorted(((p.split(), p) for pair in relations.values() for p in pair), key=lambda x: -len(x[0]))
+    for start in range(len(tokens)):
+        match = next((p for words, p in phrases if tokens[start:start + len(words)] == words), None)
+        if match:
+            break
+    else:
+        return None
+    end = start + len(match.split())
+    stop = next((k for k in range(end, len(tokens)) if tokens[k] in BACKGROUND_STARTS), len(tokens))
+    named = lambda span: [k for k in span if tokens[k] not in FUNCTION_WORDS]
+    return RelationSpans(match, named(range(0, start)), list(range(start, end)), named(range(end, stop)))
 
 
 @lru_cache(maxsize=1)

@@ -29,8 +29,8 @@ from rnnkit.captioning import data as D
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import bleu_scores, caption_tokens
 from rnnkit.captioning.encoder import FEATURE_SIZE, imagenet_classes
-from rnnkit.captioning.model import ModelConfig, ShowAttendTell, doubly_stochastic, sequence_loss
-from rnnkit.captioning.scenes import stamps_fingerprint, stamps_of
+from rnnkit.captioning.model import ModelConfig, ShowAttendTell, doubly_stochastic, object_attention, sequence_loss
+from rnnkit.captioning.scenes import relation_spans, stamps_fingerprint, stamps_of
 from rnnkit.core.text import Vocabulary, detokenize, pad_batch
 from rnnkit.core.training import Prepared, TrainConfig
 
@@ -42,11 +42,12 @@ LIMITS = ("The shipped default learned its words from the training Tux Paint sta
           "own ImageNet class. Its scene sentences follow five patterns and it knows no actions. An object it never "
           "saw is usually called by the name of a training object that looks alike ('a rhea' for an ostrich): how "
           "many there are and where one is beside another are usually right, the names seldom. A real photo is far "
-          "from a clip-art scene: it may describe one as a scene ('a medieval tent and three rockets on a black "
-          "background' for the astronaut), and it seldom names people: ImageNet has no person class, and 'man' it "
-          "learned from three photos of men and a few drawn people, so a portrait of Grace Hopper became 'a photo "
-          "of a man with a ball'. The French decoder has no copy head: it knows only the stamps' French words. "
-          "Train on Flickr8k or COCO for real captions.")
+          "from a clip-art scene: it may describe one as a scene ('a christmas tree and two forks on the moon' for "
+          "the rocket), and it seldom names people: ImageNet has no person class, and 'man' it learned from three "
+          "photos of men and a few drawn people, so the portrait of Grace Hopper and the astronaut both became 'a "
+          "photo of a man with a ball': the football photo's words, right about the man for the wrong reason. The "
+          "French decoder has no copy head: it knows only the stamps' French words. Train on Flickr8k or COCO for "
+          "real captions.")
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Config(TrainConfig):
     min_freq: int = 1            # words rarer than this become <unk> (use 5 for Flickr8k/COCO)
     max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
     alpha_c: float = 0.0         # weight of the doubly stochastic attention penalty
+    attend_objects: float = 0.0  # weight of the supervised attention on the two objects of relation scenes
+    attend_phrase: bool = False  # with it: while writing the relation phrase, look at the second object
     epochs: int = 5              # passes over the training captions
     batch_size: int = 64         # captions per optimiser step
     lr: float = 2e-3             # AdamW learning rate (cosine decay to 0 over the run)
@@ -81,13 +84,32 @@ def dry_run(cfg: Config) -> Config:
     return cfg
 
 
-class CaptionPairs(Dataset):
-    """(image index, caption token ids) pairs: every reference caption is one training example."""
+def named_centres(words: list[str], centres: list[tuple[float, float]], language: str,
+                  phrase: bool = False) -> torch.Tensor:
+    """(len(words) + 1, 2): for each word to predict (and <eos>), the centre of the object it names in a relation
+    caption (``centres`` in the order the caption names them), NaN elsewhere. With ``phrase``, the relation
+    phrase's words get the second object's centre: the decoder looks at it while it says where the first one is."""
+    where = torch.full((len(words) + 1, 2), float("nan"))
+    found = relation_spans(words, language) if centres else None
+    if found:
+        spans = (found.first, found.between + found.second if phrase else found.second)
+        for span, centre in zip(spans, centres):
+            where[span] = torch.tensor(centre)
+    return where
 
-    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int):
+
+class CaptionPairs(Dataset):
+    """(image index, caption token ids, where each word's object is) triples: every reference caption is one
+    training example."""
+
+    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en",
+                 phrase: bool = False):
         self.data = data
-        self.pairs = [(i, torch.tensor(vocab.encode(tokenize_caption(ref)[: max_len], add_bos=True, add_eos=True)))
-                      for i, refs in enumerate(data.references) for ref in refs]
+        centres = data.centres()
+        self.pairs = [(i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
+                       named_centres(words, centres[i][j], language, phrase))
+                      for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
+                      for words in [tokenize_caption(ref)[: max_len]]]
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -97,10 +119,14 @@ class CaptionPairs(Dataset):
 
 
 def collate(batch, regions_of):
-    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>."""
-    indices, ids = zip(*batch)
+    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>, and the centre of
+    the object each word of y_out names (B, T, 2; NaN where none is known)."""
+    indices, ids, centres = zip(*batch)
     padded, _ = pad_batch(ids)                                          # (B, T+1)
-    return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:]
+    where = torch.full((len(batch), padded.shape[1] - 1, 2), float("nan"))
+    for row, centre in enumerate(centres):
+        where[row, :len(centre)] = centre
+    return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:], where
 
 
 class Collate:
@@ -161,6 +187,7 @@ def concat(parts: list[D.Captioned]) -> D.Captioned:
                          [r for p in parts for r in p.references])
     joined.regions = torch.cat([p.regions for p in parts])
     joined.logits = torch.cat([p.logits for p in parts])
+    joined.named_centres = [c for p in parts for c in p.centres()]
     return joined
 
 
@@ -228,7 +255,8 @@ def prepare(cfg: Config) -> Prepared:
     words = [tokenize_caption(r) for refs in splits["train"].references for r in refs]
     vocab = Vocabulary.build(words, min_freq=cfg.min_freq)
     vocab = Vocabulary(vocab.itos + [t for t in class_tokens if t not in vocab.stoi])
-    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len),
+    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language,
+                                               cfg.attend_phrase),
                         dev=splits["dev"], test=splits["test"], collate=Collate(splits["train"]),
                         extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data,
                                 "language": cfg.language if cfg.data == "default" else "en"},
@@ -265,10 +293,15 @@ def build_model(model_config: ModelConfig, extras: dict) -> ShowAttendTell:
 
 
 def loss(model, batch, cfg: Config) -> torch.Tensor:
-    regions, y_in, y_out = batch
+    regions, y_in, y_out, centres = batch
     log_probs, alphas = model(regions, y_in)                           # (B, T, V), (B, T, L)
-    nll = sequence_loss(log_probs, y_out)
-    return nll + cfg.alpha_c * doubly_stochastic(alphas, y_out) if cfg.alpha_c else nll
+    total = sequence_loss(log_probs, y_out)
+    if cfg.alpha_c:
+        total = total + cfg.alpha_c * doubly_stochastic(alphas, y_out)
+    if cfg.attend_objects:
+        positions = getattr(model, "module", model).positions           # (L, 2); DDP wraps the decoder
+        total = total + cfg.attend_objects * object_attention(alphas, centres, positions)
+    return total
 
 
 def evaluate(model, prepared: Prepared, cfg: Config, split: str) -> dict:
