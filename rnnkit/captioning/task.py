@@ -63,7 +63,6 @@ class Config(TrainConfig):
     max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
     alpha_c: float = 0.0         # weight of the doubly stochastic attention penalty
     attend_objects: float = 0.0  # weight of the supervised attention on the two objects of relation scenes
-    attend_phrase: bool = False  # with it: while writing the relation phrase, look at the second object
     epochs: int = 5              # passes over the training captions
     batch_size: int = 64         # captions per optimiser step
     lr: float = 2e-3             # AdamW learning rate (cosine decay to 0 over the run)
@@ -84,16 +83,13 @@ def dry_run(cfg: Config) -> Config:
     return cfg
 
 
-def named_centres(words: list[str], centres: list[tuple[float, float]], language: str,
-                  phrase: bool = False) -> torch.Tensor:
+def named_centres(words: list[str], centres: list[tuple[float, float]], language: str) -> torch.Tensor:
     """(len(words) + 1, 2): for each word to predict (and <eos>), the centre of the object it names in a relation
-    caption (``centres`` in the order the caption names them), NaN elsewhere. With ``phrase``, the relation
-    phrase's words get the second object's centre: the decoder looks at it while it says where the first one is."""
+    caption (``centres`` in the order the caption names them), NaN elsewhere."""
     where = torch.full((len(words) + 1, 2), float("nan"))
     found = relation_spans(words, language) if centres else None
     if found:
-        spans = (found.first, found.between + found.second if phrase else found.second)
-        for span, centre in zip(spans, centres):
+        for span, centre in zip((found.first, found.second), centres):
             where[span] = torch.tensor(centre)
     return where
 
@@ -102,12 +98,11 @@ class CaptionPairs(Dataset):
     """(image index, caption token ids, where each word's object is) triples: every reference caption is one
     training example."""
 
-    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en",
-                 phrase: bool = False):
+    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en"):
         self.data = data
         centres = data.centres()
         self.pairs = [(i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
-                       named_centres(words, centres[i][j], language, phrase))
+                       named_centres(words, centres[i][j], language))
                       for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
                       for words in [tokenize_caption(ref)[: max_len]]]
 
@@ -255,8 +250,7 @@ def prepare(cfg: Config) -> Prepared:
     words = [tokenize_caption(r) for refs in splits["train"].references for r in refs]
     vocab = Vocabulary.build(words, min_freq=cfg.min_freq)
     vocab = Vocabulary(vocab.itos + [t for t in class_tokens if t not in vocab.stoi])
-    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language,
-                                               cfg.attend_phrase),
+    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language),
                         dev=splits["dev"], test=splits["test"], collate=Collate(splits["train"]),
                         extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data,
                                 "language": cfg.language if cfg.data == "default" else "en"},
