@@ -237,7 +237,6 @@ def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int =
     return ((expected - coverage) ** 2).sum(-1).mean()
 
 
-
 def object_attention(alphas: torch.Tensor, centres: torch.Tensor, positions: torch.Tensor,
                      sigma: float = 0.3) -> torch.Tensor:
     """Supervised attention (Liu et al. 2017, "Attention Correctness in Neural Image Captioning"): while a word

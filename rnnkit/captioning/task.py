@@ -83,7 +83,7 @@ def dry_run(cfg: Config) -> Config:
     return cfg
 
 
-def named_centres(words: list[str], centres: list[tuple[float, float]], language: str) -> torch.Tensor:
+def word_centres(words: list[str], centres: list[tuple[float, float]], language: str) -> torch.Tensor:
     """(len(words) + 1, 2): for each word to predict (and <eos>), the centre of the object it names in a relation
     caption (``centres`` in the order the caption names them), NaN elsewhere."""
     where = torch.full((len(words) + 1, 2), float("nan"))
@@ -102,7 +102,7 @@ class CaptionPairs(Dataset):
         self.data = data
         centres = data.centres()
         self.pairs = [(i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
-                       named_centres(words, centres[i][j], language))
+                       word_centres(words, centres[i][j], language))
                       for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
                       for words in [tokenize_caption(ref)[: max_len]]]
 

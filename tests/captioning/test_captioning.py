@@ -241,7 +241,7 @@ def test_object_attention_rewards_looking_at_the_named_object_and_ignores_other_
 
 
 def test_relation_captions_tie_each_objects_words_to_its_centre():
-    from rnnkit.captioning.task import named_centres
+    from rnnkit.captioning.task import word_centres
     scene = next(s for s in make_scenes(40, seed=5) if s.relation)
     (x0, y0), (x1, y1) = scene.centres                               # the first object is where the relation says
     assert (x0 < x1) if scene.relation == "left" else (y0 < y1)
@@ -250,13 +250,13 @@ def test_relation_captions_tie_each_objects_words_to_its_centre():
             words = caption_tokens(caption)
             phrase, first, second = scenes.relation_spans(words, language)
             assert phrase in " ".join(words)
-            where = named_centres(words, centres, language)
+            where = word_centres(words, centres, language)
             assert where.shape == (len(words) + 1, 2) and first and second
             assert all(torch.equal(where[k], torch.tensor(centres[0])) for k in first)
             assert all(torch.equal(where[k], torch.tensor(centres[1])) for k in second)
             assert where[[k for k in range(len(words) + 1) if k not in first + second]].isnan().all()
     lone = next(s for s in make_scenes(40, seed=5) if not s.relation)
-    assert named_centres(caption_tokens(lone.captions[0]), [], "en").isnan().all()
+    assert word_centres(caption_tokens(lone.captions[0]), [], "en").isnan().all()
 
 
 def test_copy_head_only_produces_class_tokens_by_copying():
