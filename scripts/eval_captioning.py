@@ -221,12 +221,16 @@ def main() -> None:
             totals["people"] += 1
             totals["person_word"] += bool(PEOPLE & set(words(result.caption)))
         totals.update({k: int(v) for k, v in checks.items()})
+        totals.update({"survives_jpeg": int(checks["named"] and checks["jpeg"]),
+                       "survives_crop": int(checks["named"] and checks["crop"])})
         yes = {k: "yes" if v else "no" for k, v in checks.items()}
         out(f"| {sample.key} | {result.caption} | {yes['named']} | {top} ({result.top5[0][1]:.0%}) | {yes['top1']} | "
             f"{saved} | {yes['jpeg']} | {yes['same']} | {cropped} | {yes['crop']} |")
     n = len(samples.EVALUATION)
     out(f"| **total** | | **{totals['named']}/{n}** | | **{totals['top1']}/{n}** | | **{totals['jpeg']}/{n}** | "
         f"**{totals['same']}/{n}** | | **{totals['crop']}/{n}** |")
+    out(f"\nOf the {totals['named']} photos whose subject is named, it is still named after the JPEG re-save in "
+        f"{totals['survives_jpeg']} and after the crop in {totals['survives_crop']}.")
     out(f"\nPeople (astronaut, portrait) called a person, man, woman, boy or girl: {totals['person_word']}/"
         f"{totals['people']}. Torch threads: {torch.get_num_threads()}.")
     finish(args, lines)
