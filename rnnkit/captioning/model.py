@@ -223,15 +223,9 @@ class ShowAttendTell(nn.Module):
                                     decoding.gnmt_penalty(0.7), early_stopping=True)
 
 
-def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id,
-                  weights: torch.Tensor | None = None) -> torch.Tensor:
-    """Mean negative log-likelihood of the targets (B, T), padding ignored; ``weights`` (B, T) scale each word's
-    term (the mean stays over the words, so all-ones weights give the plain mean)."""
-    flat = log_probs.reshape(-1, log_probs.shape[-1]), targets.reshape(-1)
-    if weights is None:
-        return F.nll_loss(*flat, ignore_index=pad_id)
-    terms = F.nll_loss(*flat, ignore_index=pad_id, reduction="none")          # 0 at padding
-    return (terms * weights.reshape(-1)).sum() / (targets != pad_id).sum().clamp_min(1)
+def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:
+    """Mean negative log-likelihood of the targets (B, T), padding ignored."""
+    return F.nll_loss(log_probs.reshape(-1, log_probs.shape[-1]), targets.reshape(-1), ignore_index=pad_id)
 
 
 def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:

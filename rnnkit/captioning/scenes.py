@@ -132,7 +132,6 @@ class RelationSpans(NamedTuple):
     phrase: str                  # "to the left of"
     first: list[int]             # the words before the phrase
     second: list[int]            # the words after it, up to the background
-    at: int                      # the position of the phrase's first word
 
 
 def relation_spans(tokens: list[str], language: str = "en") -> RelationSpans | None:
@@ -149,7 +148,7 @@ def relation_spans(tokens: list[str], language: str = "en") -> RelationSpans | N
     end = start + len(match.split())
     stop = next((k for k in range(end, len(tokens)) if tokens[k] in BACKGROUND_STARTS), len(tokens))
     named = lambda span: [k for k in span if tokens[k] not in FUNCTION_WORDS]
-    return RelationSpans(match, named(range(0, start)), named(range(end, stop)), start)
+    return RelationSpans(match, named(range(0, start)), named(range(end, stop)))
 
 
 @lru_cache(maxsize=1)

@@ -63,7 +63,6 @@ class Config(TrainConfig):
     max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
     alpha_c: float = 0.0         # weight of the doubly stochastic attention penalty
     attend_objects: float = 0.0  # weight of the supervised attention on the two objects of relation scenes
-    relation_weight: float = 1.0  # weight of the relation phrase's words ("to the left of") in the caption loss
     epochs: int = 5              # passes over the training captions
     batch_size: int = 64         # captions per optimiser step
     lr: float = 2e-3             # AdamW learning rate (cosine decay to 0 over the run)
@@ -95,26 +94,15 @@ def word_centres(words: list[str], centres: list[tuple[float, float]], language:
     return where
 
 
-def word_weights(words: list[str], language: str, weight: float) -> torch.Tensor:
-    """(len(words) + 1,): each word's weight in the caption loss: ``weight`` for the words of a relation phrase
-    ("to the left of", where one object is told from the other), 1 elsewhere (and for <eos>)."""
-    weights = torch.ones(len(words) + 1)
-    found = relation_spans(words, language) if weight != 1.0 else None
-    if found:
-        weights[found.at:found.at + len(found.phrase.split())] = weight
-    return weights
-
-
 class CaptionPairs(Dataset):
-    """(image index, caption token ids, where each word's object is, each word's loss weight): every reference
-    caption is one training example."""
+    """(image index, caption token ids, where each word's object is) triples: every reference caption is one
+    training example."""
 
-    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en",
-                 relation_weight: float = 1.0):
+    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en"):
         self.data = data
         centres = data.centres()
         self.pairs = [(i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
-                       word_centres(words, centres[i][j], language), word_weights(words, language, relation_weight))
+                       word_centres(words, centres[i][j], language))
                       for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
                       for words in [tokenize_caption(ref)[: max_len]]]
 
@@ -126,15 +114,14 @@ class CaptionPairs(Dataset):
 
 
 def collate(batch, regions_of):
-    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>, the centre of
-    the object each word of y_out names (B, T, 2; NaN where none is known) and each word's loss weight (B, T)."""
-    indices, ids, centres, weights = zip(*batch)
+    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>, and the centre of
+    the object each word of y_out names (B, T, 2; NaN where none is known)."""
+    indices, ids, centres = zip(*batch)
     padded, _ = pad_batch(ids)                                          # (B, T+1)
     where = torch.full((len(batch), padded.shape[1] - 1, 2), float("nan"))
-    weight = torch.ones(len(batch), padded.shape[1] - 1)
-    for row, (centre, w) in enumerate(zip(centres, weights)):
-        where[row, :len(centre)], weight[row, :len(w)] = centre, w
-    return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:], where, weight
+    for row, centre in enumerate(centres):
+        where[row, :len(centre)] = centre
+    return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:], where
 
 
 class Collate:
@@ -263,8 +250,7 @@ def prepare(cfg: Config) -> Prepared:
     words = [tokenize_caption(r) for refs in splits["train"].references for r in refs]
     vocab = Vocabulary.build(words, min_freq=cfg.min_freq)
     vocab = Vocabulary(vocab.itos + [t for t in class_tokens if t not in vocab.stoi])
-    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language,
-                                           cfg.relation_weight),
+    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language),
                         dev=splits["dev"], test=splits["test"], collate=Collate(splits["train"]),
                         extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data,
                                 "language": cfg.language if cfg.data == "default" else "en"},
@@ -301,9 +287,9 @@ def build_model(model_config: ModelConfig, extras: dict) -> ShowAttendTell:
 
 
 def loss(model, batch, cfg: Config) -> torch.Tensor:
-    regions, y_in, y_out, centres, weights = batch
+    regions, y_in, y_out, centres = batch
     log_probs, alphas = model(regions, y_in)                           # (B, T, V), (B, T, L)
-    total = sequence_loss(log_probs, y_out, weights=weights if cfg.relation_weight != 1.0 else None)
+    total = sequence_loss(log_probs, y_out)
     if cfg.alpha_c:
         total = total + cfg.alpha_c * doubly_stochastic(alphas, y_out)
     if cfg.attend_objects:

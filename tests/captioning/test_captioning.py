@@ -22,7 +22,7 @@ from rnnkit import ROOT
 from rnnkit.captioning import samples, scenes
 from rnnkit.captioning.captioner import bleu_scores, caption_tokens, read_image
 from rnnkit.captioning.data import read_coco, read_flickr8k, split_names
-from rnnkit.captioning.model import ModelConfig, ShowAttendTell, SoftAttention, object_attention, sequence_loss
+from rnnkit.captioning.model import ModelConfig, ShowAttendTell, SoftAttention, object_attention
 from rnnkit.captioning.scenes import make_scenes
 from rnnkit.core.images import ALLOWED, WORK_SIDE, InputError, load_image, sniff_format
 from rnnkit.core.text import detokenize
@@ -240,31 +240,15 @@ def test_object_attention_rewards_looking_at_the_named_object_and_ignores_other_
                           object_attention(on_left, left_object, positions))
 
 
-def test_word_weights_scale_their_words_and_ones_change_nothing():
-    torch.manual_seed(0)
-    log_probs = torch.randn(2, 4, 7).log_softmax(-1)
-    targets = torch.tensor([[3, 4, 5, 2], [6, 2, 0, 0]])            # 0 is padding
-    plain = sequence_loss(log_probs, targets)
-    assert torch.allclose(sequence_loss(log_probs, targets, weights=torch.ones(2, 4)), plain)
-    heavier = torch.ones(2, 4)
-    heavier[0, 1] = 3.0
-    picked = -log_probs[0, 1, 4]
-    assert torch.allclose(sequence_loss(log_probs, targets, weights=heavier), plain + 2 * picked / 6)
-
-
 def test_relation_captions_tie_each_objects_words_to_its_centre():
-    from rnnkit.captioning.task import word_centres, word_weights
+    from rnnkit.captioning.task import word_centres
     scene = next(s for s in make_scenes(40, seed=5) if s.relation)
     (x0, y0), (x1, y1) = scene.centres                               # the first object is where the relation says
     assert (x0 < x1) if scene.relation == "left" else (y0 < y1)
     for language in ("en", "fr"):
         for caption, centres in zip(scene.captions_in(language), scene.named_centres()):
             words = caption_tokens(caption)
-            phrase, first, second, at = scenes.relation_spans(words, language)
-            assert words[at:at + len(phrase.split())] == phrase.split()
-            weights = word_weights(words, language, 3.0)
-            assert weights.shape == (len(words) + 1,) and weights.sum() == len(words) + 1 + 2 * len(phrase.split())
-            assert (weights[at:at + len(phrase.split())] == 3.0).all()
+            phrase, first, second = scenes.relation_spans(words, language)
             assert phrase in " ".join(words)
             where = word_centres(words, centres, language)
             assert where.shape == (len(words) + 1, 2) and first and second
@@ -273,7 +257,6 @@ def test_relation_captions_tie_each_objects_words_to_its_centre():
             assert where[[k for k in range(len(words) + 1) if k not in first + second]].isnan().all()
     lone = next(s for s in make_scenes(40, seed=5) if not s.relation)
     assert word_centres(caption_tokens(lone.captions[0]), [], "en").isnan().all()
-    assert (word_weights(caption_tokens(lone.captions[0]), "en", 3.0) == 1.0).all()
 
 
 def test_copy_head_only_produces_class_tokens_by_copying():
