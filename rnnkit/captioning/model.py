@@ -228,6 +228,11 @@ def sequence_loss(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = 
     return F.nll_loss(log_probs.reshape(-1, log_probs.shape[-1]), targets.reshape(-1), ignore_index=pad_id)
 
 
+def caption_losses(log_probs: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:
+    """(B,): each caption's summed negative log-likelihood, padding ignored."""
+    return F.nll_loss(log_probs.transpose(1, 2), targets, ignore_index=pad_id, reduction="none").sum(-1)
+
+
 def doubly_stochastic(alphas: torch.Tensor, targets: torch.Tensor, pad_id: int = Vocabulary.pad_id) -> torch.Tensor:
     """Xu et al.'s penalty sum_i (1 - sum_t alpha_ti)^2, scaled to captions shorter than L: every
     region should get about T / L of the attention over the caption. alphas (B, T, L)."""
@@ -246,6 +251,13 @@ def object_attention(alphas: torch.Tensor, centres: torch.Tensor, positions: tor
     known = ~centres.isnan().any(-1)                                    # (B, T)
     if not known.any():
         return alphas.new_zeros(())
-    distance = ((positions.unsqueeze(0) - centres[known].unsqueeze(1)) ** 2).sum(-1)   # (N, L)
-    target = (-distance / (2 * sigma ** 2)).softmax(-1)                 # (N, L)
-    return -(target * alphas[known].clamp_min(1e-12).log()).sum(-1).mean()
+    return word_attention_loss(alphas, centres, positions, sigma).sum() / known.sum()
+
+
+def word_attention_loss(alphas: torch.Tensor, centres: torch.Tensor, positions: torch.Tensor,
+                        sigma: float = 0.3) -> torch.Tensor:
+    """(B, T): ``object_attention``'s cross-entropy for each word, 0 where the word names no known object."""
+    known = ~centres.isnan().any(-1)                                    # (B, T)
+    distance = ((positions - centres.nan_to_num().unsqueeze(-2)) ** 2).sum(-1)          # (B, T, L)
+    target = (-distance / (2 * sigma ** 2)).softmax(-1)
+    return -(target * alphas.clamp_min(1e-12).log()).sum(-1) * known

@@ -29,7 +29,15 @@ from rnnkit.captioning import data as D
 from rnnkit.captioning import samples
 from rnnkit.captioning.captioner import bleu_scores, caption_tokens
 from rnnkit.captioning.encoder import FEATURE_SIZE, imagenet_classes
-from rnnkit.captioning.model import ModelConfig, ShowAttendTell, doubly_stochastic, object_attention, sequence_loss
+from rnnkit.captioning.model import (
+    ModelConfig,
+    ShowAttendTell,
+    caption_losses,
+    doubly_stochastic,
+    object_attention,
+    sequence_loss,
+    word_attention_loss,
+)
 from rnnkit.captioning.scenes import relation_spans, stamps_fingerprint, stamps_of
 from rnnkit.core.text import Vocabulary, detokenize, pad_batch
 from rnnkit.core.training import Prepared, TrainConfig
@@ -63,6 +71,7 @@ class Config(TrainConfig):
     max_len: int = 20            # training captions are cut to this many words; decoding writes at most this many
     alpha_c: float = 0.0         # weight of the doubly stochastic attention penalty
     attend_objects: float = 0.0  # weight of the supervised attention on the two objects of relation scenes
+    either_order: bool = False   # a relation scene trains on whichever of its two orders the decoder finds likelier
     epochs: int = 5              # passes over the training captions
     batch_size: int = 64         # captions per optimiser step
     lr: float = 2e-3             # AdamW learning rate (cosine decay to 0 over the run)
@@ -95,16 +104,22 @@ def word_centres(words: list[str], centres: list[tuple[float, float]], language:
 
 
 class CaptionPairs(Dataset):
-    """(image index, caption token ids, where each word's object is) triples: every reference caption is one
-    training example."""
+    """(image index, caption token ids, where each word's object is, the other order or None): every reference
+    caption is one training example. With ``either_order``, each caption of a relation scene ("a frog to the left
+    of a car") carries the ids and centres of its other order ("a car to the right of a frog") for the loss to
+    choose from; otherwise None."""
 
-    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en"):
+    def __init__(self, data: D.Captioned, vocab: Vocabulary, tokenize_caption, max_len: int, language: str = "en",
+                 either_order: bool = False):
         self.data = data
         centres = data.centres()
-        self.pairs = [(i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
-                       word_centres(words, centres[i][j], language))
-                      for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
-                      for words in [tokenize_caption(ref)[: max_len]]]
+        examples = {(i, j): (i, torch.tensor(vocab.encode(words, add_bos=True, add_eos=True)),
+                             word_centres(words, centres[i][j], language))
+                    for i, refs in enumerate(data.references) for j, ref in enumerate(refs)
+                    for words in [tokenize_caption(ref)[: max_len]]}
+        other = lambda i, j: (examples[i, 1 - j][1:] if either_order and centres[i][j] and len(centres[i]) == 2
+                              else None)
+        self.pairs = [(*example, other(i, j)) for (i, j), example in examples.items()]
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -114,14 +129,26 @@ class CaptionPairs(Dataset):
 
 
 def collate(batch, regions_of):
-    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>, and the centre of
-    the object each word of y_out names (B, T, 2; NaN where none is known)."""
-    indices, ids, centres = zip(*batch)
-    padded, _ = pad_batch(ids)                                          # (B, T+1)
-    where = torch.full((len(batch), padded.shape[1] - 1, 2), float("nan"))
+    """-> regions (B, 49, 1280) float32, y_in (B, T) from <bos>, y_out (B, T) up to <eos>, the centre of
+    the object each word of y_out names (B, T, 2; NaN where none is known), and the other orders: None, or the
+    rows (R,) that have one with their y_in, y_out (R, T) and centres (R, T, 2)."""
+    indices, ids, centres, others = zip(*batch)
+    y_in, y_out, where = _padded(ids, centres)
+    rows = [row for row, other in enumerate(others) if other is not None]
+    alternative = None
+    if rows:
+        alternative = (torch.tensor(rows), *_padded([others[r][0] for r in rows], [others[r][1] for r in rows],
+                                                    width=y_in.shape[1]))
+    return regions_of(list(indices)).float(), y_in, y_out, where, alternative
+
+
+def _padded(ids, centres, width: int = 0):
+    """Token ids -> y_in, y_out (B, T) padded to ``width`` words or the longest, and the centres (B, T, 2)."""
+    padded, _ = pad_batch(ids, min_length=width + 1)                    # (B, T+1)
+    where = torch.full((len(ids), padded.shape[1] - 1, 2), float("nan"))
     for row, centre in enumerate(centres):
         where[row, :len(centre)] = centre
-    return regions_of(list(indices)).float(), padded[:, :-1], padded[:, 1:], where
+    return padded[:, :-1], padded[:, 1:], where
 
 
 class Collate:
@@ -250,7 +277,8 @@ def prepare(cfg: Config) -> Prepared:
     words = [tokenize_caption(r) for refs in splits["train"].references for r in refs]
     vocab = Vocabulary.build(words, min_freq=cfg.min_freq)
     vocab = Vocabulary(vocab.itos + [t for t in class_tokens if t not in vocab.stoi])
-    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language),
+    prepared = Prepared(train=CaptionPairs(splits["train"], vocab, tokenize_caption, cfg.max_len, cfg.language,
+                                           cfg.either_order),
                         dev=splits["dev"], test=splits["test"], collate=Collate(splits["train"]),
                         extras={"vocab": vocab.itos, "copy": bool(class_tokens), "data": cfg.data,
                                 "language": cfg.language if cfg.data == "default" else "en"},
@@ -287,15 +315,36 @@ def build_model(model_config: ModelConfig, extras: dict) -> ShowAttendTell:
 
 
 def loss(model, batch, cfg: Config) -> torch.Tensor:
-    regions, y_in, y_out, centres = batch
+    regions, y_in, y_out, centres, alternative = batch
     log_probs, alphas = model(regions, y_in)                           # (B, T, V), (B, T, L)
+    positions = getattr(model, "module", model).positions               # (L, 2); DDP wraps the decoder
+    if alternative is not None:
+        log_probs, alphas, y_out, centres = _likelier_order(model, regions, (log_probs, alphas, y_out, centres),
+                                                            alternative, positions, cfg)
     total = sequence_loss(log_probs, y_out)
     if cfg.alpha_c:
         total = total + cfg.alpha_c * doubly_stochastic(alphas, y_out)
     if cfg.attend_objects:
-        positions = getattr(model, "module", model).positions           # (L, 2); DDP wraps the decoder
         total = total + cfg.attend_objects * object_attention(alphas, centres, positions)
     return total
+
+
+def _likelier_order(model, regions, own, alternative, positions, cfg: Config):
+    """Each relation caption is taught in whichever of its two orders costs the decoder less now ("a frog to the
+    left of a car" or "a car to the right of a frog"), as in permutation-invariant training. Taught both, the
+    decoder cannot know which object a reference names first, so its attention on the first noun learns to
+    cover both objects and its centroid falls between them; with the choice, it can look at one and name it."""
+    rows, alt_in, alt_out, alt_centres = alternative
+    other = model(regions[rows], alt_in) + (alt_out, alt_centres)       # log_probs, alphas, y_out, centres
+    cost = lambda log_probs, alphas, y_out, centres: (
+        caption_losses(log_probs, y_out)
+        + cfg.attend_objects * word_attention_loss(alphas, centres, positions).sum(-1))
+    with torch.no_grad():
+        swap = cost(*other) < cost(*(part[rows] for part in own))       # (R,)
+    if not swap.any():
+        return own
+    index = rows[swap]
+    return tuple(part.index_copy(0, index, alt[swap]) for part, alt in zip(own, other))
 
 
 def evaluate(model, prepared: Prepared, cfg: Config, split: str) -> dict:

@@ -259,6 +259,23 @@ def test_relation_captions_tie_each_objects_words_to_its_centre():
     assert word_centres(caption_tokens(lone.captions[0]), [], "en").isnan().all()
 
 
+def test_either_order_teaches_each_relation_caption_in_its_cheaper_order():
+    from rnnkit.captioning import task
+    decoder = tiny_decoder(copy=False)
+    nowhere = torch.full((4, 2), float("nan"))
+    frog_car, car_frog, lone = torch.tensor([1, 5, 6, 7, 2]), torch.tensor([1, 7, 8, 5, 2]), torch.tensor([1, 9, 2])
+    examples = [(0, frog_car, nowhere, (car_frog, nowhere)), (1, lone, nowhere[:2], None)]
+    regions = torch.randn(2, 49, 32)
+    batch = task.collate(examples, lambda idx: regions[idx])
+    rows, alt_in, alt_out, _ = batch[4]
+    assert rows.tolist() == [0] and alt_in.shape == batch[1][:1].shape and alt_out[0].tolist() == [7, 8, 5, 2]
+    cfg = task.Config(either_order=True)
+    plain = lambda first: task.loss(decoder, task.collate([(0, first, nowhere, None), examples[1]],
+                                                          lambda idx: regions[idx]), cfg)
+    assert torch.allclose(task.loss(decoder, batch, cfg), torch.minimum(plain(frog_car), plain(car_frog)))
+    assert not torch.allclose(plain(frog_car), plain(car_frog))
+
+
 def test_copy_head_only_produces_class_tokens_by_copying():
     model = tiny_decoder(copy=True)
     step = model.forward_step(torch.tensor([2]), model.init_state(torch.rand(1, 49, 32)), torch.rand(1, 49, 32),
