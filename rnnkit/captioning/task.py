@@ -50,10 +50,11 @@ LIMITS = ("The shipped default learned its words from the training Tux Paint sta
           "own ImageNet class. Its scene sentences follow five patterns and it knows no actions. An object it never "
           "saw is usually called by the name of a training object that looks alike ('a rhea' for an ostrich): how "
           "many there are and where one is beside another are usually right, the names seldom. A real photo is far "
-          "from a clip-art scene: it may describe one as a scene ('a christmas tree and two forks on the moon' for "
-          "the rocket), and it seldom names people: ImageNet has no person class, and 'man' it learned from three "
-          "photos of men and a few drawn people, so the portrait of Grace Hopper and the astronaut both became 'a "
-          "photo of a man with a ball': the football photo's words, right about the man for the wrong reason. The "
+          "from a clip-art scene: it may describe one as a scene ('three bassoons and a christmas light on the moon' "
+          "for the rocket, 'an Egyptian cat above an Egyptian cat' for one cat), and it seldom names people: "
+          "ImageNet has no person class, and 'man' it learned from three photos of men and a few drawn people, so "
+          "the portrait of Grace Hopper is 'a photo of what may be a military uniform' and the astronaut 'a man and "
+          "three rockets on a black background'. The "
           "French decoder has no copy head: it knows only the stamps' French words. Train on Flickr8k or COCO for "
           "real captions.")
 
