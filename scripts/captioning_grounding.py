@@ -17,6 +17,7 @@ import math
 from collections import Counter
 
 import torch
+from eval_captioning import attention_centroids, relation_by_attention
 
 from rnnkit.captioning import scenes, task
 from rnnkit.captioning.captioner import load_captioner
@@ -41,22 +42,22 @@ def main() -> None:
         if not scene.relation:
             continue
         best = decoder.beam_search(dev.regions[i:i + 1].float(), 3, cfg.max_len)[0]
-        found = scenes.relation_spans([captioner.vocab.itos[t] for t in best.tokens], language)
+        tokens = [captioner.vocab.itos[t] for t in best.tokens]
+        found = scenes.relation_spans(tokens, language)
         if found is None or not found.first or not found.second:
             kinds["no relation, or an object not named"] += 1
             continue
-        alphas, positions = best.extras["alpha"], decoder.positions
+        alphas = best.extras["alpha"]
         for k in found.first + found.second:
             entropies.append(float(-(alphas[k] * alphas[k].clamp_min(1e-12).log()).sum()))
             peaks.append(float(alphas[k].max()))
-        c1, c2 = (torch.stack([alphas[k] @ positions for k in span]).mean(0) for span in (found.first, found.second))
-        p1, p2 = (torch.tensor(c) for c in scene.centres)
         if found.phrase not in relations[scene.relation]:
             kinds["wrong axis"] += 1
             continue
-        in_order = (c1 - p1).norm() + (c2 - p2).norm() <= (c1 - p2).norm() + (c2 - p1).norm()
-        right = found.phrase == relations[scene.relation][0 if in_order else 1]
+        right = relation_by_attention(tokens, alphas, decoder.positions, scene, language)
         kinds["right" if right else "wrong direction"] += 1
+        c1, c2 = attention_centroids(found, alphas, decoder.positions)
+        p1, p2 = (torch.tensor(c) for c in scene.centres)
         same = ((c1 - p1).norm() < (c1 - p2).norm()) == ((c2 - p1).norm() < (c2 - p2).norm())
         apart["both centroids nearest one object" if same else "centroids nearest different objects"] += 1
     total = sum(kinds.values())

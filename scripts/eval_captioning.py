@@ -106,15 +106,20 @@ def relation_by_attention(tokens: list[str], alphas: list[torch.Tensor], positio
     found = scenes.relation_spans(tokens, language)
     if found is None:
         return None
-    match, spans = found.phrase, (found.first, found.second)
-    if not spans[0] or not spans[1]:
+    if not found.first or not found.second:
         return False
-    centroid = lambda span: torch.stack([alphas[k] @ positions for k in span]).mean(0)
-    c1, c2 = centroid(spans[0]), centroid(spans[1])
+    c1, c2 = attention_centroids(found, alphas, positions)
     p1, p2 = (torch.tensor(c) for c in scene.centres)
     in_order = (c1 - p1).norm() + (c2 - p2).norm() <= (c1 - p2).norm() + (c2 - p1).norm()
     right_phrase, inverse = (scenes.RELATIONS_FR if language == "fr" else scenes.RELATIONS)[scene.relation]
-    return match == (right_phrase if in_order else inverse)
+    return found.phrase == (right_phrase if in_order else inverse)
+
+
+def attention_centroids(found: scenes.RelationSpans, alphas: list[torch.Tensor],
+                        positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where the decoder looked while it wrote each object span: the mean of sum_i alpha_i (x_i, y_i) over its words."""
+    centroid = lambda span: torch.stack([alphas[k] @ positions for k in span]).mean(0)
+    return centroid(found.first), centroid(found.second)
 
 
 def main() -> None:
